@@ -1,0 +1,1 @@
+"""Artifact bytes in the S3 store: content-addressed keys, encrypted at rest, verified on read."""

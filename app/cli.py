@@ -1,0 +1,168 @@
+"""The `modelgraph` command: stack, serve, migrate, demo, schema and policy checks.
+
+Errors the user can fix print one line on stderr and exit 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.config import Settings, load_settings
+from app.errors import RegistryError
+
+T = TypeVar("T")
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="modelgraph: ML model registry on a provenance graph.")
+stack_cli = typer.Typer(no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker).")
+cli.add_typer(stack_cli, name="stack")
+console = Console()
+err = Console(stderr=True)
+
+STATE: dict[str, str | None] = {"profile": None}
+
+
+def settings() -> Settings:
+    return load_settings(STATE["profile"])
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a command body; a RegistryError becomes one line and exit code 2."""
+    try:
+        return fn()
+    except RegistryError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return guarded(lambda: asyncio.run(factory()))
+
+
+@cli.callback()
+def root(
+    profile: str = typer.Option(None, "--profile", "-p", help="Stack profile: dev (default) or test."),
+) -> None:
+    STATE["profile"] = profile
+
+
+@stack_cli.command("up")
+def stack_up() -> None:
+    """Install (once, into the cache) and start Neo4j, OPA and the S3 store; wait until ready."""
+    from app.stack.manager import Stack
+
+    guarded(lambda: Stack(settings()).up())
+
+
+@stack_cli.command("down")
+def stack_down() -> None:
+    """Stop the processes `up` started."""
+    from app.stack.manager import Stack
+
+    guarded(lambda: Stack(settings()).down())
+
+
+@stack_cli.command("status")
+def stack_status() -> None:
+    """Each service, its PID and whether it answers a real request."""
+    from app.stack.manager import Stack
+
+    rows = guarded(lambda: Stack(settings()).status())
+    table = Table("service", "pid", "running", "healthy", "detail")
+    for row in rows:
+        table.add_row(row.name, str(row.pid or "-"), str(row.running), str(row.healthy), row.detail)
+    console.print(table)
+    if not all(r.healthy for r in rows):
+        raise typer.Exit(1)
+
+
+@stack_cli.command("stop-service")
+def stack_stop_service(name: str) -> None:
+    """Stop one service of the stack (fault drills)."""
+    from app.stack.manager import Stack
+
+    guarded(lambda: Stack(settings()).stop_service(name))
+
+
+@stack_cli.command("start-service")
+def stack_start_service(name: str) -> None:
+    """Start one stopped service of the stack again."""
+    from app.stack.manager import Stack
+
+    guarded(lambda: Stack(settings()).start_service(name))
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending graph_schema migrations in order (a no-op when all ran)."""
+    from app.graph.driver import open_driver
+    from app.graph.migrations import DriverRunner
+    from app.graph.migrations import migrate as run_migrations
+
+    async def go() -> None:
+        cfg = settings()
+        cfg.require_service_credentials()
+        driver = open_driver(cfg)
+        try:
+            done = await run_migrations(DriverRunner(driver, cfg.neo4j_database), cfg.graph_schema_dir)
+        finally:
+            await driver.close()
+        console.print(f"applied {len(done)} migration(s)" + "".join(f"\n  {m.path.name}" for m in done))
+
+    run_async(go)
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option(None, help="Bind address (default from settings: 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default from settings: 8000)."),
+) -> None:
+    """Serve the API, GraphiQL, /healthz, /readyz and /metrics with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+    from app.stack.process import port_is_free
+
+    def go() -> None:
+        cfg = settings()
+        cfg.require_service_credentials()
+        bind_host, bind_port = host or cfg.host, port or cfg.port
+        if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
+            raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
+        console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
+        uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="info",
+                    ws="websockets", proxy_headers=False, server_header=False)
+
+    guarded(go)
+
+
+@cli.command("export-schema")
+def export_schema(check: bool = typer.Option(False, help="Fail when the committed SDL differs.")) -> None:
+    """Write the GraphQL SDL to app/graphql/schema.graphql (or check it is current)."""
+    from app.graphql.schema import SDL_PATH, export_sdl
+
+    sdl = export_sdl(Settings())
+    if check:
+        current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.exists() else ""
+        if current != sdl:
+            err.print("schema.graphql is stale: run `modelgraph export-schema`")
+            raise typer.Exit(1)
+        return
+    SDL_PATH.write_text(sdl, encoding="utf-8")
+    console.print(f"wrote {SDL_PATH}")
+
+
+def main() -> None:
+    try:
+        cli()
+    except RegistryError as exc:  # pragma: no cover - guarded() handles command bodies
+        err.print(f"error: {exc.message}")
+        sys.exit(2)

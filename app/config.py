@@ -1,0 +1,139 @@
+"""Settings from the environment. Nothing else in the code base reads os.environ.
+
+Values come from `MODELGRAPH_*` variables, then from the env file the local stack writes
+(`<state_dir>/<profile>/env`), then from the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.errors import ConfigurationError
+
+Profile = Literal["dev", "test"]
+
+
+def default_cache_dir() -> Path:
+    """Downloads and builds (Neo4j jars, OPA binary) live here, outside any clone."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "modelgraph"
+
+
+def default_state_dir() -> Path:
+    """Running stacks keep data, logs, PIDs and generated secrets here."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "modelgraph"
+
+
+class Settings(BaseSettings):
+    """Everything the service and the CLI can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="MODELGRAPH_", extra="ignore")
+
+    profile: Profile = "dev"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    state_dir: Path = Field(default_factory=default_state_dir)
+    # Local stack knobs: the repo's policy and migration folders, the JVM, a port shift.
+    policies_dir: Path = Path("policies")
+    graph_schema_dir: Path = Path("graph_schema")
+    java: str = "java"
+    stack_port_offset: int = Field(default=0, ge=0, le=40000)
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+
+    opa_url: str = "http://127.0.0.1:8181"
+    opa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    s3_endpoint: str = "127.0.0.1:8333"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "modelgraph-artifacts"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+
+    # 32 bytes, hex: encrypts artifacts at rest (AES-256-GCM).
+    artifact_key: SecretStr = SecretStr("")
+    # Bearer key for the first admin, so a fresh registry can issue keys.
+    bootstrap_admin_key: SecretStr = SecretStr("")
+    # JWTs: verification key (PEM) or JWKS file, plus the claims we insist on.
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_file: Path | None = None
+    jwt_issuer: str = "modelgraph"
+    jwt_audience: str = "modelgraph"
+
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    max_query_depth: int = Field(default=15, ge=2)
+    max_query_aliases: int = Field(default=30, ge=1)
+    max_query_tokens: int = Field(default=5000, ge=100)
+    webhook_urls: list[str] = Field(default_factory=list)
+
+    @property
+    def stack_dir(self) -> Path:
+        """Where this profile's local stack keeps its state."""
+        return self.state_dir / self.profile
+
+    def require_service_credentials(self) -> None:
+        """Fail with one actionable line when the service cannot possibly connect."""
+        missing = [
+            name
+            for name, value in (
+                ("MODELGRAPH_NEO4J_PASSWORD", self.neo4j_password.get_secret_value()),
+                ("MODELGRAPH_S3_ACCESS_KEY", self.s3_access_key),
+                ("MODELGRAPH_S3_SECRET_KEY", self.s3_secret_key.get_secret_value()),
+                ("MODELGRAPH_ARTIFACT_KEY", self.artifact_key.get_secret_value()),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"missing {', '.join(missing)}: run `modelgraph stack up` (which writes them to "
+                f"{self.stack_dir / 'env'}) or set them in the environment"
+            )
+        key = self.artifact_key.get_secret_value()
+        if len(key) != 64 or any(c not in "0123456789abcdefABCDEF" for c in key):
+            raise ConfigurationError("MODELGRAPH_ARTIFACT_KEY must be 64 hex characters (32 bytes)")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse the KEY=VALUE file the stack writes (no shell syntax)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def load_settings(profile: str | None = None, **overrides: object) -> Settings:
+    """Build settings: explicit overrides > environment > the profile's stack env file."""
+    try:
+        chosen = profile or os.environ.get("MODELGRAPH_PROFILE") or "dev"
+        probe = Settings(profile=chosen)  # type: ignore[arg-type]
+        file_values = read_env_file(probe.stack_dir / "env")
+        merged: dict[str, object] = {
+            key.removeprefix("MODELGRAPH_").lower(): value
+            for key, value in file_values.items()
+            if key.startswith("MODELGRAPH_") and key not in os.environ
+        }
+        merged.update(overrides)
+        merged["profile"] = chosen
+        return Settings(**merged)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigurationError(
+            f"invalid setting MODELGRAPH_{field.upper()}: {first['msg']}"
+        ) from None

@@ -1,0 +1,1 @@
+"""The only package that speaks Cypher. Records stop here; domain objects leave."""

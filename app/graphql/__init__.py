@@ -1,0 +1,1 @@
+"""The GraphQL API: Strawberry schema, typed context, per-request loaders."""

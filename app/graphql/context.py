@@ -1,0 +1,27 @@
+"""Typed per-request context handed to every resolver."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from app.services import Services
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    services: Services
+    principal: Any = None  # set by authentication (app.auth) before any resolver runs
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+
+Info = StrawberryInfo[Context, None]

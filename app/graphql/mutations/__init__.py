@@ -1,0 +1,1 @@
+"""Per-domain Mutation classes, merged in app.graphql.schema."""

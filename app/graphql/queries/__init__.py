@@ -1,0 +1,1 @@
+"""Per-domain Query classes, merged in app.graphql.schema."""

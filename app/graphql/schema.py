@@ -1,0 +1,45 @@
+"""Compose the per-domain Query/Mutation classes into one schema with the API's limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from app.config import Settings
+from app.errors import RegistryError
+from app.graphql.queries.registry import RegistryQuery
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+QUERY_CLASSES: tuple[type, ...] = (RegistryQuery,)
+MUTATION_CLASSES: tuple[type, ...] = ()
+
+
+def _should_mask(error: Exception) -> bool:
+    """Registry errors are safe to show; everything unexpected is masked (and logged)."""
+    original = getattr(error, "original_error", None)
+    if original is None:
+        return False  # GraphQL validation/syntax errors are about the caller's document
+    return not isinstance(original, RegistryError)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    query = merge_types("Query", QUERY_CLASSES)
+    mutation = merge_types("Mutation", MUTATION_CLASSES) if MUTATION_CLASSES else None
+    return strawberry.Schema(
+        query=query,
+        mutation=mutation,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
+        ],
+    )
+
+
+def export_sdl(settings: Settings) -> str:
+    return build_schema(settings).as_str() + "\n"

@@ -1,0 +1,41 @@
+"""Strawberry's ASGI view with our context, the vendored GraphiQL page, and no GET queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from app.graphql.context import Context
+from app.services import Services
+
+GRAPHIQL_HTML = Path(__file__).resolve().parent.parent / "web" / "graphiql.html"
+
+
+class RegistryGraphQL(GraphQL[Context, None]):
+    """GET serves only the IDE; operations go by POST (mutations via GET would invite CSRF)."""
+
+    def __init__(self, schema: object) -> None:
+        super().__init__(
+            schema,  # type: ignore[arg-type]
+            graphql_ide="graphiql",
+            allow_queries_via_get=False,
+            # Only graphql-transport-ws: the legacy graphql-ws protocol had an auth bypass.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        services: Services = request.app.state.services
+        return Context(
+            request=request,
+            response=response,
+            services=services,
+            principal=getattr(request.state, "principal", None),
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))

@@ -1,0 +1,55 @@
+"""The composition root: create_app(settings) wires routes, middleware and the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from app.config import Settings
+from app.graphql.schema import build_schema
+from app.graphql.view import RegistryGraphQL
+from app.services import Services
+from app.web.health import healthz, readyz
+from app.web.limits import BodyLimitMiddleware
+from app.web.metrics import Metrics, MetricsMiddleware
+
+log = logging.getLogger(__name__)
+VENDOR_DIR = Path(__file__).resolve().parent / "web" / "vendor"
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    """Build the ASGI app; `services` may be injected (tests), else the lifespan opens them."""
+    metrics = Metrics()
+    graphql = RegistryGraphQL(build_schema(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or await Services.open(settings)
+        app.state.metrics = metrics
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.services.close()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics.endpoint),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
+    ]
+    middleware = [
+        Middleware(MetricsMiddleware, metrics=metrics),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

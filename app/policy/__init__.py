@@ -1,0 +1,1 @@
+"""OPA decisions. Raw OPA JSON stops here; callers get a Decision or a RegistryError."""

@@ -1,0 +1,67 @@
+"""Ask the OPA server for decisions; unreachable, slow or undefined means deny."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from opa_client import AsyncOpaClient
+
+from app.errors import DependencyUnavailable
+from app.policy.decision import Decision
+
+log = logging.getLogger(__name__)
+
+DECISION_PACKAGE = "modelgraph.authz"
+DECISION_RULE = "decision"
+
+
+class PolicyClient:
+    """One AsyncOpaClient per process, opened by the app lifespan."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urlsplit(url)
+        self._client = AsyncOpaClient(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (443 if parts.scheme == "https" else 80),
+            ssl=parts.scheme == "https",
+            retries=0,
+            timeout=timeout,
+        )
+        self._timeout = timeout
+        self._opened = False
+
+    async def open(self) -> None:
+        await self._client._init_session()
+        self._opened = True
+
+    async def close(self) -> None:
+        if self._opened:
+            await self._client.close_connection()
+            self._opened = False
+
+    async def decide(self, policy_input: dict[str, Any]) -> Decision:
+        """The decision for one input; raises DependencyUnavailable when OPA cannot answer."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                body = await self._client.query_rule(
+                    input_data=policy_input, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE
+                )
+        except Exception as exc:  # every failure mode of OPA is a denial
+            log.warning("policy engine unavailable: %s", type(exc).__name__)
+            raise DependencyUnavailable(
+                "policy engine unavailable; the request was denied and nothing was written"
+            ) from None
+        return Decision.from_opa(body)
+
+    async def ping(self) -> None:
+        """Raise DependencyUnavailable unless OPA's /health answers."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                healthy = await self._client.check_health()
+        except Exception as exc:
+            raise DependencyUnavailable(f"opa unavailable: {type(exc).__name__}") from None
+        if not healthy:
+            raise DependencyUnavailable("opa unavailable: /health did not answer 200")

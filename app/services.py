@@ -1,0 +1,62 @@
+"""The long-lived clients a process owns, opened once and closed once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from neo4j import AsyncDriver
+
+from app.artifacts.store import ArtifactStore
+from app.config import Settings
+from app.errors import DependencyUnavailable
+from app.graph.driver import open_driver, ping
+from app.policy.client import PolicyClient
+
+
+@dataclass(frozen=True)
+class DependencyStatus:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Services:
+    """Neo4j driver, OPA client and artifact store shared by all requests of a process."""
+
+    settings: Settings
+    driver: AsyncDriver
+    policy: PolicyClient
+    artifacts: ArtifactStore
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Services:
+        settings.require_service_credentials()
+        policy = PolicyClient(settings.opa_url, settings.opa_timeout_seconds)
+        await policy.open()
+        return cls(settings, open_driver(settings), policy, ArtifactStore.from_settings(settings))
+
+    async def close(self) -> None:
+        await self.policy.close()
+        await self.driver.close()
+
+    async def check(self) -> list[DependencyStatus]:
+        """Ask every dependency, concurrently, with a bound on how long we wait."""
+        probes = {
+            "neo4j": ping(self.driver, self.settings.neo4j_database),
+            "opa": self.policy.ping(),
+            "s3": self.artifacts.ping(),
+        }
+        results = await asyncio.gather(
+            *(asyncio.wait_for(p, timeout=5) for p in probes.values()), return_exceptions=True
+        )
+        statuses = []
+        for name, result in zip(probes, results, strict=True):
+            if isinstance(result, DependencyUnavailable):
+                statuses.append(DependencyStatus(name, False, result.message))
+            elif isinstance(result, BaseException):
+                statuses.append(DependencyStatus(name, False, f"{name} unavailable: {type(result).__name__}"))
+            else:
+                statuses.append(DependencyStatus(name, True, "ok"))
+        return statuses

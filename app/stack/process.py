@@ -1,0 +1,102 @@
+"""Start, watch and stop the stack's server processes by the PIDs we recorded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.errors import ConfigurationError, DependencyUnavailable
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on host:port (so we may bind it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) != 0
+
+
+def require_free_ports(ports: dict[str, int]) -> None:
+    """Refuse to start when a port we need is taken by somebody else."""
+    for name, port in ports.items():
+        if not port_is_free(port):
+            raise ConfigurationError(
+                f"port {port} ({name}) is already in use by another process: stop it, "
+                "or choose another port offset with MODELGRAPH_STACK_PORT_OFFSET"
+            )
+
+
+def pid_alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
+    """Start a detached server process writing to `log`; return its PID."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    return proc.pid
+
+
+def stop(pid: int, *, timeout: float = 20.0) -> None:
+    """SIGTERM, wait up to `timeout`, then SIGKILL."""
+    if not pid_alive(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not pid_alive(pid):
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(50):
+        _reap(pid)
+        if not pid_alive(pid):
+            return
+        time.sleep(0.1)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def wait_until(
+    check: Callable[[], bool], *, what: str, timeout: float, pid: int, log: Path
+) -> None:
+    """Poll `check` until it is true; fail early if the process died, naming its log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not pid_alive(pid):
+            raise DependencyUnavailable(f"{what} exited during start-up; see {log}")
+        try:
+            if check():
+                return
+        except Exception:  # noqa: S110 - not ready yet; the next poll decides
+            pass
+        time.sleep(0.5)
+    raise DependencyUnavailable(f"{what} did not become ready within {timeout:.0f}s; see {log}")
