@@ -149,9 +149,9 @@ new_source_candidates := lib.as_array(lib.context.training_data) if {
 
 # METADATA
 # title: Review
-# description: A write at a time outside the configured working hours (UTC).
+# description: A governance change (by default promote or retire) outside the configured working hours (UTC).
 review contains sprintf("change requested outside working hours (%s %02d:%02d UTC)", [day, clock[0], clock[1]]) if {
-	lib.action in config.write_actions
+	lib.action in config.working_hours.actions
 	day := time.weekday(lib.now_ns)
 	clock := time.clock([lib.now_ns, "UTC"])
 	not working_time(day, (clock[0] * 60) + clock[1])

@@ -180,7 +180,7 @@ test_within_working_hours if {
 # title: Out of hours
 # description: Writes before 06:00, from 20:00, or on weekends are flagged.
 test_outside_working_hours if {
-	decide("modify", {"kind": "model"}, {"now": "2026-11-26T05:59:59Z"}) == review(["change requested outside working hours (Thursday 05:59 UTC)"])
+	decide("retire", {"kind": "model"}, {"now": "2026-11-26T05:59:59Z"}) == review(["change requested outside working hours (Thursday 05:59 UTC)"])
 	decide("retire", {"kind": "model"}, {"now": "2026-11-26T20:00:00Z"}) == review(["change requested outside working hours (Thursday 20:00 UTC)"])
 	decide("promote", {"kind": "model_version", "alias": "staging"}, {"now": "2026-11-29T10:30:00Z"}) == review(["change requested outside working hours (Sunday 10:30 UTC)"])
 }
@@ -190,6 +190,13 @@ test_outside_working_hours if {
 # description: Reads are not writes and are never flagged for the hour.
 test_reads_not_flagged_out_of_hours if {
 	decide("read", {"kind": "model"}, {"now": "2026-11-28T03:00:00Z"}) == allow
+}
+
+# METADATA
+# title: Pipelines at night
+# description: Publishing and metadata edits are routine at any hour; only governance changes are flagged.
+test_routine_writes_not_flagged_out_of_hours if {
+	decide("modify", {"kind": "model"}, {"now": "2026-11-28T03:00:00Z"}) == allow
 }
 
 # METADATA

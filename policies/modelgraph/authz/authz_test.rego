@@ -132,12 +132,12 @@ test_viewer_may_not_publish if {
 # title: Deny and review together
 # description: Review reasons are listed with deny reasons, sorted, and requires_review is set.
 test_deny_and_review_reasons_are_merged_and_sorted if {
-	inp := request("publish", ["viewer"], {"kind": "model", "licence": "MIT"}, {"now": "2026-11-28T12:00:00Z"})
+	inp := request("retire", ["viewer"], {"kind": "model"}, {"now": "2026-11-28T12:00:00Z"})
 	authz.decision == {
 		"allow": false,
 		"reasons": [
 			"change requested outside working hours (Saturday 12:00 UTC)",
-			"role viewer may not publish model",
+			"role viewer may not retire model",
 		],
 		"requires_review": true,
 	} with input as inp
