@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from app.config import Settings, load_settings
@@ -19,9 +20,17 @@ from app.errors import RegistryError
 
 T = TypeVar("T")
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False, help="modelgraph: ML model registry on a provenance graph.")
-stack_cli = typer.Typer(no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker).")
+cli = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="modelgraph: ML model registry on a provenance graph.",
+)
+stack_cli = typer.Typer(
+    no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker)."
+)
 cli.add_typer(stack_cli, name="stack")
+audit_cli = typer.Typer(no_args_is_help=True, help="Tamper-evident audit trail.")
+cli.add_typer(audit_cli, name="audit")
 console = Console()
 err = Console(stderr=True)
 
@@ -37,7 +46,7 @@ def guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except RegistryError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
@@ -49,7 +58,9 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 @cli.callback()
 def root(
-    profile: str = typer.Option(None, "--profile", "-p", help="Stack profile: dev (default) or test."),
+    profile: str = typer.Option(
+        None, "--profile", "-p", help="Stack profile: dev (default) or test."
+    ),
 ) -> None:
     STATE["profile"] = profile
 
@@ -112,10 +123,14 @@ def migrate() -> None:
         cfg.require_service_credentials()
         driver = open_driver(cfg)
         try:
-            done = await run_migrations(DriverRunner(driver, cfg.neo4j_database), cfg.graph_schema_dir)
+            done = await run_migrations(
+                DriverRunner(driver, cfg.neo4j_database), cfg.graph_schema_dir
+            )
         finally:
             await driver.close()
-        console.print(f"applied {len(done)} migration(s)" + "".join(f"\n  {m.path.name}" for m in done))
+        console.print(
+            f"applied {len(done)} migration(s)" + "".join(f"\n  {m.path.name}" for m in done)
+        )
 
     run_async(go)
 
@@ -136,16 +151,76 @@ def serve(
         cfg.require_service_credentials()
         bind_host, bind_port = host or cfg.host, port or cfg.port
         if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
-            raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
+            raise RegistryError(
+                f"port {bind_port} is in use: stop the other process or pass --port"
+            )
         console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
-        uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="info",
-                    ws="websockets", proxy_headers=False, server_header=False)
+        uvicorn.run(
+            create_app(cfg),
+            host=bind_host,
+            port=bind_port,
+            log_level="info",
+            ws="websockets-sansio",
+            proxy_headers=False,
+            server_header=False,
+        )
 
     guarded(go)
 
 
+@cli.command()
+def demo(if_empty: bool = typer.Option(False, "--if-empty", help="Load only when the registry has no models.")) -> None:
+    """Load the demo registry (principals, data, runs, model versions, aliases)."""
+    from app import demo as demo_data
+    from app.services import Services
+
+    async def go() -> None:
+        cfg = settings()
+        services = await Services.open(cfg)
+        try:
+            if if_empty and not await demo_data.is_empty(services):
+                console.print("demo data already present")
+                return
+            keys = await demo_data.load(services, cfg.stack_dir / "demo-keys")
+        finally:
+            await services.close()
+        console.print(f"demo loaded; API keys for vera (viewer), pat (publisher), ann (approver) in "
+                      f"{cfg.stack_dir / 'demo-keys'}; admin key: MODELGRAPH_BOOTSTRAP_ADMIN_KEY in "
+                      f"{cfg.stack_dir / 'env'}")
+        del keys
+
+    run_async(go)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 and name the first broken link if any."""
+    from app.graph.audit import verify
+    from app.graph.driver import open_driver
+
+    async def go() -> None:
+        cfg = settings()
+        cfg.require_service_credentials()
+        driver = open_driver(cfg)
+        try:
+            async with driver.session(database=cfg.neo4j_database) as session:
+                result = await verify(session)
+        finally:
+            await driver.close()
+        if result.ok:
+            console.print(f"audit chain intact: {result.checked} events verified")
+            return
+        err.print(f"audit chain BROKEN at event {result.broken_seq}: {result.problem} "
+                  f"({result.checked} events before it verified)")
+        raise typer.Exit(1)
+
+    run_async(go)
+
+
 @cli.command("export-schema")
-def export_schema(check: bool = typer.Option(False, help="Fail when the committed SDL differs.")) -> None:
+def export_schema(
+    check: bool = typer.Option(False, help="Fail when the committed SDL differs."),
+) -> None:
     """Write the GraphQL SDL to app/graphql/schema.graphql (or check it is current)."""
     from app.graphql.schema import SDL_PATH, export_sdl
 
@@ -164,5 +239,5 @@ def main() -> None:
     try:
         cli()
     except RegistryError as exc:  # pragma: no cover - guarded() handles command bodies
-        err.print(f"error: {exc.message}")
+        err.print(f"error: {escape(exc.message)}", highlight=False, soft_wrap=True)
         sys.exit(2)

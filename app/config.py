@@ -121,7 +121,7 @@ def load_settings(profile: str | None = None, **overrides: object) -> Settings:
     """Build settings: explicit overrides > environment > the profile's stack env file."""
     try:
         chosen = profile or os.environ.get("MODELGRAPH_PROFILE") or "dev"
-        probe = Settings(profile=chosen)  # type: ignore[arg-type]
+        probe = Settings(profile=chosen)
         file_values = read_env_file(probe.stack_dir / "env")
         merged: dict[str, object] = {
             key.removeprefix("MODELGRAPH_").lower(): value

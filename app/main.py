@@ -12,7 +12,10 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from app.auth.middleware import AuthMiddleware
+from app.auth.tokens import Authenticator
 from app.config import Settings
+from app.graph.principals import PrincipalStore
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
@@ -34,6 +37,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         owned = services is None
         app.state.services = services or await Services.open(settings)
         app.state.metrics = metrics
+        app.state.authenticator = Authenticator(
+            settings, PrincipalStore(app.state.services.driver, settings.neo4j_database)
+        )
         try:
             yield
         finally:
@@ -51,5 +57,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     middleware = [
         Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(AuthMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

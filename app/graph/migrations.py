@@ -48,14 +48,18 @@ def split_statements(text: str) -> tuple[str, ...]:
 def discover(folder: Path) -> list[Migration]:
     """Read and validate the migration files, ordered by version."""
     if not folder.is_dir():
-        raise ConfigurationError(f"migrations folder {folder} not found: run from the repository root")
+        raise ConfigurationError(
+            f"migrations folder {folder} not found: run from the repository root"
+        )
     found: dict[int, Migration] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix != ".cypher":
             continue
         match = FILE_PATTERN.match(path.name)
         if not match:
-            raise ValidationFailed(f"{path.name}: migration files are named V0001__lower_snake.cypher")
+            raise ValidationFailed(
+                f"{path.name}: migration files are named V0001__lower_snake.cypher"
+            )
         version = int(match.group(1))
         if version in found:
             raise ValidationFailed(f"{path.name}: version {version} is used twice")
@@ -118,5 +122,5 @@ class DriverRunner:
     async def run(self, statement: str) -> None:
         async with self.driver.session(database=self.database) as session:
             # Migration files are trusted repository content, not request input.
-            result = await session.run(statement)  # type: ignore[arg-type]
+            result = await session.run(statement)
             await result.consume()

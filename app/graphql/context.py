@@ -22,6 +22,7 @@ class Context:
     principal: Any = None  # set by authentication (app.auth) before any resolver runs
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: dict[str, Any] = field(default_factory=dict)
+    connection_params: Any = None  # graphql-transport-ws connection_init payload
 
 
 Info = StrawberryInfo[Context, None]

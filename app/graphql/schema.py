@@ -8,14 +8,37 @@ import strawberry
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+import app.registry.core
+import app.registry.governance  # noqa: F401  (registers the governance commands)
 from app.config import Settings
 from app.errors import RegistryError
+from app.graphql.core import CoreMutation, CoreQuery
+from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.queries.registry import RegistryQuery
+from app.graphql.types.core import (
+    DatasetVersion,
+    Experiment,
+    Feature,
+    Model,
+    ModelVersion,
+    Project,
+    Run,
+)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery,)
-MUTATION_CLASSES: tuple[type, ...] = ()
+QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery)
+MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation)
+# Node implementations reachable only through the Node interface must be listed.
+NODE_TYPES: tuple[type, ...] = (
+    Project,
+    Experiment,
+    DatasetVersion,
+    Feature,
+    Run,
+    Model,
+    ModelVersion,
+)
 
 
 def _should_mask(error: Exception) -> bool:
@@ -32,11 +55,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        types=NODE_TYPES,
         extensions=[
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
-            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
+            # Factories, not instances: extension instances must not be shared across requests.
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
         ],
     )
 

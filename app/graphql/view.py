@@ -8,8 +8,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
+from app.errors import RegistryError
 from app.graphql.context import Context
 from app.services import Services
 
@@ -28,7 +31,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         services: Services = request.app.state.services
         return Context(
             request=request,
@@ -39,3 +44,13 @@ class RegistryGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Websockets authenticate with the connection_init payload's Authorization entry."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        token = params.get("Authorization") or params.get("authorization")
+        try:
+            context.principal = await context.request.app.state.authenticator.actor_for(token)
+        except RegistryError as exc:
+            raise ConnectionRejectionError({"reason": exc.message}) from None
+        return None

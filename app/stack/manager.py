@@ -83,7 +83,9 @@ class Stack:
         state = self._state()
         secrets = load_or_create_secrets(self.env_file)
         self._start(
-            name, state, secrets,
+            name,
+            state,
+            secrets,
             java=neo4j.check_java(self.settings.java),
             libs=neo4j.lib_dir(self.settings.cache_dir),
             opa_bin=opa.binary(self.settings.cache_dir),
@@ -120,7 +122,9 @@ class Stack:
         elif name == "opa":
             process.require_free_ports({"opa": ports["opa"]})
             log = self.dir / "opa" / "opa.log"
-            pid = opa.start(Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log)
+            pid = opa.start(
+                Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log
+            )
             check = lambda: opa.is_ready(ports["opa"])  # noqa: E731
             timeout = 30.0
         elif name == "s3":
@@ -136,7 +140,9 @@ class Stack:
             )
             timeout = 60.0
         else:
-            raise ConfigurationError(f"unknown stack service {name!r}; one of {', '.join(SERVICES)}")
+            raise ConfigurationError(
+                f"unknown stack service {name!r}; one of {', '.join(SERVICES)}"
+            )
         state.pids[name] = pid
         state.save(self.state_file)
         self.log(f"{name}: starting (pid {pid}) ...")
@@ -157,7 +163,10 @@ class Stack:
                 where = f"http://127.0.0.1:{state.ports['opa']}"
             else:
                 healthy = seaweed.is_ready(
-                    state.ports["s3"], secrets.s3_access_key, secrets.s3_secret_key, self.settings.s3_bucket
+                    state.ports["s3"],
+                    secrets.s3_access_key,
+                    secrets.s3_secret_key,
+                    self.settings.s3_bucket,
                 )
                 where = f"http://127.0.0.1:{state.ports['s3']}"
         except Exception as exc:  # status reports; it does not fail

@@ -31,7 +31,9 @@ def check_java(java: str) -> str:
     out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=False).stderr
     match = re.search(r'version "(\d+)', out)
     if not match or int(match.group(1)) < 17:
-        raise ConfigurationError(f"Neo4j 5.26 needs Java 17 or 21; {exe} reports: {out.strip()[:80]}")
+        raise ConfigurationError(
+            f"Neo4j 5.26 needs Java 17 or 21; {exe} reports: {out.strip()[:80]}"
+        )
     return exe
 
 
@@ -42,15 +44,29 @@ def ensure_installed(cache_dir: Path) -> Path:
     if marker.is_file():
         return target
     if shutil.which("mvn") is None:
-        raise ConfigurationError("Maven (`mvn`) is needed once to fetch Neo4j's jars: apt-get install maven")
+        raise ConfigurationError(
+            "Maven (`mvn`) is needed once to fetch Neo4j's jars: apt-get install maven"
+        )
     target.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-         f"-DoutputDirectory={target}", "-DincludeScope=runtime"],
-        capture_output=True, text=True, check=False,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={target}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise DependencyUnavailable(f"fetching Neo4j jars failed: {result.stdout[-400:]}{result.stderr[-400:]}")
+        raise DependencyUnavailable(
+            f"fetching Neo4j jars failed: {result.stdout[-400:]}{result.stderr[-400:]}"
+        )
     marker.write_text(NEO4J_VERSION)
     return target
 
@@ -86,7 +102,10 @@ def set_initial_password(java: str, libs: Path, home: Path, password: str) -> No
     env = {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [java, "-cp", f"{libs}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if result.returncode != 0:
         raise DependencyUnavailable(f"neo4j set-initial-password failed: {result.stderr[-300:]}")
@@ -94,8 +113,16 @@ def set_initial_password(java: str, libs: Path, home: Path, password: str) -> No
 
 def start(java: str, libs: Path, home: Path) -> int:
     argv = [
-        java, "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Dfile.encoding=UTF-8",
-        "-cp", f"{libs}/*", ENTRY_POINT, f"--home-dir={home}", f"--config-dir={home / 'conf'}",
+        java,
+        "-Xms256m",
+        "-Xmx1g",
+        "-XX:+UseG1GC",
+        "-Dfile.encoding=UTF-8",
+        "-cp",
+        f"{libs}/*",
+        ENTRY_POINT,
+        f"--home-dir={home}",
+        f"--config-dir={home / 'conf'}",
     ]
     env = {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf"), "PATH": "/usr/bin:/bin"}
     return process.spawn(argv, log=home / "logs" / "console.log", cwd=home, env=env)
@@ -107,8 +134,11 @@ def is_ready(bolt_port: int, password: str) -> bool:
 
     if process.port_is_free(bolt_port):
         return False  # not listening yet; skip the driver and its retry chatter
-    with GraphDatabase.driver(
-        f"bolt://127.0.0.1:{bolt_port}", auth=("neo4j", password), connection_timeout=2
-    ) as driver, driver.session() as session:
+    with (
+        GraphDatabase.driver(
+            f"bolt://127.0.0.1:{bolt_port}", auth=("neo4j", password), connection_timeout=2
+        ) as driver,
+        driver.session() as session,
+    ):
         record = session.run("RETURN 1 AS ok").single()
         return bool(record and record["ok"] == 1)

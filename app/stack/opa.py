@@ -26,11 +26,17 @@ def ensure_installed(cache_dir: Path) -> Path:
         return exe
     go = shutil.which("go")
     if go is None:
-        raise ConfigurationError("Go is needed once to build OPA: install Go 1.23+ (https://go.dev/dl)")
+        raise ConfigurationError(
+            "Go is needed once to build OPA: install Go 1.23+ (https://go.dev/dl)"
+        )
     exe.parent.mkdir(parents=True, exist_ok=True)
     env = _go_env(exe.parent, cache_dir)
     result = subprocess.run(
-        [go, "install", f"{MODULE}@{OPA_VERSION}"], capture_output=True, text=True, env=env, check=False
+        [go, "install", f"{MODULE}@{OPA_VERSION}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if result.returncode != 0 or not exe.is_file():
         _build_in_scratch_module(go, exe, env)
@@ -56,22 +62,35 @@ def _build_in_scratch_module(go: str, exe: Path, env: dict[str, str]) -> None:
             [go, "build", "-o", str(exe), MODULE],
         )
         for step in steps:
-            result = subprocess.run(step, cwd=tmp, capture_output=True, text=True, env=env, check=False)
+            result = subprocess.run(
+                step, cwd=tmp, capture_output=True, text=True, env=env, check=False
+            )
             if result.returncode != 0:
-                raise DependencyUnavailable(f"building OPA failed at `{' '.join(step[1:3])}`: {result.stderr[-400:]}")
+                raise DependencyUnavailable(
+                    f"building OPA failed at `{' '.join(step[1:3])}`: {result.stderr[-400:]}"
+                )
 
 
 def start(exe: Path, port: int, policies: Path, log: Path) -> int:
     if not policies.is_dir():
-        raise ConfigurationError(f"policies folder {policies} not found: run from the repository root")
+        raise ConfigurationError(
+            f"policies folder {policies} not found: run from the repository root"
+        )
     argv = [
-        str(exe), "run", "--server", "--addr", f"127.0.0.1:{port}", "--log-level", "error",
-        "--watch", str(policies.resolve()),
+        str(exe),
+        "run",
+        "--server",
+        "--addr",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "error",
+        "--watch",
+        str(policies.resolve()),
     ]
     return process.spawn(argv, log=log, cwd=log.parent)
 
 
 def is_ready(port: int) -> bool:
     """OPA's /health answers 200 once bundles/policies are loaded."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:  # noqa: S310 - loopback URL we built
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
         return bool(resp.status == 200)

@@ -43,6 +43,10 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
+# Popen objects of servers this process started, kept so they are reaped (no ResourceWarning).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
 def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
     """Start a detached server process writing to `log`; return its PID."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +60,7 @@ def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | No
             env=env,
             start_new_session=True,
         )
+    _CHILDREN[proc.pid] = proc
     return proc.pid
 
 
@@ -79,6 +84,11 @@ def stop(pid: int, *, timeout: float = 20.0) -> None:
 
 
 def _reap(pid: int) -> None:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        if child.poll() is not None:
+            _CHILDREN.pop(pid, None)
+        return
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:

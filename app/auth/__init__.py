@@ -1,0 +1,1 @@
+"""Authentication: bearer API keys (stored hashed) and JWTs; deny by default."""

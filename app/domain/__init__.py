@@ -1,0 +1,1 @@
+"""Pure Python: entities, validation, version rules, vocabularies. No I/O here."""

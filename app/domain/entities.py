@@ -1,0 +1,111 @@
+"""Domain objects built from graph properties. Immutable snapshots; the graph is the source."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+PREFIX_METRIC = "metric."
+PREFIX_PARAM = "param."
+PREFIX_CUSTOM = "cp."
+PREFIX_IMPORTANCE = "fi."
+
+
+def _time(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native if isinstance(native, datetime) else None
+
+
+def _prefixed(props: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix) :]: v for k, v in props.items() if k.startswith(prefix)}
+
+
+def _json(value: Any, default: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) and value else default
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Every node: stable id, its label (kind) and all properties as stored."""
+
+    id: str
+    kind: str
+    props: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def of(cls, kind: str, props: dict[str, Any]) -> Entity:
+        return cls(id=str(props["id"]), kind=kind, props=dict(props))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.props.get(name, default)
+
+    def time(self, name: str) -> datetime | None:
+        return _time(self.props.get(name))
+
+    @property
+    def created_at(self) -> datetime | None:
+        return self.time("created_at")
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return _prefixed(self.props, PREFIX_METRIC)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return _prefixed(self.props, PREFIX_PARAM)
+
+    @property
+    def custom(self) -> dict[str, Any]:
+        return _prefixed(self.props, PREFIX_CUSTOM)
+
+    @property
+    def feature_importance(self) -> dict[str, float]:
+        return _prefixed(self.props, PREFIX_IMPORTANCE)
+
+    def json_field(self, name: str, default: Any = None) -> Any:
+        return _json(self.props.get(name), default)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    type: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    nodes: list[Entity]
+    edges: list[Edge]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Entity]
+    has_next: bool
+    end_cursor: str | None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    at: datetime | None
+    actor: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AliasPointer:
+    alias: str
+    version: int
+    version_id: str
+    since: datetime | None
+    until: datetime | None
+    actor: str | None

@@ -1,0 +1,272 @@
+"""Cypher for the provenance core. Values are always $parameters; labels come from code."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+# ---- projects and experiments ------------------------------------------------------------
+CREATE_PROJECT: LiteralString = """
+CREATE (p:Project {id: $id, name: $name, description: $description, owners: $owners,
+                   created_at: $at, updated_at: $at, created_by: $actor, revision: 1})
+SET p += $custom
+RETURN properties(p) AS props
+"""
+CREATE_EXPERIMENT: LiteralString = """
+MATCH (p:Project {name: $project})
+CREATE (e:Experiment {id: $id, name: $name, project_id: p.id, project_name: p.name,
+                      description: $description, created_at: $at, updated_at: $at,
+                      created_by: $actor, revision: 1})-[:IN {since: $at}]->(p)
+SET e += $custom
+RETURN properties(e) AS props
+"""
+
+# ---- datasets and features ---------------------------------------------------------------
+REGISTER_DATASET_VERSION: LiteralString = """
+MERGE (d:Dataset {name: $dataset})
+  ON CREATE SET d.id = $dataset_id, d.created_at = $at, d.seq = 0, d.created_by = $actor
+SET d.seq = d.seq + 1
+CREATE (v:DatasetVersion {id: $id, dataset_id: d.id, dataset_name: d.name, version: d.seq,
+        source_uri: $source_uri, digest: $digest, row_count: $row_count, schema: $schema,
+        data_domain: $data_domain, training_allowed: $training_allowed,
+        commercial_use: $commercial_use, contains_personal_data: $contains_personal_data,
+        preprocessing: $preprocessing, description: $description,
+        created_at: $at, created_by: $actor})-[:VERSION_OF {since: $at}]->(d)
+WITH v
+CALL (v) {
+  UNWIND $derived_from AS src
+  MATCH (s:DatasetVersion {id: src.id})
+  CREATE (v)-[:DERIVED_FROM {step: src.step, since: $at}]->(s)
+  RETURN count(*) AS linked
+}
+RETURN properties(v) AS props, linked
+"""
+REGISTER_FEATURE: LiteralString = """
+MATCH (p:Project {name: $project})
+MATCH (s:DatasetVersion {id: $source_id})
+CREATE (f:Feature {id: $id, name: $name, project_id: p.id, project_name: p.name,
+        dtype: $dtype, definition: $definition, description: $description,
+        source_dataset_version_id: s.id, created_at: $at, created_by: $actor})
+CREATE (f)-[:COMPUTED_FROM {since: $at}]->(s)
+CREATE (f)-[:IN {since: $at}]->(p)
+RETURN properties(f) AS props
+"""
+COUNT_INPUTS: LiteralString = """
+UNWIND $ids AS input_id
+OPTIONAL MATCH (n {id: input_id}) WHERE n:DatasetVersion OR n:Feature
+RETURN input_id, n IS NOT NULL AS found
+"""
+
+# ---- runs ----------------------------------------------------------------------------------
+START_RUN: LiteralString = """
+MATCH (e:Experiment {id: $experiment_id})
+CREATE (r:Run {id: $id, name: $name, experiment_id: e.id, project_id: e.project_id,
+        status: 'RUNNING', started_at: $started_at, code_version: $code_version,
+        notes: $notes, framework: $framework, framework_version: $framework_version,
+        hardware: $hardware, container_image: $container_image, python_version: $python_version,
+        created_at: $at, updated_at: $at, created_by: $actor, revision: 1})-[:IN {since: $at}]->(e)
+SET r += $dynamic
+WITH r
+CALL (r) {
+  UNWIND $inputs AS input_id
+  MATCH (n {id: input_id}) WHERE n:DatasetVersion OR n:Feature
+  CREATE (r)-[:USED {since: $at}]->(n)
+  RETURN count(*) AS used
+}
+RETURN properties(r) AS props
+"""
+LOCK_RUN: LiteralString = """
+MATCH (r:Run {id: $id})
+SET r.revision = r.revision + 1
+RETURN r.status AS status, r.started_at AS started_at
+"""
+ADD_RUN_INPUTS: LiteralString = """
+MATCH (r:Run {id: $id})
+UNWIND $inputs AS input_id
+MATCH (n {id: input_id}) WHERE (n:DatasetVersion OR n:Feature) AND NOT (r)-[:USED]->(n)
+CREATE (r)-[:USED {since: $at}]->(n)
+RETURN count(*) AS added
+"""
+FINISH_RUN: LiteralString = """
+MATCH (r:Run {id: $id})
+SET r.status = $status, r.ended_at = $ended_at, r.updated_at = $at,
+    r.duration_seconds = $duration, r.notes = coalesce($notes, r.notes)
+SET r += $dynamic
+RETURN properties(r) AS props
+"""
+
+# ---- models, versions, artifacts -------------------------------------------------------------
+CREATE_MODEL: LiteralString = """
+OPTIONAL MATCH (p:Project {name: $project})
+CREATE (m:Model {id: $id, name: $name, description: $description, owners: $owners,
+        owner_teams: $owner_teams, domain: $domain, task: $task, tags: $tags, licence: $licence,
+        regulatory: $regulatory, intended_use: $intended_use, commercial_use: $commercial_use,
+        project_id: p.id, status: 'ACTIVE', seq: 0, revision: 1,
+        created_at: $at, updated_at: $at, created_by: $actor})
+SET m += $custom
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (m)-[:IN {since: $at}]->(p))
+RETURN properties(m) AS props
+"""
+# The counter is bumped under the model's write lock; the (model_id, version) constraint backs it.
+REGISTER_MODEL_VERSION: LiteralString = """
+MATCH (m:Model {name: $model})
+MATCH (r:Run {id: $run_id})
+SET m.seq = m.seq + 1, m.updated_at = $at
+CREATE (v:ModelVersion {id: $id, model_id: m.id, model_name: m.name, version: m.seq,
+        run_id: r.id, status: 'READY', artifact_uri: $artifact_uri, artifact_digest: $artifact_digest,
+        artifact_size: $artifact_size, artifact_format: $artifact_format, signature: $signature,
+        feature_importance: $importance_json, notes: $notes, created_at: $at, updated_at: $at,
+        created_by: $actor, revision: 1})
+SET v += $dynamic
+CREATE (v)-[:VERSION_OF {since: $at}]->(m)
+CREATE (v)-[:TRAINED_BY {since: $at}]->(r)
+CREATE (a:Artifact {id: $artifact_id, uri: $artifact_uri, digest: $artifact_digest,
+        size: $artifact_size, format: $artifact_format, created_at: $at})
+CREATE (v)-[:STORED_AS {since: $at}]->(a)
+WITH v
+OPTIONAL MATCH (base:ModelVersion {id: $fine_tuned_from})
+FOREACH (_ IN CASE WHEN base IS NULL THEN [] ELSE [1] END |
+  CREATE (v)-[:FINE_TUNED_FROM {since: $at}]->(base))
+RETURN properties(v) AS props
+"""
+RUN_STATUS: LiteralString = "MATCH (r:Run {id: $id}) RETURN r.status AS status"
+MODEL_BY_NAME: LiteralString = "MATCH (m:Model {name: $name}) RETURN properties(m) AS props"
+VERSION_BY_NUMBER: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id, version: $version}) RETURN properties(v) AS props
+"""
+LIST_VERSIONS: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id})
+WHERE $before IS NULL OR v.version < $before
+RETURN properties(v) AS props ORDER BY v.version DESC LIMIT $limit
+"""
+COUNT_VERSIONS: LiteralString = "MATCH (m:Model {id: $model_id}) RETURN m.seq AS total"
+LIST_MODELS: LiteralString = """
+MATCH (m:Model) WHERE $after IS NULL OR m.name > $after
+RETURN properties(m) AS props ORDER BY m.name LIMIT $limit
+"""
+ARCHIVE_VERSION: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id, version: $version})
+SET v.status = 'ARCHIVED', v.archived_at = $at, v.archive_reason = $reason, v.updated_at = $at,
+    v.revision = v.revision + 1
+RETURN properties(v) AS props
+"""
+ALIASES_ON_VERSION: LiteralString = """
+MATCH (a:Alias)-[p:POINTS_TO]->(v:ModelVersion {id: $id}) WHERE p.until IS NULL
+RETURN a.name AS alias
+"""
+
+# ---- aliases --------------------------------------------------------------------------------
+LOCK_MODEL: LiteralString = """
+MATCH (m:Model {name: $model})
+SET m.alias_seq = coalesce(m.alias_seq, 0) + 1
+RETURN properties(m) AS props
+"""
+CURRENT_ALIAS_TARGET: LiteralString = """
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion)
+WHERE p.until IS NULL
+RETURN a.id AS alias_id, v.version AS version, v.id AS version_id
+"""
+MOVE_ALIAS: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id, version: $version})
+MERGE (a:Alias {model_id: $model_id, name: $alias})
+  ON CREATE SET a.id = $alias_id, a.created_at = $at, a.model_name = $model_name
+WITH a, v
+OPTIONAL MATCH (a)-[old:POINTS_TO]->() WHERE old.until IS NULL
+SET old.until = $at
+CREATE (a)-[:POINTS_TO {since: $at, actor: $actor, reason: $reason}]->(v)
+RETURN a.id AS id
+"""
+CLOSE_ALIAS: LiteralString = """
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->() WHERE p.until IS NULL
+SET p.until = $at
+RETURN a.id AS id
+"""
+ALIAS_AT: LiteralString = """
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion)
+WHERE p.since <= $at AND (p.until IS NULL OR p.until > $at)
+RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
+       p.until AS until, p.actor AS actor
+"""
+ALIAS_HISTORY: LiteralString = """
+MATCH (a:Alias {model_id: $model_id})-[p:POINTS_TO]->(v:ModelVersion)
+WHERE $alias IS NULL OR a.name = $alias
+RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
+       p.until AS until, p.actor AS actor
+ORDER BY p.since DESC LIMIT 500
+"""
+ALIASES_OF_MODEL: LiteralString = """
+MATCH (a:Alias {model_id: $model_id})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
+RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
+       p.until AS until, p.actor AS actor
+ORDER BY a.name
+"""
+
+# ---- revisions of mutable metadata -------------------------------------------------------
+BUMP_REVISION: dict[str, LiteralString] = {
+    "Project": "MATCH (n:Project {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
+    "Experiment": "MATCH (n:Experiment {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
+    "Run": "MATCH (n:Run {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
+    "Model": "MATCH (n:Model {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
+    "ModelVersion": "MATCH (n:ModelVersion {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
+}
+APPLY_REVISION: LiteralString = """
+MATCH (n {id: $id})
+SET n += $changes, n.updated_at = $at
+CREATE (rev:Revision {id: $rev_id, target_id: $id, revision: n.revision, at: $at, actor: $actor,
+                      changes: $changes_json})-[:OF]->(n)
+RETURN properties(n) AS props
+"""
+REVISIONS_OF: LiteralString = """
+MATCH (rev:Revision {target_id: $id})
+RETURN rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
+ORDER BY rev.revision DESC LIMIT $limit
+"""
+
+# ---- generic reads ----------------------------------------------------------------------------
+NODES_BY_ID: dict[str, LiteralString] = {
+    label: "UNWIND $ids AS node_id MATCH (n:"
+    + label
+    + " {id: node_id}) RETURN properties(n) AS props"
+    for label in (
+        "Project",
+        "Experiment",
+        "Run",
+        "Dataset",
+        "DatasetVersion",
+        "Feature",
+        "Model",
+        "ModelVersion",
+        "Artifact",
+        "Alias",
+        "Evaluation",
+        "Deployment",
+        "Environment",
+        "DeploymentEvent",
+        "Review",
+        "AuditEvent",
+        "Term",
+        "Annotation",
+        "Principal",
+    )
+}  # labels come from this fixed tuple, never from a request
+RUN_INPUTS: LiteralString = """
+MATCH (r:Run {id: $id})-[:USED]->(n)
+RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY n.id
+"""
+DATASET_VERSION_BY_NUMBER: LiteralString = """
+MATCH (v:DatasetVersion {dataset_id: $dataset_id, version: $version}) RETURN properties(v) AS props
+"""
+DATASET_BY_NAME: LiteralString = "MATCH (d:Dataset {name: $name}) RETURN properties(d) AS props"
+TRAINING_DATA_OF_RUN: LiteralString = """
+MATCH (r:Run {id: $id})-[:USED]->(n)
+OPTIONAL MATCH (n)-[:COMPUTED_FROM]->(src:DatasetVersion)
+WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
+WHERE d IS NOT NULL
+RETURN DISTINCT properties(d) AS props
+"""
+KNOWN_SOURCES_OF_MODEL: LiteralString = """
+MATCH (m:Model {name: $model})<-[:VERSION_OF]-(:ModelVersion)-[:TRAINED_BY]->(:Run)-[:USED]->(n)
+OPTIONAL MATCH (n)-[:COMPUTED_FROM]->(src:DatasetVersion)
+WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
+WHERE d IS NOT NULL AND d.source_uri IS NOT NULL
+RETURN collect(DISTINCT d.source_uri) AS sources
+"""

@@ -1,0 +1,147 @@
+"""Reads for the provenance core: nodes by id (batched), models, versions, aliases, history."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from neo4j import AsyncDriver
+
+from app.domain.entities import AliasPointer, Entity, Revision
+from app.graph import core_queries as q
+from app.graph.ids import label_of
+from app.graph.reads import entities, one, rows
+
+
+class CoreReader:
+    """Read side of the core aggregates; returns domain objects only."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.db = database
+
+    async def nodes(self, ids: Sequence[str]) -> list[Entity | None]:
+        """Batch lookup for DataLoaders: one query per label, results in request order."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id in ids:
+            label = label_of(node_id)
+            if label in q.NODES_BY_ID:
+                by_label[label].append(node_id)
+        found: dict[str, Entity] = {}
+        for label, label_ids in by_label.items():
+            for entity in await entities(
+                self.driver, self.db, label, q.NODES_BY_ID[label], ids=label_ids
+            ):
+                found[entity.id] = entity
+        return [found.get(node_id) for node_id in ids]
+
+    async def node(self, node_id: str) -> Entity | None:
+        return (await self.nodes([node_id]))[0]
+
+    async def model_by_name(self, name: str) -> Entity | None:
+        return await one(self.driver, self.db, "Model", q.MODEL_BY_NAME, name=name)
+
+    async def models(self, after: str | None, limit: int) -> list[Entity]:
+        return await entities(
+            self.driver, self.db, "Model", q.LIST_MODELS, after=after, limit=limit
+        )
+
+    async def version(self, model_id: str, number: int) -> Entity | None:
+        return await one(
+            self.driver,
+            self.db,
+            "ModelVersion",
+            q.VERSION_BY_NUMBER,
+            model_id=model_id,
+            version=number,
+        )
+
+    async def versions(self, model_id: str, before: int | None, limit: int) -> list[Entity]:
+        """Newest first; `before` is the cursor (a version number)."""
+        return await entities(
+            self.driver,
+            self.db,
+            "ModelVersion",
+            q.LIST_VERSIONS,
+            model_id=model_id,
+            before=before,
+            limit=limit,
+        )
+
+    async def alias_at(self, model_id: str, alias: str, at: datetime) -> AliasPointer | None:
+        found = await rows(self.driver, self.db, q.ALIAS_AT, model_id=model_id, alias=alias, at=at)
+        return _pointer(found[0]) if found else None
+
+    async def alias_history(self, model_id: str, alias: str | None) -> list[AliasPointer]:
+        return [
+            _pointer(r)
+            for r in await rows(
+                self.driver, self.db, q.ALIAS_HISTORY, model_id=model_id, alias=alias
+            )
+        ]
+
+    async def aliases(self, model_id: str) -> list[AliasPointer]:
+        return [
+            _pointer(r)
+            for r in await rows(self.driver, self.db, q.ALIASES_OF_MODEL, model_id=model_id)
+        ]
+
+    async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
+        found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
+        return [
+            Revision(
+                r["revision"],
+                r["at"].to_native() if r["at"] else None,
+                r["actor"],
+                json.loads(r["changes"] or "{}"),
+            )
+            for r in found
+        ]
+
+    async def run_inputs(self, run_id: str) -> list[Entity]:
+        return [
+            Entity.of(r["label"], r["props"])
+            for r in await rows(self.driver, self.db, q.RUN_INPUTS, id=run_id)
+        ]
+
+    async def dataset_version(self, dataset: str, number: int) -> Entity | None:
+        ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)
+        if ds is None:
+            return None
+        return await one(
+            self.driver,
+            self.db,
+            "DatasetVersion",
+            q.DATASET_VERSION_BY_NUMBER,
+            dataset_id=ds.id,
+            version=number,
+        )
+
+    async def training_data(self, run_id: str) -> list[Entity]:
+        return await entities(
+            self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id
+        )
+
+    async def known_sources(self, model: str) -> list[str]:
+        found = await rows(self.driver, self.db, q.KNOWN_SOURCES_OF_MODEL, model=model)
+        return list(found[0]["sources"]) if found else []
+
+
+def _pointer(row: dict[str, object]) -> AliasPointer:
+    def t(v: object) -> datetime | None:
+        return v.to_native() if hasattr(v, "to_native") else None
+
+    return AliasPointer(
+        str(row["alias"]),
+        int(str(row["version"])),
+        str(row["version_id"]),
+        t(row["since"]),
+        t(row["until"]),
+        _str(row.get("actor")),
+    )
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)

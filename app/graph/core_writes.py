@@ -1,0 +1,437 @@
+"""Transaction bodies for the provenance core. Each returns {"id", "kind", ...} for the audit
+record and the API payload; each raises a RegistryError (rolling back) when a rule fails."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from app.errors import AlreadyExists, Conflict, NotFound
+from app.graph import core_queries as q
+from app.graph.ids import new_id
+from app.graph.reads import tx_one, tx_rows
+from app.graph.unit import Work
+
+
+def created(kind: str, props: dict[str, Any]) -> dict[str, Any]:
+    return {"id": props["id"], "kind": kind}
+
+
+def create_project(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        if await tx_one(tx, "MATCH (p:Project {name: $name}) RETURN p.id AS id", name=p["name"]):
+            raise AlreadyExists(f"name: a project named {p['name']!r} already exists", field="name")
+        row = await tx_one(
+            tx,
+            q.CREATE_PROJECT,
+            id=new_id("Project"),
+            name=p["name"],
+            description=p["description"],
+            owners=p["owners"] or [actor],
+            custom=p["custom"],
+            at=at,
+            actor=actor,
+        )
+        assert row is not None
+        return created("Project", row["props"])
+
+    return work
+
+
+def create_experiment(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        exists = await tx_one(
+            tx,
+            "MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN e.id AS id",
+            name=p["name"],
+            project=p["project"],
+        )
+        if exists:
+            raise AlreadyExists(
+                f"name: experiment {p['name']!r} already exists in project {p['project']!r}",
+                field="name",
+            )
+        row = await tx_one(
+            tx,
+            q.CREATE_EXPERIMENT,
+            id=new_id("Experiment"),
+            name=p["name"],
+            project=p["project"],
+            description=p["description"],
+            custom=p["custom"],
+            at=at,
+            actor=actor,
+        )
+        if row is None:
+            raise NotFound(f"project: no project named {p['project']!r}", field="project")
+        return created("Experiment", row["props"])
+
+    return work
+
+
+def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        derived = [{"id": d["dataset_version_id"], "step": d["step"]} for d in p["derived_from"]]
+        row = await tx_one(
+            tx,
+            q.REGISTER_DATASET_VERSION,
+            id=new_id("DatasetVersion"),
+            dataset_id=new_id("Dataset"),
+            dataset=p["dataset"],
+            source_uri=p["source_uri"],
+            digest=p["digest"],
+            row_count=p["row_count"],
+            schema=p["schema"],
+            data_domain=p["data_domain"],
+            training_allowed=p["training_allowed"],
+            commercial_use=p["commercial_use"],
+            contains_personal_data=p["contains_personal_data"],
+            preprocessing=p["preprocessing"],
+            description=p["description"],
+            derived_from=derived,
+            at=at,
+            actor=actor,
+        )
+        assert row is not None
+        if row["linked"] != len(derived):
+            raise NotFound(
+                "derivedFrom: a source dataset version does not exist", field="derivedFrom"
+            )
+        return created("DatasetVersion", row["props"])
+
+    return work
+
+
+def register_feature(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        exists = await tx_one(
+            tx,
+            "MATCH (f:Feature {name: $name})-[:IN]->(:Project {name: $project}) RETURN f.id AS id",
+            name=p["name"],
+            project=p["project"],
+        )
+        if exists:
+            raise AlreadyExists(
+                f"name: feature {p['name']!r} already exists in project {p['project']!r}",
+                field="name",
+            )
+        row = await tx_one(
+            tx,
+            q.REGISTER_FEATURE,
+            id=new_id("Feature"),
+            name=p["name"],
+            project=p["project"],
+            dtype=p["dtype"],
+            definition=p["definition"],
+            description=p["description"],
+            source_id=p["source_dataset_version_id"],
+            at=at,
+            actor=actor,
+        )
+        if row is None:
+            raise NotFound(
+                "project or sourceDatasetVersionId: not found", field="sourceDatasetVersionId"
+            )
+        return created("Feature", row["props"])
+
+    return work
+
+
+async def _check_inputs(tx: AsyncManagedTransaction, ids: list[str]) -> None:
+    missing = [r["input_id"] for r in await tx_rows(tx, q.COUNT_INPUTS, ids=ids) if not r["found"]]
+    if missing:
+        raise NotFound(
+            f"inputs: no dataset version or feature with id {missing[0]!r}", field="inputs"
+        )
+
+
+def start_run(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        await _check_inputs(tx, p["inputs"])
+        env = p["environment"]
+        row = await tx_one(
+            tx,
+            q.START_RUN,
+            id=new_id("Run"),
+            name=p["name"],
+            experiment_id=p["experiment_id"],
+            started_at=p["started_at"] or at,
+            code_version=p["code_version"],
+            notes=p["notes"],
+            framework=env.get("framework"),
+            framework_version=env.get("framework_version"),
+            hardware=env.get("hardware"),
+            container_image=env.get("container_image"),
+            python_version=env.get("python_version"),
+            dynamic=p["dynamic"],
+            inputs=p["inputs"],
+            at=at,
+            actor=actor,
+        )
+        if row is None:
+            raise NotFound(
+                f"experimentId: no experiment {p['experiment_id']!r}", field="experimentId"
+            )
+        return created("Run", row["props"])
+
+    return work
+
+
+async def _lock_running_run(tx: AsyncManagedTransaction, run_id: str) -> dict[str, Any]:
+    row = await tx_one(tx, q.LOCK_RUN, id=run_id)
+    if row is None:
+        raise NotFound(f"runId: no run {run_id!r}", field="runId")
+    if row["status"] != "RUNNING":
+        raise Conflict(
+            f"run {run_id} is {row['status']}: a finished run's inputs and metrics are immutable"
+        )
+    return row
+
+
+def add_run_inputs(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        await _lock_running_run(tx, p["run_id"])
+        await _check_inputs(tx, p["inputs"])
+        await tx_one(tx, q.ADD_RUN_INPUTS, id=p["run_id"], inputs=p["inputs"], at=at)
+        return {"id": p["run_id"], "kind": "Run"}
+
+    return work
+
+
+def finish_run(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        row = await _lock_running_run(tx, p["run_id"])
+        started = row["started_at"].to_native()
+        ended = p["ended_at"] or at
+        if ended < started:
+            raise Conflict("endedAt: must not be before the run's start time")
+        props = await tx_one(
+            tx,
+            q.FINISH_RUN,
+            id=p["run_id"],
+            status=p["status"],
+            ended_at=ended,
+            duration=(ended - started).total_seconds(),
+            notes=p["notes"],
+            dynamic=p["dynamic"],
+            at=at,
+        )
+        assert props is not None
+        return created("Run", props["props"])
+
+    return work
+
+
+def create_model(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        if await tx_one(tx, "MATCH (m:Model {name: $name}) RETURN m.id AS id", name=p["name"]):
+            raise AlreadyExists(f"name: a model named {p['name']!r} already exists", field="name")
+        fields = {
+            k: p[k]
+            for k in (
+                "name",
+                "description",
+                "owner_teams",
+                "domain",
+                "task",
+                "tags",
+                "licence",
+                "regulatory",
+                "intended_use",
+                "commercial_use",
+                "project",
+            )
+        }
+        row = await tx_one(
+            tx,
+            q.CREATE_MODEL,
+            id=new_id("Model"),
+            owners=p["owners"] or [actor],
+            custom=p["custom"],
+            at=at,
+            actor=actor,
+            **fields,
+        )
+        assert row is not None
+        return created("Model", row["props"])
+
+    return work
+
+
+def register_model_version(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        run = await tx_one(tx, q.RUN_STATUS, id=p["run_id"])
+        if run is None:
+            raise NotFound(f"runId: no run {p['run_id']!r}", field="runId")
+        if run["status"] != "FINISHED":
+            raise Conflict(
+                f"runId: run is {run['status']}; register versions from FINISHED runs so their inputs are fixed"
+            )
+        if p["fine_tuned_from"] and not await tx_one(
+            tx, "MATCH (v:ModelVersion {id: $id}) RETURN v.id AS id", id=p["fine_tuned_from"]
+        ):
+            raise NotFound(
+                f"fineTunedFrom: no model version {p['fine_tuned_from']!r}", field="fineTunedFrom"
+            )
+        art = p["artifact"]
+        row = await tx_one(
+            tx,
+            q.REGISTER_MODEL_VERSION,
+            id=new_id("ModelVersion"),
+            artifact_id=new_id("Artifact"),
+            model=p["model"],
+            run_id=p["run_id"],
+            artifact_uri=art["uri"],
+            artifact_digest=art["digest"],
+            artifact_size=art["size"],
+            artifact_format=art["format"],
+            signature=p["signature"],
+            importance_json=json.dumps(p["feature_importance"]),
+            notes=p["notes"],
+            dynamic=p["dynamic"],
+            fine_tuned_from=p["fine_tuned_from"],
+            at=at,
+            actor=actor,
+        )
+        if row is None:
+            raise NotFound(f"model: no model named {p['model']!r}", field="model")
+        return {**created("ModelVersion", row["props"]), "version": row["props"]["version"]}
+
+    return work
+
+
+async def _lock_model(tx: AsyncManagedTransaction, model: str) -> dict[str, Any]:
+    row = await tx_one(tx, q.LOCK_MODEL, model=model)
+    if row is None:
+        raise NotFound(f"model: no model named {model!r}", field="model")
+    props: dict[str, Any] = row["props"]
+    return props
+
+
+def move_alias(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        model = await _lock_model(tx, p["model"])
+        target = await tx_one(tx, q.VERSION_BY_NUMBER, model_id=model["id"], version=p["version"])
+        if target is None:
+            raise NotFound(
+                f"version: model {p['model']!r} has no version {p['version']}", field="version"
+            )
+        if target["props"]["status"] == "ARCHIVED":
+            raise Conflict(
+                f"version: version {p['version']} is archived and cannot receive an alias"
+            )
+        current = await tx_one(tx, q.CURRENT_ALIAS_TARGET, model_id=model["id"], alias=p["alias"])
+        if current and current["version"] == p["version"]:
+            return {
+                "id": current["alias_id"],
+                "kind": "Alias",
+                "previous": current["version"],
+                "unchanged": True,
+            }
+        row = await tx_one(
+            tx,
+            q.MOVE_ALIAS,
+            model_id=model["id"],
+            model_name=model["name"],
+            version=p["version"],
+            alias=p["alias"],
+            alias_id=new_id("Alias"),
+            reason=p["reason"],
+            at=at,
+            actor=actor,
+        )
+        assert row is not None
+        return {
+            "id": row["id"],
+            "kind": "Alias",
+            "previous": current["version"] if current else None,
+        }
+
+    return work
+
+
+def remove_alias(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        model = await _lock_model(tx, p["model"])
+        row = await tx_one(tx, q.CLOSE_ALIAS, model_id=model["id"], alias=p["alias"], at=at)
+        if row is None:
+            raise NotFound(
+                f"alias: model {p['model']!r} has no alias {p['alias']!r}", field="alias"
+            )
+        return {"id": row["id"], "kind": "Alias"}
+
+    return work
+
+
+def archive_version(p: dict[str, Any], actor: str) -> Work:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        model = await _lock_model(tx, p["model"])
+        target = await tx_one(tx, q.VERSION_BY_NUMBER, model_id=model["id"], version=p["version"])
+        if target is None:
+            raise NotFound(
+                f"version: model {p['model']!r} has no version {p['version']}", field="version"
+            )
+        if target["props"]["status"] == "ARCHIVED":
+            raise Conflict(f"version: version {p['version']} is already archived")
+        aliases = [
+            r["alias"] for r in await tx_rows(tx, q.ALIASES_ON_VERSION, id=target["props"]["id"])
+        ]
+        if aliases:
+            raise Conflict(
+                f"version: alias {aliases[0]!r} points to version {p['version']}; move it first"
+            )
+        row = await tx_one(
+            tx,
+            q.ARCHIVE_VERSION,
+            model_id=model["id"],
+            version=p["version"],
+            reason=p["reason"],
+            at=at,
+        )
+        assert row is not None
+        return created("ModelVersion", row["props"])
+
+    return work
+
+
+def update_metadata(
+    label: str, node_id: str, expected: int, changes: dict[str, Any], actor: str
+) -> Work:
+    """Optimistic concurrency: the revision bump takes the node's lock, then we compare."""
+
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        row = await tx_one(tx, q.BUMP_REVISION[label], id=node_id)
+        if row is None:
+            raise NotFound(f"id: no {label} {node_id!r}", field="id")
+        before = row["props"]
+        if before["revision"] - 1 != expected:
+            raise Conflict(
+                f"expectedRevision: {label} is at revision {before['revision'] - 1}, not {expected}; "
+                "reload and apply your change again"
+            )
+        diff = {
+            k: {"from": _plain(before.get(k)), "to": v}
+            for k, v in changes.items()
+            if before.get(k) != v
+        }
+        updated = await tx_one(
+            tx,
+            q.APPLY_REVISION,
+            id=node_id,
+            changes=changes,
+            rev_id=new_id("Revision"),
+            changes_json=json.dumps(diff, default=str),
+            at=at,
+            actor=actor,
+        )
+        assert updated is not None
+        return {"id": node_id, "kind": label, "revision": updated["props"]["revision"]}
+
+    return work
+
+
+def _plain(value: Any) -> Any:
+    return value.to_native().isoformat() if hasattr(value, "to_native") else value

@@ -1,0 +1,136 @@
+"""One write = one managed transaction: idempotency check, the change, its audit event.
+
+The driver may run the function more than once (transient errors); everything inside is
+all-or-nothing, and the idempotency record (unique key) makes a retried request a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError, IncompleteCommit, ServiceUnavailable, SessionExpired
+
+from app.errors import Conflict, DependencyUnavailable, RegistryError
+from app.graph import audit
+
+GET_IDEMPOTENCY: LiteralString = """
+MATCH (r:IdempotencyRecord {key: $key})
+RETURN r.fingerprint AS fingerprint, r.result AS result
+"""
+PUT_IDEMPOTENCY: LiteralString = """
+CREATE (r:IdempotencyRecord {key: $key, fingerprint: $fingerprint, result: $result, created_at: $at})
+"""
+
+Work = Callable[[AsyncManagedTransaction, datetime], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    result: dict[str, Any]
+    replayed: bool
+
+
+def fingerprint(command: str, payload: Any) -> str:
+    body = json.dumps([command, payload], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def scoped_key(principal_id: str, key: str) -> str:
+    """Keys are per caller: two clients choosing the same key never collide."""
+    return hashlib.sha256(f"{principal_id}\x00{key}".encode()).hexdigest()
+
+
+async def write(
+    driver: AsyncDriver,
+    database: str,
+    work: Work,
+    record: audit.AuditRecord,
+    *,
+    idempotency_key: str | None = None,
+    request_fingerprint: str = "",
+) -> WriteOutcome:
+    """Run `work` and append its audit event atomically; replay returns the first result."""
+
+    async def tx_fn(tx: AsyncManagedTransaction) -> WriteOutcome:
+        if idempotency_key:
+            previous = await _previous(tx, idempotency_key, request_fingerprint)
+            if previous is not None:
+                return WriteOutcome(previous, replayed=True)
+        at = datetime.now(UTC)
+        result = await work(tx, at)
+        record.target_id = record.target_id or result.get("id")
+        await audit.append(tx, record, at)
+        if idempotency_key:
+            await tx.run(
+                PUT_IDEMPOTENCY,
+                key=idempotency_key,
+                fingerprint=request_fingerprint,
+                result=json.dumps(result, default=str),
+                at=at,
+            )
+        return WriteOutcome(result, replayed=False)
+
+    try:
+        async with driver.session(database=database) as session:
+            return await session.execute_write(tx_fn)
+    except ConstraintError:
+        # A concurrent request with the same key committed first: return its outcome.
+        if idempotency_key:
+            async with driver.session(database=database) as session:
+                previous = await session.execute_read(
+                    _previous, idempotency_key, request_fingerprint
+                )
+            if previous is not None:
+                return WriteOutcome(previous, replayed=True)
+        raise
+    except IncompleteCommit:
+        raise DependencyUnavailable(
+            "the database connection dropped during commit; retry with the same idempotency key "
+            "to learn whether it was applied"
+        ) from None
+    except (ServiceUnavailable, SessionExpired, OSError):
+        raise DependencyUnavailable("neo4j unavailable; nothing was written") from None
+
+
+async def _previous(
+    tx: AsyncManagedTransaction, key: str, request_fingerprint: str
+) -> dict[str, Any] | None:
+    row = await (await tx.run(GET_IDEMPOTENCY, key=key)).single()
+    if row is None:
+        return None
+    if row["fingerprint"] != request_fingerprint:
+        raise Conflict("idempotency key was already used for a different request")
+    result: dict[str, Any] = json.loads(row["result"])
+    return result
+
+
+async def record_only(driver: AsyncDriver, database: str, record: audit.AuditRecord) -> None:
+    """Audit an attempt that changed nothing (e.g. a denied request)."""
+
+    async def tx_fn(tx: AsyncManagedTransaction) -> None:
+        await audit.append(tx, record, datetime.now(UTC))
+
+    try:
+        async with driver.session(database=database) as session:
+            await session.execute_write(tx_fn)
+    except RegistryError:
+        raise
+    except Exception:  # noqa: S110 - a failed denial audit must not turn a 403 into a 500
+        pass
+
+
+async def replay(
+    driver: AsyncDriver, database: str, key: str, request_fingerprint: str
+) -> dict[str, Any] | None:
+    """The stored result of an earlier request with this key, if any (checked before policy)."""
+    try:
+        async with driver.session(database=database) as session:
+            return await session.execute_read(_previous, key, request_fingerprint)
+    except (ServiceUnavailable, SessionExpired, OSError):
+        raise DependencyUnavailable("neo4j unavailable; nothing was written") from None

@@ -1,0 +1,407 @@
+"""Queries and mutations of the provenance core."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.domain.entities import Subgraph
+from app.errors import NotFound, ValidationFailed
+from app.graph.lineage import LineageRequest, lineage
+from app.graphql import core_inputs as i
+from app.graphql.context import Info
+from app.graphql.loaders import core_reader, node_loader
+from app.graphql.payloads import ERROR_TYPES, run_command
+from app.graphql.types.core import (
+    DatasetVersion,
+    Experiment,
+    Feature,
+    Model,
+    ModelVersion,
+    Node,
+    Project,
+    Run,
+    wrap,
+)
+from app.registry.execute import Outcome
+
+LINEAGE_KINDS = {
+    "Project",
+    "Experiment",
+    "Run",
+    "Dataset",
+    "DatasetVersion",
+    "Feature",
+    "Model",
+    "ModelVersion",
+    "Artifact",
+    "Alias",
+    "Evaluation",
+    "Deployment",
+    "Environment",
+    "DeploymentEvent",
+}
+
+
+@strawberry.type(description="A node in a lineage subgraph.")
+class LineageNode:
+    id: strawberry.ID = strawberry.field(description="Node id.")
+    kind: str = strawberry.field(description="Label, e.g. ModelVersion.")
+    label: str = strawberry.field(description="Human-readable key (name, name:version, ...).")
+    properties: JSON = strawberry.field(description="Key fields of the node.")
+
+
+@strawberry.type(
+    description="An edge in a lineage subgraph (from the later thing to what it came from)."
+)
+class LineageEdge:
+    source: strawberry.ID = strawberry.field(description="From node id.")
+    target: strawberry.ID = strawberry.field(description="To node id.")
+    type: str = strawberry.field(description="Relationship type, e.g. TRAINED_BY.")
+    properties: JSON = strawberry.field(description="Edge properties (since, until, step, ...).")
+
+
+@strawberry.type(description="A bounded provenance subgraph.")
+class LineageGraph:
+    nodes: list[LineageNode] = strawberry.field(description="Nodes.")
+    edges: list[LineageEdge] = strawberry.field(description="Edges.")
+    truncated: bool = strawberry.field(
+        description="True when the node cap cut the traversal short."
+    )
+
+
+KEY_FIELDS = (
+    "name",
+    "version",
+    "status",
+    "model_name",
+    "dataset_name",
+    "source_uri",
+    "digest",
+    "artifact_digest",
+    "domain",
+    "task",
+    "environment",
+    "created_at",
+    "started_at",
+    "ended_at",
+)
+
+
+def node_label(kind: str, props: dict[str, Any]) -> str:
+    if kind == "ModelVersion":
+        return f"{props.get('model_name')} v{props.get('version')}"
+    if kind == "DatasetVersion":
+        return f"{props.get('dataset_name')} v{props.get('version')}"
+    return str(props.get("name") or props.get("id"))
+
+
+def to_graph(sub: Subgraph) -> LineageGraph:
+    def plain(v: Any) -> Any:
+        v = v.to_native() if hasattr(v, "to_native") else v
+        return v.isoformat() if isinstance(v, datetime) else v
+
+    nodes = [
+        LineageNode(
+            id=strawberry.ID(n.id),
+            kind=n.kind,
+            label=node_label(n.kind, n.props),
+            properties={k: plain(n.props[k]) for k in KEY_FIELDS if k in n.props},
+        )
+        for n in sub.nodes
+    ]
+    edges = [
+        LineageEdge(
+            source=strawberry.ID(e.source),
+            target=strawberry.ID(e.target),
+            type=e.type,
+            properties={k: plain(v) for k, v in e.props.items()},
+        )
+        for e in sub.edges
+    ]
+    return LineageGraph(nodes=nodes, edges=edges, truncated=sub.truncated)
+
+
+def lineage_request(inp: i.LineageInput) -> LineageRequest:
+    kinds = frozenset(inp.kinds) if inp.kinds else None
+    if kinds and not kinds <= LINEAGE_KINDS:
+        bad = sorted(kinds - LINEAGE_KINDS)[0]
+        raise ValidationFailed(
+            f"kinds: {bad!r} is not a node kind; one of {', '.join(sorted(LINEAGE_KINDS))}",
+            field="kinds",
+        )
+    directions = (
+        ("UPSTREAM", "DOWNSTREAM")
+        if inp.direction == i.LineageDirection.BOTH
+        else (inp.direction.value,)
+    )
+    if inp.as_of is not None and inp.as_of.tzinfo is None:
+        raise ValidationFailed("asOf: must include a timezone", field="asOf")
+    return LineageRequest(
+        start=str(inp.start),
+        directions=directions,
+        max_hops=inp.max_hops,
+        kinds=kinds,
+        as_of=inp.as_of,
+        max_nodes=inp.max_nodes,
+    )
+
+
+@strawberry.type
+class CoreQuery:
+    @strawberry.field(description="Any node by id.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return wrap(await node_loader(info).load(str(id)))  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A model by name.")
+    async def model(self, info: Info, name: str) -> Model | None:
+        e = await core_reader(info).model_by_name(name)
+        return Model(e) if e else None
+
+    @strawberry.field(description="Models by name (cursor = last name seen; at most 100).")
+    async def models(self, info: Info, first: int = 20, after: str | None = None) -> list[Model]:
+        return [Model(e) for e in await core_reader(info).models(after, max(1, min(first, 100)))]
+
+    @strawberry.field(description="A model version by model name and either number or alias.")
+    async def model_version(
+        self, info: Info, model: str, version: int | None = None, alias: str | None = None
+    ) -> ModelVersion | None:
+        reader = core_reader(info)
+        m = await reader.model_by_name(model)
+        if m is None:
+            return None
+        if alias is not None:
+            pointers = [p for p in await reader.aliases(m.id) if p.alias == alias]
+            version = pointers[0].version if pointers else None
+        e = await reader.version(m.id, version) if version is not None else None
+        return ModelVersion(e) if e else None
+
+    @strawberry.field(description="A run by id.")
+    async def run(self, info: Info, id: strawberry.ID) -> Run | None:
+        e = await node_loader(info).load(str(id))
+        return Run(e) if e and e.kind == "Run" else None
+
+    @strawberry.field(description="A dataset version by id, or by dataset name and number.")
+    async def dataset_version(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        dataset: str | None = None,
+        version: int | None = None,
+    ) -> DatasetVersion | None:
+        if id is not None:
+            e = await node_loader(info).load(str(id))
+        elif dataset is not None and version is not None:
+            e = await core_reader(info).dataset_version(dataset, version)
+        else:
+            return None
+        return DatasetVersion(e) if e and e.kind == "DatasetVersion" else None
+
+    @strawberry.field(description="A feature by id.")
+    async def feature(self, info: Info, id: strawberry.ID) -> Feature | None:
+        e = await node_loader(info).load(str(id))
+        return Feature(e) if e and e.kind == "Feature" else None
+
+    @strawberry.field(description="A project by id.")
+    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+        e = await node_loader(info).load(str(id))
+        return Project(e) if e and e.kind == "Project" else None
+
+    @strawberry.field(description="An experiment by id.")
+    async def experiment(self, info: Info, id: strawberry.ID) -> Experiment | None:
+        e = await node_loader(info).load(str(id))
+        return Experiment(e) if e and e.kind == "Experiment" else None
+
+    @strawberry.field(
+        description="Bounded provenance subgraph around a node; says when it was truncated."
+    )
+    async def lineage(self, info: Info, input: i.LineageInput) -> LineageGraph:
+        services = info.context.services
+        return to_graph(
+            await lineage(services.driver, services.settings.neo4j_database, lineage_request(input))
+        )
+
+    @strawberry.field(
+        description="Every model version (and deployment) downstream of a dataset version."
+    )
+    async def impact(self, info: Info, dataset_version: strawberry.ID) -> LineageGraph:
+        services = info.context.services
+        req = LineageRequest(
+            start=str(dataset_version),
+            directions=("DOWNSTREAM",),
+            max_hops=10,
+            kinds=frozenset({"ModelVersion", "Deployment"}),
+            as_of=None,
+            max_nodes=2000,
+        )
+        if not str(dataset_version).startswith("dsv_"):
+            raise NotFound("datasetVersion: not a dataset version id", field="datasetVersion")
+        return to_graph(await lineage(services.driver, services.settings.neo4j_database, req))
+
+
+def _success(cls_name: str, field_name: str, gql_type: Any, desc: str) -> Any:
+    ns: dict[str, Any] = {
+        "__annotations__": {field_name: gql_type, "replayed": bool},
+    }
+    ns[field_name] = strawberry.field(description=desc)
+    ns["replayed"] = strawberry.field(
+        description="True when an earlier request with this idempotency key was returned."
+    )
+    return strawberry.type(type(cls_name, (), ns), description=f"{desc} (success).")
+
+
+ProjectSuccess = _success("ProjectSuccess", "project", Project, "The project")
+ExperimentSuccess = _success("ExperimentSuccess", "experiment", Experiment, "The experiment")
+DatasetVersionSuccess = _success(
+    "DatasetVersionSuccess", "dataset_version", DatasetVersion, "The dataset version"
+)
+FeatureSuccess = _success("FeatureSuccess", "feature", Feature, "The feature")
+RunSuccess = _success("RunSuccess", "run", Run, "The run")
+ModelSuccess = _success("ModelSuccess", "model", Model, "The model")
+ModelVersionSuccess = _success(
+    "ModelVersionSuccess", "model_version", ModelVersion, "The model version"
+)
+AliasSuccess = _success("AliasSuccess", "model", Model, "The model with its aliases")
+NodeSuccess = _success("UpdateSuccess", "node", Node, "The updated node")
+
+
+def _union(name: str, success: Any) -> Any:
+    return Annotated[
+        success
+        | ERROR_TYPES[0]
+        | ERROR_TYPES[1]
+        | ERROR_TYPES[2]
+        | ERROR_TYPES[3]  # type: ignore[valid-type]
+        | ERROR_TYPES[4]
+        | ERROR_TYPES[5],
+        strawberry.union(name),
+    ]
+
+
+def _entity_success(cls: Any, field_name: str, gql: Any) -> Any:
+    async def make(outcome: Outcome, info: Info) -> Any:
+        e = await node_loader(info).load(str((outcome.result or {})["id"]))
+        if e is None:
+            raise NotFound("the written node could not be read back")
+        return cls(**{field_name: gql(e), "replayed": outcome.replayed})
+
+    return make
+
+
+async def _run(info: Info, command: str, inp: Any, cls: Any, field_name: str, gql: Any) -> Any:
+    make = _entity_success(cls, field_name, gql)
+    return await run_command(info, command, inp, lambda outcome: make(outcome, info))
+
+
+async def _alias_result(info: Info, command: str, inp: Any) -> Any:
+    async def make(outcome: Outcome) -> Any:
+        e = await core_reader(info).model_by_name(inp.model)
+        return AliasSuccess(model=Model(e), replayed=outcome.replayed) if e else None
+
+    return await run_command(info, command, inp, make)
+
+
+@strawberry.type
+class CoreMutation:
+    @strawberry.mutation(description="Create a project.")
+    async def create_project(self, info: Info, input: i.CreateProjectInput) -> _union(
+        "CreateProjectPayload", ProjectSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "create_project", input, ProjectSuccess, "project", Project)
+
+    @strawberry.mutation(description="Create an experiment.")
+    async def create_experiment(self, info: Info, input: i.CreateExperimentInput) -> _union(
+        "CreateExperimentPayload", ExperimentSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(
+            info, "create_experiment", input, ExperimentSuccess, "experiment", Experiment
+        )
+
+    @strawberry.mutation(description="Register a dataset version (optionally derived from others).")
+    async def register_dataset_version(
+        self, info: Info, input: i.RegisterDatasetVersionInput
+    ) -> _union("RegisterDatasetVersionPayload", DatasetVersionSuccess):  # type: ignore[valid-type]
+        return await _run(
+            info,
+            "register_dataset_version",
+            input,
+            DatasetVersionSuccess,
+            "dataset_version",
+            DatasetVersion,
+        )
+
+    @strawberry.mutation(description="Register a feature.")
+    async def register_feature(self, info: Info, input: i.RegisterFeatureInput) -> _union(
+        "RegisterFeaturePayload", FeatureSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "register_feature", input, FeatureSuccess, "feature", Feature)
+
+    @strawberry.mutation(description="Start a run (params, inputs, environment).")
+    async def start_run(self, info: Info, input: i.StartRunInput) -> _union(
+        "StartRunPayload", RunSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "start_run", input, RunSuccess, "run", Run)
+
+    @strawberry.mutation(description="Add inputs to a running run.")
+    async def add_run_inputs(self, info: Info, input: i.AddRunInputsInput) -> _union(
+        "AddRunInputsPayload", RunSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "add_run_inputs", input, RunSuccess, "run", Run)
+
+    @strawberry.mutation(description="Finish a run with final metrics.")
+    async def finish_run(self, info: Info, input: i.FinishRunInput) -> _union(
+        "FinishRunPayload", RunSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "finish_run", input, RunSuccess, "run", Run)
+
+    @strawberry.mutation(description="Register a model.")
+    async def create_model(self, info: Info, input: i.CreateModelInput) -> _union(
+        "CreateModelPayload", ModelSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "create_model", input, ModelSuccess, "model", Model)
+
+    @strawberry.mutation(
+        description="Register a model version from a finished run (number allocated atomically)."
+    )
+    async def register_model_version(
+        self, info: Info, input: i.RegisterModelVersionInput
+    ) -> _union("RegisterModelVersionPayload", ModelVersionSuccess):  # type: ignore[valid-type]
+        return await _run(
+            info,
+            "register_model_version",
+            input,
+            ModelVersionSuccess,
+            "model_version",
+            ModelVersion,
+        )
+
+    @strawberry.mutation(
+        description="Set or move an alias (protected aliases need promotion criteria)."
+    )
+    async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union(
+        "SetAliasPayload", AliasSuccess
+    ):  # type: ignore[valid-type]
+        return await _alias_result(info, "move_alias", input)
+
+    @strawberry.mutation(description="Remove an alias.")
+    async def remove_alias(self, info: Info, input: i.RemoveAliasInput) -> _union(
+        "RemoveAliasPayload", AliasSuccess
+    ):  # type: ignore[valid-type]
+        return await _alias_result(info, "remove_alias", input)
+
+    @strawberry.mutation(description="Archive (retire) a version.")
+    async def archive_version(self, info: Info, input: i.ArchiveVersionInput) -> _union(
+        "ArchiveVersionPayload", ModelVersionSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(
+            info, "archive_version", input, ModelVersionSuccess, "model_version", ModelVersion
+        )
+
+    @strawberry.mutation(description="Update mutable metadata with the revision you expect.")
+    async def update_metadata(self, info: Info, input: i.UpdateMetadataInput) -> _union(
+        "UpdateMetadataPayload", NodeSuccess
+    ):  # type: ignore[valid-type]
+        return await _run(info, "update_metadata", input, NodeSuccess, "node", wrap)

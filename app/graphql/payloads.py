@@ -1,0 +1,152 @@
+"""Expected failures are data: every mutation returns a union of a success type and these."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import strawberry
+
+from app.errors import (
+    AlreadyExists,
+    Conflict,
+    DependencyUnavailable,
+    NotFound,
+    PermissionDenied,
+    RegistryError,
+    Unauthenticated,
+    ValidationFailed,
+)
+from app.graphql.context import Info
+from app.registry.actor import RequestMeta
+from app.registry.execute import Outcome, execute
+
+
+@strawberry.type(description="The input broke a rule; nothing was changed.")
+class ValidationError:
+    code: str = strawberry.field(description="Stable error code.")
+    message: str = strawberry.field(description="Which field and which rule.")
+    field: str | None = strawberry.field(
+        description="The offending input field, when one is to blame."
+    )
+
+
+@strawberry.type(description="Something the request refers to does not exist; nothing was changed.")
+class NotFoundError:
+    code: str = strawberry.field(description="Stable error code.")
+    message: str = strawberry.field(description="What was not found.")
+    field: str | None = strawberry.field(description="The input field that named it.")
+
+
+@strawberry.type(
+    description="The change conflicts with the current state (stale revision, immutable fact, duplicate)."
+)
+class ConflictError:
+    code: str = strawberry.field(description="CONFLICT or ALREADY_EXISTS.")
+    message: str = strawberry.field(description="What conflicts and how to proceed.")
+    field: str | None = strawberry.field(description="The input field involved, if any.")
+
+
+@strawberry.type(
+    description="Policy denied the request; nothing was changed. The attempt is audited."
+)
+class PermissionError:
+    code: str = strawberry.field(description="PERMISSION_DENIED or UNAUTHENTICATED.")
+    message: str = strawberry.field(description="Summary of the denial.")
+    reasons: list[str] = strawberry.field(description="Each reason the policy gave.")
+
+
+@strawberry.type(
+    description="A dependency (database, policy engine, object store) did not answer; nothing was changed."
+)
+class UnavailableError:
+    code: str = strawberry.field(description="DEPENDENCY_UNAVAILABLE.")
+    message: str = strawberry.field(description="Which dependency, and what to do.")
+
+
+@strawberry.type(
+    description="Policy flagged the change; it waits for an approver and is applied on approval."
+)
+class ReviewRequired:
+    review_id: strawberry.ID = strawberry.field(description="The pending review.")
+    reasons: list[str] = strawberry.field(description="Why the change was flagged.")
+
+
+ERROR_TYPES = (
+    ValidationError,
+    NotFoundError,
+    ConflictError,
+    PermissionError,
+    UnavailableError,
+    ReviewRequired,
+)
+
+
+def error_payload(exc: RegistryError) -> Any:
+    if isinstance(exc, ValidationFailed):
+        return ValidationError(code=exc.code, message=exc.message, field=exc.field)
+    if isinstance(exc, NotFound):
+        return NotFoundError(code=exc.code, message=exc.message, field=exc.field)
+    if isinstance(exc, Conflict | AlreadyExists):
+        return ConflictError(code=exc.code, message=exc.message, field=exc.field)
+    if isinstance(exc, PermissionDenied):
+        return PermissionError(code=exc.code, message=exc.message, reasons=exc.reasons)
+    if isinstance(exc, Unauthenticated):
+        return PermissionError(code=exc.code, message=exc.message, reasons=[exc.message])
+    if isinstance(exc, DependencyUnavailable):
+        return UnavailableError(code=exc.code, message=exc.message)
+    raise exc
+
+
+def to_payload(value: Any) -> dict[str, Any]:
+    """Strawberry input -> plain snake_case dict (UNSET and None dropped, datetimes kept)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_payload(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) not in (None, strawberry.UNSET)
+        }
+    if isinstance(value, list):
+        return [to_payload(v) for v in value]  # type: ignore[return-value]
+    if hasattr(value, "value") and value.__class__.__module__.startswith("app.graphql"):
+        return value.value  # type: ignore[no-any-return]  # enums
+    return value  # type: ignore[no-any-return]
+
+
+def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None) -> RequestMeta:
+    actor = info.context.principal
+    if actor is None:
+        raise Unauthenticated("a bearer token is required")
+    return RequestMeta(
+        actor=actor,
+        request_id=info.context.request_id,
+        idempotency_key=idempotency_key,
+        purpose=purpose,
+    )
+
+
+T = TypeVar("T")
+
+
+async def run_command(
+    info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
+) -> Any:
+    """Execute a command and map its outcome or expected error onto the payload union."""
+    payload = to_payload(input_obj)
+    key = payload.pop("idempotency_key", None)
+    purpose = payload.pop("purpose", None)
+    try:
+        outcome = await execute(info.context.services, meta_of(info, key, purpose), name, payload)
+        if outcome.review is not None or (outcome.result or {}).get("kind") == "Review":
+            review = outcome.review or outcome.result or {}
+            reasons = list(outcome.decision.reasons) if outcome.decision else []
+            return ReviewRequired(review_id=strawberry.ID(str(review["id"])), reasons=reasons)
+        return await success(outcome)
+    except RegistryError as exc:
+        return error_payload(exc)
+
+
+def iso(value: datetime | None) -> datetime | None:
+    return value

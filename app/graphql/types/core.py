@@ -1,0 +1,520 @@
+"""GraphQL types of the provenance core. Each wraps a domain Entity."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.domain.entities import AliasPointer, Entity, Revision
+from app.graphql.context import Info
+from app.graphql.loaders import core_reader, node_loader
+
+MAX_PAGE = 100
+
+
+@strawberry.interface(description="Anything in the provenance graph, addressable by a stable id.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Stable id; its prefix names the kind.")
+
+
+@strawberry.type(description="A custom property value (string, number or boolean).")
+class CustomProperty:
+    name: str = strawberry.field(description="Property name.")
+    value: JSON = strawberry.field(description="Typed value.")
+
+
+def _custom(e: Entity) -> list[CustomProperty]:
+    return [CustomProperty(name=k, value=v) for k, v in sorted(e.custom.items())]
+
+
+@strawberry.type(description="One recorded change of mutable metadata.")
+class RevisionRecord:
+    revision: int = strawberry.field(description="Revision number after the change.")
+    at: datetime | None = strawberry.field(description="When (UTC).")
+    actor: str = strawberry.field(description="Who made it.")
+    changes: JSON = strawberry.field(description="field -> {from, to}.")
+
+    @classmethod
+    def of(cls, r: Revision) -> RevisionRecord:
+        return cls(revision=r.revision, at=r.at, actor=r.actor, changes=r.changes)
+
+
+@strawberry.type(description="A named metric value.")
+class MetricValue:
+    name: str = strawberry.field(description="Metric name.")
+    value: float = strawberry.field(description="Finite value.")
+
+
+def _metrics(values: dict[str, float]) -> list[MetricValue]:
+    return [MetricValue(name=k, value=v) for k, v in sorted(values.items())]
+
+
+class _Base:
+    _e: strawberry.Private[Entity]
+
+    def __init__(self, e: Entity) -> None:
+        self._e = e
+        self.id = strawberry.ID(e.id)
+
+
+@strawberry.type(description="A team's space for experiments, features and models.")
+class Project(_Base, Node):
+    @strawberry.field(description="Unique name.")
+    def name(self) -> str:
+        return str(self._e.get("name"))
+
+    @strawberry.field(description="Free text.")
+    def description(self) -> str | None:
+        return self._e.get("description")
+
+    @strawberry.field(description="Owning principals.")
+    def owners(self) -> list[str]:
+        return list(self._e.get("owners") or [])
+
+    @strawberry.field(description="Metadata revision (pass it as expectedRevision when updating).")
+    def revision(self) -> int:
+        return int(self._e.get("revision") or 1)
+
+    @strawberry.field(description="Typed custom properties.")
+    def custom(self) -> list[CustomProperty]:
+        return _custom(self._e)
+
+    @strawberry.field(description="Created (UTC).")
+    def created_at(self) -> datetime | None:
+        return self._e.created_at
+
+
+@strawberry.type(description="A group of runs in a project.")
+class Experiment(_Base, Node):
+    @strawberry.field(description="Name, unique in its project.")
+    def name(self) -> str:
+        return str(self._e.get("name"))
+
+    @strawberry.field(description="Narrative of the experiment.")
+    def description(self) -> str | None:
+        return self._e.get("description")
+
+    @strawberry.field(description="Metadata revision.")
+    def revision(self) -> int:
+        return int(self._e.get("revision") or 1)
+
+    @strawberry.field(description="The project it belongs to.")
+    async def project(self, info: Info) -> Project | None:
+        e = await node_loader(info).load(self._e.get("project_id"))
+        return Project(e) if e else None
+
+    @strawberry.field(description="Typed custom properties.")
+    def custom(self) -> list[CustomProperty]:
+        return _custom(self._e)
+
+
+@strawberry.type(description="Usage rights recorded for a dataset version.")
+class UsageRights:
+    training_allowed: bool | None = strawberry.field(description="May be used to train models.")
+    commercial_use: bool | None = strawberry.field(
+        description="May be used in commercial products."
+    )
+    contains_personal_data: bool | None = strawberry.field(description="Contains personal data.")
+
+
+@strawberry.type(description="An immutable snapshot of a dataset.")
+class DatasetVersion(_Base, Node):
+    @strawberry.field(description="Dataset name.")
+    def dataset(self) -> str:
+        return str(self._e.get("dataset_name"))
+
+    @strawberry.field(description="Version number within the dataset.")
+    def version(self) -> int:
+        return int(self._e.get("version"))
+
+    @strawberry.field(
+        description="Where the data came from (recorded, never used as a storage location)."
+    )
+    def source_uri(self) -> str | None:
+        return self._e.get("source_uri")
+
+    @strawberry.field(description="Content digest (sha256:...).")
+    def digest(self) -> str | None:
+        return self._e.get("digest")
+
+    @strawberry.field(description="Number of rows.")
+    def row_count(self) -> int | None:
+        return self._e.get("row_count")
+
+    @strawberry.field(description="Schema description (JSON or text).")
+    def schema(self) -> str | None:
+        return self._e.get("schema")
+
+    @strawberry.field(description="Data domain.")
+    def data_domain(self) -> str | None:
+        return self._e.get("data_domain")
+
+    @strawberry.field(description="Usage rights.")
+    def usage_rights(self) -> UsageRights:
+        g = self._e.get
+        return UsageRights(
+            training_allowed=g("training_allowed"),
+            commercial_use=g("commercial_use"),
+            contains_personal_data=g("contains_personal_data"),
+        )
+
+    @strawberry.field(description="Preprocessing steps, in order.")
+    def preprocessing(self) -> list[str]:
+        return list(self._e.get("preprocessing") or [])
+
+    @strawberry.field(description="Free text.")
+    def description(self) -> str | None:
+        return self._e.get("description")
+
+    @strawberry.field(description="Registered (UTC).")
+    def created_at(self) -> datetime | None:
+        return self._e.created_at
+
+
+@strawberry.type(description="A feature computed from a dataset version.")
+class Feature(_Base, Node):
+    @strawberry.field(description="Name, unique in its project.")
+    def name(self) -> str:
+        return str(self._e.get("name"))
+
+    @strawberry.field(description="Data type.")
+    def dtype(self) -> str:
+        return str(self._e.get("dtype"))
+
+    @strawberry.field(description="Definition / transformation.")
+    def definition(self) -> str | None:
+        return self._e.get("definition")
+
+    @strawberry.field(description="The dataset version it is computed from.")
+    async def source(self, info: Info) -> DatasetVersion | None:
+        e = await node_loader(info).load(self._e.get("source_dataset_version_id"))
+        return DatasetVersion(e) if e else None
+
+
+@strawberry.type(description="Software and hardware a run used.")
+class RunEnvironment:
+    framework: str | None = strawberry.field(description="e.g. scikit-learn.")
+    framework_version: str | None = strawberry.field(description="Framework version.")
+    hardware: str | None = strawberry.field(description="e.g. 1x A100.")
+    container_image: str | None = strawberry.field(description="Image reference.")
+    python_version: str | None = strawberry.field(description="Python version.")
+
+
+@strawberry.type(description="A training or processing run; its inputs are fixed once finished.")
+class Run(_Base, Node):
+    @strawberry.field(description="Optional display name.")
+    def name(self) -> str | None:
+        return self._e.get("name")
+
+    @strawberry.field(description="RUNNING, FINISHED, FAILED or KILLED.")
+    def status(self) -> str:
+        return str(self._e.get("status"))
+
+    @strawberry.field(description="Parameters.")
+    def params(self) -> JSON:
+        return self._e.params
+
+    @strawberry.field(description="Final metrics.")
+    def metrics(self) -> list[MetricValue]:
+        return _metrics(self._e.metrics)
+
+    @strawberry.field(description="Start (UTC).")
+    def started_at(self) -> datetime | None:
+        return self._e.time("started_at")
+
+    @strawberry.field(description="End (UTC).")
+    def ended_at(self) -> datetime | None:
+        return self._e.time("ended_at")
+
+    @strawberry.field(description="Training duration in seconds.")
+    def duration_seconds(self) -> float | None:
+        return self._e.get("duration_seconds")
+
+    @strawberry.field(description="Code version (e.g. git commit).")
+    def code_version(self) -> str | None:
+        return self._e.get("code_version")
+
+    @strawberry.field(description="Free-text notes / narrative.")
+    def notes(self) -> str | None:
+        return self._e.get("notes")
+
+    @strawberry.field(description="Metadata revision.")
+    def revision(self) -> int:
+        return int(self._e.get("revision") or 1)
+
+    @strawberry.field(description="Environment.")
+    def environment(self) -> RunEnvironment:
+        g = self._e.get
+        return RunEnvironment(
+            framework=g("framework"),
+            framework_version=g("framework_version"),
+            hardware=g("hardware"),
+            container_image=g("container_image"),
+            python_version=g("python_version"),
+        )
+
+    @strawberry.field(description="Dataset versions and features it used.")
+    async def inputs(
+        self, info: Info
+    ) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
+        found = await core_reader(info).run_inputs(self._e.id)
+        return [DatasetVersion(e) if e.kind == "DatasetVersion" else Feature(e) for e in found]
+
+    @strawberry.field(description="The experiment.")
+    async def experiment(self, info: Info) -> Experiment | None:
+        e = await node_loader(info).load(self._e.get("experiment_id"))
+        return Experiment(e) if e else None
+
+    @strawberry.field(description="Typed custom properties.")
+    def custom(self) -> list[CustomProperty]:
+        return _custom(self._e)
+
+
+@strawberry.type(description="Where a version's bytes are and how to check them.")
+class ArtifactRef:
+    uri: str | None = strawberry.field(description="Reference as registered.")
+    digest: str = strawberry.field(description="sha256 digest (immutable).")
+    size: int | None = strawberry.field(description="Bytes.")
+    format: str | None = strawberry.field(description="e.g. onnx, pickle, safetensors.")
+
+
+@strawberry.type(description="Feature -> importance score.")
+class FeatureImportance:
+    feature: str = strawberry.field(description="Feature name.")
+    score: float = strawberry.field(description="Importance.")
+
+
+@strawberry.type(description="An alias and the version it points to (and since when).")
+class AliasState:
+    alias: str = strawberry.field(description="Alias name, e.g. production.")
+    version: int = strawberry.field(description="Version number it points to.")
+    version_id: strawberry.ID = strawberry.field(description="Model version id.")
+    since: datetime | None = strawberry.field(description="Pointing there since (UTC).")
+    until: datetime | None = strawberry.field(description="Until (UTC); null while current.")
+    actor: str | None = strawberry.field(description="Who moved it.")
+
+    @classmethod
+    def of(cls, p: AliasPointer) -> AliasState:
+        return cls(
+            alias=p.alias,
+            version=p.version,
+            version_id=strawberry.ID(p.version_id),
+            since=p.since,
+            until=p.until,
+            actor=p.actor,
+        )
+
+
+@strawberry.type(description="A numbered, immutable version of a model, produced by a run.")
+class ModelVersion(_Base, Node):
+    @strawberry.field(description="Model name.")
+    def model_name(self) -> str:
+        return str(self._e.get("model_name"))
+
+    @strawberry.field(description="Version number (1, 2, ... per model).")
+    def version(self) -> int:
+        return int(self._e.get("version"))
+
+    @strawberry.field(description="READY or ARCHIVED.")
+    def status(self) -> str:
+        return str(self._e.get("status"))
+
+    @strawberry.field(description="Artifact reference (digest immutable).")
+    def artifact(self) -> ArtifactRef:
+        g = self._e.get
+        return ArtifactRef(
+            uri=g("artifact_uri"),
+            digest=str(g("artifact_digest")),
+            size=g("artifact_size"),
+            format=g("artifact_format"),
+        )
+
+    @strawberry.field(description="Input signature / schema.")
+    def signature(self) -> str | None:
+        return self._e.get("signature")
+
+    @strawberry.field(description="Feature importance, highest first.")
+    def feature_importance(self) -> list[FeatureImportance]:
+        items = sorted(self._e.feature_importance.items(), key=lambda kv: -kv[1])
+        return [FeatureImportance(feature=k, score=v) for k, v in items]
+
+    @strawberry.field(description="Free-text notes.")
+    def notes(self) -> str | None:
+        return self._e.get("notes")
+
+    @strawberry.field(description="Metadata revision.")
+    def revision(self) -> int:
+        return int(self._e.get("revision") or 1)
+
+    @strawberry.field(description="Registered (UTC).")
+    def created_at(self) -> datetime | None:
+        return self._e.created_at
+
+    @strawberry.field(description="The run that produced it (immutable).")
+    async def run(self, info: Info) -> Run | None:
+        e = await node_loader(info).load(self._e.get("run_id"))
+        return Run(e) if e else None
+
+    @strawberry.field(description="The model.")
+    async def model(self, info: Info) -> Model | None:
+        e = await node_loader(info).load(self._e.get("model_id"))
+        return Model(e) if e else None
+
+    @strawberry.field(description="Typed custom properties.")
+    def custom(self) -> list[CustomProperty]:
+        return _custom(self._e)
+
+    @strawberry.field(description="History of notes/signature changes.")
+    async def revisions(self, info: Info) -> list[RevisionRecord]:
+        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+
+
+@strawberry.type(description="An edge in a page of results.")
+class ModelVersionEdge:
+    cursor: str = strawberry.field(description="Opaque cursor.")
+    node: ModelVersion = strawberry.field(description="The version.")
+
+
+@strawberry.type(description="Relay page info.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items after this page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
+
+@strawberry.type(description="A page of model versions, newest first.")
+class ModelVersionConnection:
+    edges: list[ModelVersionEdge] = strawberry.field(description="Items.")
+    page_info: PageInfo = strawberry.field(description="Paging.")
+    total_count: int = strawberry.field(description="Versions ever registered for the model.")
+
+
+def encode_cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(f"v:{value}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        return int(text.removeprefix("v:"))
+    except Exception:
+        from app.errors import ValidationFailed
+
+        raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
+
+
+@strawberry.type(description="A registered model: metadata, owners, versions and aliases.")
+class Model(_Base, Node):
+    @strawberry.field(description="Unique name.")
+    def name(self) -> str:
+        return str(self._e.get("name"))
+
+    @strawberry.field(description="Free text.")
+    def description(self) -> str | None:
+        return self._e.get("description")
+
+    @strawberry.field(description="Owning principals.")
+    def owners(self) -> list[str]:
+        return list(self._e.get("owners") or [])
+
+    @strawberry.field(description="Owning teams.")
+    def owner_teams(self) -> list[str]:
+        return list(self._e.get("owner_teams") or [])
+
+    @strawberry.field(description="Business domain.")
+    def domain(self) -> str | None:
+        return self._e.get("domain")
+
+    @strawberry.field(description="ML task.")
+    def task(self) -> str | None:
+        return self._e.get("task")
+
+    @strawberry.field(description="Tags.")
+    def tags(self) -> list[str]:
+        return list(self._e.get("tags") or [])
+
+    @strawberry.field(description="Licence (SPDX id or internal).")
+    def licence(self) -> str | None:
+        return self._e.get("licence")
+
+    @strawberry.field(description="Regulatory constraints (controlled values).")
+    def regulatory(self) -> list[str]:
+        return list(self._e.get("regulatory") or [])
+
+    @strawberry.field(description="Intended use.")
+    def intended_use(self) -> str | None:
+        return self._e.get("intended_use")
+
+    @strawberry.field(description="Metadata revision (pass as expectedRevision).")
+    def revision(self) -> int:
+        return int(self._e.get("revision") or 1)
+
+    @strawberry.field(description="Created (UTC).")
+    def created_at(self) -> datetime | None:
+        return self._e.created_at
+
+    @strawberry.field(description="Typed custom properties.")
+    def custom(self) -> list[CustomProperty]:
+        return _custom(self._e)
+
+    @strawberry.field(
+        description="Versions, newest first (cursor pagination, at most 100 per page)."
+    )
+    async def versions(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ModelVersionConnection:
+        limit = max(1, min(first, MAX_PAGE))
+        found = await core_reader(info).versions(self._e.id, decode_cursor(after), limit + 1)
+        page = found[:limit]
+        edges = [
+            ModelVersionEdge(cursor=encode_cursor(int(e.get("version"))), node=ModelVersion(e))
+            for e in page
+        ]
+        return ModelVersionConnection(
+            edges=edges,
+            total_count=int(self._e.get("seq") or 0),
+            page_info=PageInfo(
+                has_next_page=len(found) > limit, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="Current aliases.")
+    async def aliases(self, info: Info) -> list[AliasState]:
+        return [AliasState.of(p) for p in await core_reader(info).aliases(self._e.id)]
+
+    @strawberry.field(description="Every alias move, newest first (optionally for one alias).")
+    async def alias_history(self, info: Info, alias: str | None = None) -> list[AliasState]:
+        return [AliasState.of(p) for p in await core_reader(info).alias_history(self._e.id, alias)]
+
+    @strawberry.field(description="Which version an alias pointed to at a time.")
+    async def alias_at(self, info: Info, alias: str, at: datetime) -> AliasState | None:
+        p = await core_reader(info).alias_at(self._e.id, alias, at)
+        return AliasState.of(p) if p else None
+
+    @strawberry.field(description="Metadata revisions, newest first.")
+    async def revisions(self, info: Info) -> list[RevisionRecord]:
+        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+
+
+TYPE_BY_KIND: dict[str, Any] = {
+    "Project": Project,
+    "Experiment": Experiment,
+    "DatasetVersion": DatasetVersion,
+    "Feature": Feature,
+    "Run": Run,
+    "ModelVersion": ModelVersion,
+    "Model": Model,
+}
+
+
+def wrap(e: Entity | None) -> Any:
+    """Entity -> its GraphQL type (None when the kind has no type here)."""
+    if e is None:
+        return None
+    cls = TYPE_BY_KIND.get(e.kind)
+    return cls(e) if cls else None

@@ -1,0 +1,1 @@
+"""Use cases: validate, ask policy, write with audit. Resolvers and the CLI call these."""

@@ -1,0 +1,400 @@
+"""Commands of the provenance core: projects, experiments, data, features, runs, models,
+versions, aliases, metadata updates and archiving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain import validation as v
+from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, PREFIX_PARAM
+from app.domain.vocabulary import REGULATORY, RUN_END_STATES
+from app.errors import NotFound, ValidationFailed
+from app.graph import core_writes as w
+from app.graph.core_reads import CoreReader
+from app.registry.actor import RequestMeta
+from app.registry.execute import Plan, command
+from app.services import Services
+
+
+def reader(services: Services) -> CoreReader:
+    return CoreReader(services.driver, services.settings.neo4j_database)
+
+
+def custom_props(field: str, values: dict[str, Any] | None) -> dict[str, Any]:
+    """Typed custom properties (string / number / bool), stored as `cp.<name>`."""
+    checked = v.scalar_map(field, values)
+    return {PREFIX_CUSTOM + v.prop_name(f"{field}.name", k): val for k, val in checked.items()}
+
+
+def owned(entity_props: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "id": entity_props["id"],
+        "name": entity_props.get("name"),
+        "owners": entity_props.get("owners") or [],
+        "owner_teams": entity_props.get("owner_teams") or [],
+    }
+
+
+@command("create_project")
+async def create_project(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {
+        "name": v.name("name", p["name"]),
+        "description": v.text("description", p.get("description")),
+        "owners": v.string_list("owners", p.get("owners")),
+        "custom": custom_props("custom", p.get("custom")),
+    }
+    return Plan(
+        "publish",
+        {"kind": "project", "name": data["name"]},
+        w.create_project(data, meta.actor.name),
+    )
+
+
+@command("create_experiment")
+async def create_experiment(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {
+        "name": v.name("name", p["name"]),
+        "project": v.name("project", p["project"]),
+        "description": v.text("description", p.get("description")),
+        "custom": custom_props("custom", p.get("custom")),
+    }
+    return Plan(
+        "publish",
+        {"kind": "experiment", "name": data["name"]},
+        w.create_experiment(data, meta.actor.name),
+    )
+
+
+@command("register_dataset_version")
+async def register_dataset_version(
+    services: Services, meta: RequestMeta, p: dict[str, Any]
+) -> Plan:
+    rights = p.get("usage_rights") or {}
+    data: dict[str, Any] = {
+        "dataset": v.name("dataset", p["dataset"]),
+        "source_uri": v.short("sourceUri", p.get("source_uri"), required=True),
+        "digest": v.digest("digest", p["digest"]) if p.get("digest") else None,
+        "row_count": v.non_negative_int("rowCount", p.get("row_count")),
+        "schema": v.text("schema", p.get("schema")),
+        "data_domain": v.short("dataDomain", p.get("data_domain")),
+        "training_allowed": rights.get("training_allowed"),
+        "commercial_use": rights.get("commercial_use"),
+        "contains_personal_data": rights.get("contains_personal_data"),
+        "preprocessing": v.string_list("preprocessing", p.get("preprocessing"), item_max=1000),
+        "description": v.text("description", p.get("description")),
+        "derived_from": [
+            {
+                "dataset_version_id": v.short(
+                    "derivedFrom.datasetVersionId", d["dataset_version_id"], required=True
+                ),
+                "step": v.short("derivedFrom.step", d.get("step")),
+            }
+            for d in p.get("derived_from") or []
+        ],
+    }
+    return Plan(
+        "publish",
+        {"kind": "dataset_version", "name": data["dataset"]},
+        w.register_dataset_version(data, meta.actor.name),
+    )
+
+
+@command("register_feature")
+async def register_feature(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {
+        "name": v.key("name", p["name"]),
+        "project": v.name("project", p["project"]),
+        "dtype": v.one_of(
+            "dtype",
+            p["dtype"],
+            (
+                "string",
+                "integer",
+                "float",
+                "boolean",
+                "categorical",
+                "datetime",
+                "embedding",
+                "text",
+            ),
+        ),
+        "definition": v.text("definition", p.get("definition"), required=True),
+        "description": v.text("description", p.get("description")),
+        "source_dataset_version_id": v.short(
+            "sourceDatasetVersionId", p["source_dataset_version_id"], required=True
+        ),
+    }
+    return Plan(
+        "publish",
+        {"kind": "feature", "name": data["name"]},
+        w.register_feature(data, meta.actor.name),
+    )
+
+
+@command("start_run")
+async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    env = p.get("environment") or {}
+    params = v.scalar_map("params", p.get("params"))
+    data: dict[str, Any] = {
+        "experiment_id": v.short("experimentId", p["experiment_id"], required=True),
+        "name": v.short("name", p.get("name")),
+        "started_at": v.utc("startedAt", p.get("started_at")),
+        "code_version": v.short("codeVersion", p.get("code_version")),
+        "notes": v.text("notes", p.get("notes")),
+        "environment": {
+            k: v.short(f"environment.{k}", env.get(k))
+            for k in (
+                "framework",
+                "framework_version",
+                "hardware",
+                "container_image",
+                "python_version",
+            )
+        },
+        "inputs": v.string_list("inputs", p.get("inputs"), item_max=64),
+        "dynamic": {
+            **{PREFIX_PARAM + k: val for k, val in params.items()},
+            **custom_props("custom", p.get("custom")),
+        },
+    }
+    return Plan(
+        "publish", {"kind": "run", "id": data["experiment_id"]}, w.start_run(data, meta.actor.name)
+    )
+
+
+@command("add_run_inputs")
+async def add_run_inputs(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {
+        "run_id": v.short("runId", p["run_id"], required=True),
+        "inputs": v.string_list("inputs", p.get("inputs"), item_max=64),
+    }
+    run = await _run(services, data["run_id"])
+    return Plan(
+        "modify",
+        {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]},
+        w.add_run_inputs(data, meta.actor.name),
+    )
+
+
+@command("finish_run")
+async def finish_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    metrics = v.metrics("metrics", p.get("metrics"))
+    data: dict[str, Any] = {
+        "run_id": v.short("runId", p["run_id"], required=True),
+        "status": v.one_of("status", p.get("status") or "FINISHED", RUN_END_STATES),
+        "ended_at": v.utc("endedAt", p.get("ended_at")),
+        "notes": v.text("notes", p.get("notes")),
+        "dynamic": {PREFIX_METRIC + k: val for k, val in metrics.items()},
+    }
+    run = await _run(services, data["run_id"])
+    return Plan(
+        "modify",
+        {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]},
+        w.finish_run(data, meta.actor.name),
+    )
+
+
+async def _run(services: Services, run_id: str) -> dict[str, Any]:
+    run = await reader(services).node(run_id)
+    if run is None or run.kind != "Run":
+        raise NotFound(f"runId: no run {run_id!r}", field="runId")
+    return run.props
+
+
+@command("create_model")
+async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {
+        "name": v.name("name", p["name"]),
+        "description": v.text("description", p.get("description")),
+        "owners": v.string_list("owners", p.get("owners")),
+        "owner_teams": v.string_list("ownerTeams", p.get("owner_teams")),
+        "domain": v.short("domain", p.get("domain")),
+        "task": v.short("task", p.get("task")),
+        "tags": v.string_list("tags", p.get("tags")),
+        "licence": v.short("licence", p.get("licence")),
+        "regulatory": [
+            v.one_of("regulatory", r, REGULATORY)
+            for r in v.string_list("regulatory", p.get("regulatory"))
+        ],
+        "intended_use": v.text("intendedUse", p.get("intended_use")),
+        "commercial_use": bool(p.get("commercial_use", False)),
+        "project": v.name("project", p["project"]) if p.get("project") else None,
+        "custom": custom_props("custom", p.get("custom")),
+    }
+    resource = {"kind": "model", "name": data["name"], "licence": data["licence"]}
+    return Plan("publish", resource, w.create_model(data, meta.actor.name))
+
+
+@command("register_model_version")
+async def register_model_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    art = p.get("artifact") or {}
+    importance = {}
+    for item in p.get("feature_importance") or []:
+        importance[v.key("featureImportance.feature", item["feature"])] = v.finite(
+            "featureImportance.score", item["score"]
+        )
+    data: dict[str, Any] = {
+        "model": v.name("model", p["model"]),
+        "run_id": v.short("runId", p["run_id"], required=True),
+        "artifact": {
+            "uri": v.short("artifact.uri", art.get("uri"), required=True),
+            "digest": v.digest("artifact.digest", art.get("digest") or ""),
+            "size": v.non_negative_int("artifact.size", art.get("size")),
+            "format": v.short("artifact.format", art.get("format")),
+        },
+        "signature": v.text("signature", p.get("signature")),
+        "notes": v.text("notes", p.get("notes")),
+        "feature_importance": importance,
+        "fine_tuned_from": p.get("fine_tuned_from"),
+        "dynamic": {
+            **{PREFIX_IMPORTANCE + k: s for k, s in importance.items()},
+            **custom_props("custom", p.get("custom")),
+        },
+    }
+    core = reader(services)
+    model = await core.model_by_name(data["model"])
+    if model is None:
+        raise NotFound(f"model: no model named {data['model']!r}", field="model")
+    training = await core.training_data(data["run_id"])
+    context = {
+        "commercial_use": bool(model.get("commercial_use")),
+        "training_data": [
+            {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)}
+            for d in training
+        ],
+        "known_sources": await core.known_sources(data["model"]),
+    }
+    resource = {
+        **owned(model.props, "model_version"),
+        "name": model.get("name"),
+        "licence": model.get("licence"),
+    }
+    return Plan("publish", resource, w.register_model_version(data, meta.actor.name), context)
+
+
+def _rights(props: dict[str, Any]) -> dict[str, Any]:
+    keys = ("training_allowed", "commercial_use", "contains_personal_data")
+    return {k: props[k] for k in keys if props.get(k) is not None}
+
+
+async def _model(services: Services, name: str) -> dict[str, Any]:
+    model = await reader(services).model_by_name(v.name("model", name))
+    if model is None:
+        raise NotFound(f"model: no model named {name!r}", field="model")
+    return model.props
+
+
+@command("move_alias")
+async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    from app.registry.promotion import promotion_context
+
+    data: dict[str, Any] = {
+        "model": v.name("model", p["model"]),
+        "alias": v.name("alias", p["alias"]),
+        "version": int(p["version"]),
+        "reason": v.text("reason", p.get("reason")),
+    }
+    model = await _model(services, data["model"])
+    resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
+    context = await promotion_context(services, model, data["alias"], data["version"])
+    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context)
+
+
+@command("remove_alias")
+async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data: dict[str, Any] = {"model": v.name("model", p["model"]), "alias": v.name("alias", p["alias"])}
+    model = await _model(services, data["model"])
+    return Plan(
+        "modify",
+        {**owned(model, "alias"), "alias": data["alias"]},
+        w.remove_alias(data, meta.actor.name),
+    )
+
+
+@command("archive_version")
+async def archive_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    from app.registry.promotion import serving_production
+
+    data: dict[str, Any] = {
+        "model": v.name("model", p["model"]),
+        "version": int(p["version"]),
+        "reason": v.text("reason", p.get("reason"), required=True),
+    }
+    model = await _model(services, data["model"])
+    context = {
+        "serving_production": await serving_production(services, model["id"], data["version"])
+    }
+    resource = {**owned(model, "model_version"), "version": data["version"]}
+    return Plan("retire", resource, w.archive_version(data, meta.actor.name), context)
+
+
+UPDATABLE: dict[str, dict[str, str]] = {
+    # label -> input field -> rule kind
+    "Model": {
+        "description": "text",
+        "owners": "list",
+        "owner_teams": "list",
+        "domain": "short",
+        "task": "short",
+        "tags": "list",
+        "licence": "short",
+        "regulatory": "regulatory",
+        "intended_use": "text",
+    },
+    "ModelVersion": {"notes": "text", "signature": "text"},
+    "Project": {"description": "text", "owners": "list"},
+    "Experiment": {"description": "text"},
+    "Run": {"notes": "text"},
+}
+KIND_OF_LABEL = {
+    "Model": "model",
+    "ModelVersion": "model_version",
+    "Project": "project",
+    "Experiment": "experiment",
+    "Run": "run",
+}
+
+
+@command("update_metadata")
+async def update_metadata(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    node = await reader(services).node(v.short("id", p["id"], required=True) or "")
+    if node is None or node.kind not in UPDATABLE:
+        raise NotFound(f"id: no updatable node {p['id']!r}", field="id")
+    changes = _changes(node.kind, p.get("changes") or {})
+    changes.update(custom_props("custom", p.get("custom")))
+    if not changes:
+        raise ValidationFailed("changes: nothing to change", field="changes")
+    resource = owned(node.props, KIND_OF_LABEL[node.kind])
+    if node.kind == "Model" and "licence" in changes:
+        resource["licence"] = changes["licence"]
+    expected = int(p["expected_revision"])
+    return Plan(
+        "modify",
+        resource,
+        w.update_metadata(node.kind, node.id, expected, changes, meta.actor.name),
+    )
+
+
+def _changes(label: str, raw: dict[str, Any]) -> dict[str, Any]:
+    allowed = UPDATABLE[label]
+    out: dict[str, Any] = {}
+    for field, value in raw.items():
+        rule = allowed.get(field)
+        if rule is None:
+            raise ValidationFailed(
+                f"changes.{field}: cannot be changed on a {label} (immutable or unknown); changeable: "
+                f"{', '.join(sorted(allowed))}",
+                field=f"changes.{field}",
+            )
+        if rule == "list":
+            out[field] = v.string_list(f"changes.{field}", value)
+        elif rule == "regulatory":
+            out[field] = [
+                v.one_of(f"changes.{field}", r, REGULATORY) for r in v.string_list(field, value)
+            ]
+        elif rule == "short":
+            out[field] = v.short(f"changes.{field}", value)
+        else:
+            out[field] = v.text(f"changes.{field}", value)
+    return out

@@ -1,0 +1,155 @@
+"""Principals, API keys, time-bound grants; audit queries; policy dry runs for CI gates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from app.domain import validation as v
+from app.errors import NotFound
+from app.graph import principals as pr
+from app.graph.ids import new_id
+from app.graph.reads import rows, tx_one
+from app.policy.decision import Decision
+from app.registry.actor import RequestMeta
+from app.registry.execute import Plan, command, handler_for, policy_input
+from app.services import Services
+
+ROLES = ("viewer", "contributor", "publisher", "approver", "admin")
+GRANT_ACTIONS = (
+    "read",
+    "publish",
+    "modify",
+    "retire",
+    "promote",
+    "read_artifact",
+    "approve_review",
+)
+
+CREATE_GRANT: LiteralString = """
+MATCH (p:Principal {name: $principal})
+CREATE (g:Grant {id: $id, principal: $principal, action: $action, resource_id: $resource_id,
+                 expires_at: $expires_at, created_at: $at, created_by: $actor})-[:FOR]->(p)
+RETURN g.id AS id
+"""
+GRANTS_OF: LiteralString = """
+MATCH (g:Grant {principal: $principal}) WHERE g.revoked_at IS NULL
+RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires_at
+"""
+AUDIT_TRAIL: LiteralString = """
+MATCH (e:AuditEvent)
+WHERE ($target IS NULL OR e.target_id = $target) AND ($actor IS NULL OR e.actor = $actor)
+  AND ($action IS NULL OR e.action STARTS WITH $action)
+  AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)
+  AND ($before IS NULL OR e.seq < $before)
+RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $limit
+"""
+
+
+@command("create_principal")
+async def create_principal(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data = {
+        "name": v.name("name", p["name"]),
+        "kind": v.one_of("kind", p.get("kind") or "user", ("user", "service")),
+        "roles": [v.one_of("roles", r, ROLES) for r in v.string_list("roles", p.get("roles"))],
+        "teams": v.string_list("teams", p.get("teams")),
+    }
+    return Plan(
+        "admin",
+        {"kind": "principal", "name": data["name"]},
+        pr.create_principal(data, meta.actor.name),
+    )
+
+
+@command("issue_api_key")
+async def issue_api_key(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data = {
+        "principal": v.name("principal", p["principal"]),
+        "key_hash": p["key_hash"],
+        "label": v.short("label", p.get("label")),
+        "expires_at": v.utc("expiresAt", p.get("expires_at"), allow_future=True),
+    }
+    return Plan(
+        "admin",
+        {"kind": "principal", "name": data["principal"]},
+        pr.create_key(data, meta.actor.name),
+    )
+
+
+@command("revoke_api_key")
+async def revoke_api_key(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    key_id = v.short("id", p["id"], required=True) or ""
+    return Plan("admin", {"kind": "principal", "id": key_id}, pr.revoke_key(key_id))
+
+
+@command("create_grant")
+async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data = {
+        "principal": v.name("principal", p["principal"]),
+        "action": v.one_of("action", p["action"], GRANT_ACTIONS),
+        "resource_id": v.short("resourceId", p.get("resource_id") or "*"),
+        "expires_at": v.utc("expiresAt", p.get("expires_at"), allow_future=True),
+    }
+
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        row = await tx_one(
+            tx, CREATE_GRANT, id=new_id("Grant"), at=at, actor=meta.actor.name, **data
+        )
+        if row is None:
+            raise NotFound(f"principal: no principal {data['principal']!r}", field="principal")
+        return {"id": row["id"], "kind": "Grant"}
+
+    return Plan("grant", {"kind": "grant", "name": data["principal"]}, work)
+
+
+async def grants_of(services: Services, principal: str) -> list[dict[str, object]]:
+    found = await rows(
+        services.driver, services.settings.neo4j_database, GRANTS_OF, principal=principal
+    )
+    return [
+        {
+            "action": r["action"],
+            "resource_id": r["resource_id"],
+            "expires_at": r["expires_at"].to_native().isoformat().replace("+00:00", "Z")
+            if r["expires_at"]
+            else None,
+        }
+        for r in found
+    ]
+
+
+async def audit_trail(
+    services: Services,
+    *,
+    target: str | None,
+    actor: str | None,
+    action: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    before: int | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    found = await rows(
+        services.driver,
+        services.settings.neo4j_database,
+        AUDIT_TRAIL,
+        target=target,
+        actor=actor,
+        action=action,
+        to=end,
+        before=before,
+        limit=limit,
+        **{"from": start},
+    )
+    return [r["props"] for r in found]
+
+
+async def dry_run(
+    services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]
+) -> Decision:
+    """What policy would decide for this command now, without writing anything."""
+    handler = handler_for(command_name)
+    plan = await handler(services, meta, payload)
+    return await services.policy.decide(policy_input(meta, plan))

@@ -1,0 +1,83 @@
+"""Facts the promotion and retire policies need: the candidate's evaluation, the incumbent,
+and whether a version serves production. Evaluations and deployments extend these."""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from app.domain.entities import Entity
+from app.graph.reads import rows
+from app.services import Services
+
+SERVING_PRODUCTION: LiteralString = """
+MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion {model_id: $model_id, version: $version})
+WHERE s.until IS NULL AND d.environment = 'production' AND coalesce(d.desired_state, 'DEPLOYED') <> 'RETIRED'
+RETURN count(d) > 0 AS serving
+"""
+BEST_EVALUATION: LiteralString = """
+MATCH (e:Evaluation)-[:OF]->(v:ModelVersion {model_id: $model_id, version: $version})
+WHERE NOT (e)<-[:SUPERSEDES]-(:Evaluation)
+RETURN properties(e) AS props ORDER BY e.created_at DESC LIMIT 1
+"""
+CURRENT_TARGET: LiteralString = """
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
+RETURN properties(v) AS props
+"""
+
+
+async def serving_production(services: Services, model_id: str, version: int) -> bool:
+    found = await rows(
+        services.driver,
+        services.settings.neo4j_database,
+        SERVING_PRODUCTION,
+        model_id=model_id,
+        version=version,
+    )
+    return bool(found and found[0]["serving"])
+
+
+async def metrics_of(
+    services: Services, model_id: str, version: int, run_metrics: dict[str, float]
+) -> dict[str, float]:
+    """Latest non-superseded evaluation's metrics, else the training run's final metrics."""
+    found = await rows(
+        services.driver,
+        services.settings.neo4j_database,
+        BEST_EVALUATION,
+        model_id=model_id,
+        version=version,
+    )
+    if found:
+        return Entity.of("Evaluation", found[0]["props"]).metrics
+    return run_metrics
+
+
+async def promotion_context(
+    services: Services, model: dict[str, Any], alias: str, version: int
+) -> dict[str, Any]:
+    from app.registry.core import reader
+
+    core = reader(services)
+    context: dict[str, Any] = {}
+    candidate = await core.version(model["id"], version)
+    if candidate is not None:
+        run = await core.node(candidate.get("run_id"))
+        metrics = await metrics_of(services, model["id"], version, run.metrics if run else {})
+        if metrics:
+            context["evaluation"] = {"metrics": metrics}
+    current = await rows(
+        services.driver,
+        services.settings.neo4j_database,
+        CURRENT_TARGET,
+        model_id=model["id"],
+        alias=alias,
+    )
+    if current:
+        incumbent = Entity.of("ModelVersion", current[0]["props"])
+        if incumbent.get("version") != version:
+            run = await core.node(incumbent.get("run_id"))
+            metrics = await metrics_of(
+                services, model["id"], incumbent.get("version"), run.metrics if run else {}
+            )
+            context["incumbent"] = {"version": incumbent.get("version"), "metrics": metrics}
+    return context

@@ -1,0 +1,192 @@
+"""Changes flagged by policy wait as Reviews; an approver (never the requester) applies them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from app.errors import Conflict, NotFound
+from app.graph import unit
+from app.graph.audit import AuditRecord
+from app.graph.ids import new_id
+from app.graph.reads import rows, tx_one
+from app.policy.decision import Decision
+from app.registry.actor import Actor, RequestMeta
+from app.services import Services
+
+REVIEW_TTL = timedelta(hours=72)
+
+CREATE_REVIEW: LiteralString = """
+CREATE (r:Review {id: $id, command: $command, payload: $payload, action: $action,
+        target_id: $target_id, target_kind: $target_kind, requested_by: $requested_by,
+        requester_kind: $requester_kind, requester_roles: $roles, requester_teams: $teams,
+        reasons: $reasons, status: 'PENDING', created_at: $at, expires_at: $expires_at,
+        purpose: $purpose})
+WITH r
+OPTIONAL MATCH (t {id: $target_id}) WHERE $target_id IS NOT NULL
+FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (r)-[:ABOUT]->(t))
+RETURN properties(r) AS props
+"""
+LOCK_REVIEW: LiteralString = """
+MATCH (r:Review {id: $id}) SET r.lock = coalesce(r.lock, 0) + 1 RETURN properties(r) AS props
+"""
+DECIDE_REVIEW: LiteralString = """
+MATCH (r:Review {id: $id})
+SET r.status = $status, r.decided_by = $actor, r.decided_at = $at, r.comment = $comment,
+    r.result_id = $result_id
+RETURN properties(r) AS props
+"""
+LIST_REVIEWS: LiteralString = """
+MATCH (r:Review) WHERE $status IS NULL OR r.status = $status
+RETURN properties(r) AS props ORDER BY r.created_at DESC LIMIT $limit
+"""
+GET_REVIEW: LiteralString = "MATCH (r:Review {id: $id}) RETURN properties(r) AS props"
+
+
+async def file_review(
+    services: Services,
+    meta: RequestMeta,
+    command: str,
+    payload: dict[str, Any],
+    plan: Any,
+    decision: Decision,
+    key: str | None,
+    fingerprint: str,
+) -> dict[str, Any]:
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        row = await tx_one(
+            tx,
+            CREATE_REVIEW,
+            id=new_id("Review"),
+            command=command,
+            payload=json.dumps(payload, default=str),
+            action=plan.action,
+            target_id=plan.resource.get("id"),
+            target_kind=plan.resource.get("kind"),
+            requested_by=meta.actor.name,
+            requester_kind=meta.actor.kind,
+            roles=list(meta.actor.roles),
+            teams=list(meta.actor.teams),
+            reasons=list(decision.reasons),
+            at=at,
+            expires_at=at + REVIEW_TTL,
+            purpose=meta.purpose,
+        )
+        assert row is not None
+        return {"id": row["props"]["id"], "kind": "Review"}
+
+    record = AuditRecord(
+        actor=meta.actor.name,
+        action=f"{plan.action}:{command}",
+        target_id=plan.resource.get("id"),
+        target_kind=plan.resource.get("kind"),
+        decision="review",
+        reasons=list(decision.reasons),
+        request_id=meta.request_id,
+        purpose=meta.purpose,
+    )
+    written = await unit.write(
+        services.driver,
+        services.settings.neo4j_database,
+        work,
+        record,
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
+    )
+    return written.result
+
+
+async def get_review(services: Services, review_id: str) -> dict[str, Any]:
+    found = await rows(services.driver, services.settings.neo4j_database, GET_REVIEW, id=review_id)
+    if not found:
+        raise NotFound(f"id: no review {review_id!r}", field="id")
+    props: dict[str, Any] = found[0]["props"]
+    return props
+
+
+async def list_reviews(services: Services, status: str | None, limit: int) -> list[dict[str, Any]]:
+    found = await rows(
+        services.driver, services.settings.neo4j_database, LIST_REVIEWS, status=status, limit=limit
+    )
+    return [r["props"] for r in found]
+
+
+async def decide_review(
+    services: Services, meta: RequestMeta, review_id: str, approve: bool, comment: str | None
+) -> dict[str, Any]:
+    """Approve (apply the stored command as its requester) or reject; both need approve_review."""
+    from app.registry.execute import Plan, decide, execute
+
+    review = await get_review(services, review_id)
+    if review["status"] != "PENDING":
+        raise Conflict(f"review {review_id} is already {review['status']}")
+    if review["expires_at"].to_native() <= datetime.now(UTC):
+        raise Conflict(
+            f"review {review_id} expired at {review['expires_at'].to_native().isoformat()}; ask again"
+        )
+
+    async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        return {}
+
+    gate = Plan(
+        action="approve_review",
+        resource={"kind": "review", "id": review_id},
+        work=noop,
+        context={"review": {"requested_by": review["requested_by"]}},
+    )
+    await decide(services, meta, gate, "decide_review")
+    result_id = None
+    if approve:
+        requester = Actor(
+            id=review["requested_by"],
+            name=review["requested_by"],
+            kind=review["requester_kind"],
+            roles=tuple(review["requester_roles"]),
+            teams=tuple(review["requester_teams"]),
+        )
+        # Keyed by the review: two approvals racing apply the change once; the second replays it.
+        applied = await execute(
+            services,
+            RequestMeta(
+                actor=requester,
+                request_id=meta.request_id,
+                idempotency_key=f"review:{review_id}",
+                purpose=review.get("purpose"),
+            ),
+            review["command"],
+            json.loads(review["payload"]),
+            approved_by=meta.actor.name,
+        )
+        result_id = (applied.result or {}).get("id")
+    status = "APPROVED" if approve else "REJECTED"
+
+    async def close(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        locked = await tx_one(tx, LOCK_REVIEW, id=review_id)
+        if locked is None or locked["props"]["status"] != "PENDING":
+            raise Conflict(f"review {review_id} was decided concurrently")
+        await tx_one(
+            tx,
+            DECIDE_REVIEW,
+            id=review_id,
+            status=status,
+            actor=meta.actor.name,
+            at=at,
+            comment=comment,
+            result_id=result_id,
+        )
+        return {"id": review_id, "kind": "Review", "result_id": result_id}
+
+    record = AuditRecord(
+        actor=meta.actor.name,
+        action=f"review:{status.lower()}",
+        target_id=review_id,
+        target_kind="review",
+        decision="applied" if approve else "rejected",
+        request_id=meta.request_id,
+        details={"comment": comment, "result_id": result_id},
+    )
+    await unit.write(services.driver, services.settings.neo4j_database, close, record)
+    return await get_review(services, review_id)

@@ -1,0 +1,94 @@
+"""Shared fixtures. Unit tests need none of the services; integration tests use the real stack
+started by `make test` (profile "test"); e2e tests go through a real uvicorn on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import uvicorn
+
+from app.config import Settings, load_settings
+from app.services import Services
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings("test")
+
+
+@pytest.fixture(scope="session")
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    svc = await Services.open(settings)
+    try:
+        yield svc
+    finally:
+        await svc.close()
+
+
+CLEAR_GRAPH = "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+
+
+@pytest.fixture
+async def clean_graph(services: Services) -> AsyncIterator[Services]:
+    """An empty graph (schema kept) for one test."""
+    async with services.driver.session(database=services.settings.neo4j_database) as session:
+        await (await session.run(CLEAR_GRAPH)).consume()
+    yield services
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a loopback port, for HTTP and websocket tests."""
+    from app.main import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+ALL_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.fixture(scope="session")
+def always_working_hours(settings: Settings) -> Iterator[None]:
+    """Promote/retire outside working hours go to review; tests must not depend on the clock.
+    Overrides the policy data in the test OPA (the off-hours rule has its own Rego tests)."""
+    import httpx
+
+    url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
+    original = httpx.get(url, timeout=5).json()["result"]
+    httpx.put(url, json={**original, "days": ALL_DAYS, "start": "00:00", "end": "24:00"}, timeout=5)
+    yield
+    httpx.put(url, json=original, timeout=5)
+
+
+def actor(name: str, *roles: str, teams: tuple[str, ...] = ()) -> object:
+    from app.registry.actor import Actor
+
+    return Actor(id=name, name=name, roles=roles, teams=teams)
+
+
+def meta(name: str = "alice", *roles: str, key: str | None = None) -> object:
+    from app.registry.actor import RequestMeta
+
+    return RequestMeta(actor=actor(name, *(roles or ("admin",))), request_id="test", idempotency_key=key)  # type: ignore[arg-type]

@@ -1,0 +1,205 @@
+"""The provenance core's rules against the real Neo4j and OPA."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from app.errors import Conflict, DependencyUnavailable, PermissionDenied, ValidationFailed
+from app.graph.core_reads import CoreReader
+from app.graph.lineage import LineageRequest, lineage
+from app.policy.client import PolicyClient
+from app.registry.actor import Actor, RequestMeta
+from app.registry.execute import execute
+from app.services import Services
+from tests.integration.chain import ADMIN, DIGEST, build_chain, new_run, run
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("always_working_hours")]
+
+
+def reader(services: Services) -> CoreReader:
+    return CoreReader(services.driver, services.settings.neo4j_database)
+
+
+async def count(services: Services, label: str) -> int:
+    records, _, _ = await services.driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS c")
+    return int(records[0]["c"])
+
+
+async def test_fifty_concurrent_registrations_get_versions_1_to_50(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    payload = {"model": "churn", "run_id": ids["run"], "artifact": {"uri": "s3://m/x", "digest": DIGEST}}
+    results = await asyncio.gather(*(run(clean_graph, "register_model_version", payload) for _ in range(49)))
+    numbers = sorted([1] + [r["version"] for r in results])
+    assert numbers == list(range(1, 51))
+
+
+async def test_replayed_idempotency_key_returns_first_result_and_writes_nothing(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    keyed = RequestMeta(actor=ADMIN.actor, request_id="r1", idempotency_key="reg-42")
+    payload = {"model": "churn", "run_id": ids["run"], "artifact": {"uri": "s3://m/x", "digest": DIGEST}}
+    first = await execute(clean_graph, keyed, "register_model_version", payload)
+    audit_before = await count(clean_graph, "AuditEvent")
+    second = await execute(clean_graph, keyed, "register_model_version", payload)
+    assert second.replayed and second.result == first.result
+    assert await count(clean_graph, "ModelVersion") == 2
+    assert await count(clean_graph, "AuditEvent") == audit_before
+    with pytest.raises(Conflict, match="already used for a different request"):
+        await execute(clean_graph, keyed, "register_model_version", {**payload, "notes": "other"})
+
+
+async def test_finished_run_is_immutable(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    with pytest.raises(Conflict, match="FINISHED: a finished run's inputs and metrics are immutable"):
+        await run(clean_graph, "finish_run", {"run_id": ids["run"], "metrics": {"f1": 0.1}})
+    with pytest.raises(Conflict, match="immutable"):
+        await run(clean_graph, "add_run_inputs", {"run_id": ids["run"], "inputs": [ids["dataset_version"]]})
+    run_node = await reader(clean_graph).node(ids["run"])
+    assert run_node is not None and run_node.metrics == {"f1": 0.9, "auc": 0.95}
+
+
+async def test_version_digest_and_run_cannot_be_changed(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    for field in ("artifact_digest", "run_id"):
+        with pytest.raises(ValidationFailed, match=f"changes.{field}: cannot be changed on a ModelVersion"):
+            await run(clean_graph, "update_metadata",
+                      {"id": ids["model_version"], "expected_revision": 1, "changes": {field: "x"}})
+    mv = await reader(clean_graph).node(ids["model_version"])
+    assert mv is not None and mv.get("artifact_digest") == DIGEST and mv.get("run_id") == ids["run"]
+
+
+async def test_metadata_revisions_and_stale_revision_conflict(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    await run(clean_graph, "update_metadata", {"id": ids["model"], "expected_revision": 1,
+                                               "changes": {"description": "first"}})
+    with pytest.raises(Conflict, match="is at revision 2, not 1"):
+        await run(clean_graph, "update_metadata", {"id": ids["model"], "expected_revision": 1,
+                                                   "changes": {"description": "lost update"}})
+    await run(clean_graph, "update_metadata", {"id": ids["model"], "expected_revision": 2,
+                                               "changes": {"description": "second", "tags": ["a"]}})
+    revisions = await reader(clean_graph).revisions(ids["model"])
+    assert [r.revision for r in revisions] == [3, 2]
+    assert revisions[0].changes["description"] == {"from": "first", "to": "second"}
+    assert revisions[1].actor == "root"
+
+
+async def test_alias_history_answers_where_it_pointed_at_a_time(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    r2 = await new_run(clean_graph, ids["experiment"], [ids["dataset_version"]], {"f1": 0.92})
+    await run(clean_graph, "register_model_version", {"model": "churn", "run_id": r2,
+                                                      "artifact": {"uri": "s3://m/2", "digest": DIGEST}})
+    await run(clean_graph, "move_alias", {"model": "churn", "alias": "staging", "version": 1})
+    between = datetime.now(UTC)
+    await asyncio.sleep(0.05)
+    await run(clean_graph, "move_alias", {"model": "churn", "alias": "staging", "version": 2})
+    core = reader(clean_graph)
+    then = await core.alias_at(ids["model"], "staging", between)
+    now = await core.alias_at(ids["model"], "staging", datetime.now(UTC))
+    assert then is not None and then.version == 1
+    assert now is not None and now.version == 2
+    assert [p.version for p in await core.alias_history(ids["model"], "staging")] == [2, 1]
+
+
+async def test_lineage_both_directions_and_impact(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    db = clean_graph.settings.neo4j_database
+    up = await lineage(clean_graph.driver, db, LineageRequest(ids["model_version"], ("UPSTREAM",), 5, None, None))
+    kinds = {n.kind for n in up.nodes}
+    assert {"ModelVersion", "Run", "DatasetVersion", "Feature", "Model", "Experiment"} <= kinds
+    assert any(e.type == "TRAINED_BY" and e.source == ids["model_version"] for e in up.edges)
+    down = await lineage(clean_graph.driver, db, LineageRequest(ids["dataset_version"], ("DOWNSTREAM",), 5,
+                                                                frozenset({"ModelVersion"}), None))
+    assert [n.id for n in down.nodes if n.kind == "ModelVersion"] == [ids["model_version"]]
+    capped = await lineage(clean_graph.driver, db, LineageRequest(ids["model_version"], ("UPSTREAM",), 10, None,
+                                                                  None, max_nodes=3))
+    assert capped.truncated and len(capped.nodes) == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"name": "bad\x00name"}, "name: must be 1-128 characters"),
+        ({"name": "x" * 129}, "name: must be 1-128 characters"),
+        ({"name": "m') DETACH DELETE n //"}, "name: must be 1-128 characters"),
+        ({"name": "ok", "description": "nul\x00inside"}, "description: must not contain NUL"),
+        ({"name": "ok", "regulatory": ["SOMETHING"]}, "regulatory: must be one of GDPR"),
+    ],
+)
+async def test_bad_model_input_is_refused_and_changes_nothing(clean_graph: Services, payload: dict[str, object],
+                                                              message: str) -> None:
+    with pytest.raises(ValidationFailed, match=message):
+        await run(clean_graph, "create_model", payload)
+    assert await count(clean_graph, "Model") == 0
+
+
+async def test_cypher_metacharacters_in_free_text_are_stored_verbatim(clean_graph: Services) -> None:
+    text = "'); MATCH (n) DETACH DELETE n; // {x} $param `tick` ünïcode"
+    created = await run(clean_graph, "create_model", {"name": "verbatim", "description": text, "licence": "MIT"})
+    model = await reader(clean_graph).node(created["id"])
+    assert model is not None and model.get("description") == text
+
+
+async def test_non_finite_metrics_are_refused(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    r = await run(clean_graph, "start_run", {"experiment_id": ids["experiment"]})
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValidationFailed, match="metrics.f1: must be a finite number"):
+            await run(clean_graph, "finish_run", {"run_id": r["id"], "metrics": {"f1": bad}})
+    node = await reader(clean_graph).node(r["id"])
+    assert node is not None and node.get("status") == "RUNNING"
+
+
+async def test_viewer_cannot_publish_and_the_denial_is_audited(clean_graph: Services) -> None:
+    viewer = RequestMeta(actor=Actor(id="vic", name="vic", roles=("viewer",)), request_id="deny-1")
+    with pytest.raises(PermissionDenied, match="role viewer may not publish model"):
+        await run(clean_graph, "create_model", {"name": "nope", "licence": "MIT"}, viewer)
+    assert await count(clean_graph, "Model") == 0
+    records, _, _ = await clean_graph.driver.execute_query(
+        "MATCH (e:AuditEvent {request_id: 'deny-1'}) RETURN e.decision AS d, e.reasons AS r")
+    assert records[0]["d"] == "denied" and "role viewer may not publish model" in records[0]["r"]
+
+
+async def test_policy_engine_down_means_deny_and_nothing_written(clean_graph: Services) -> None:
+    broken = Services(clean_graph.settings, clean_graph.driver, PolicyClient("http://127.0.0.1:1", 0.5),
+                      clean_graph.artifacts)
+    await broken.policy.open()
+    try:
+        with pytest.raises(DependencyUnavailable, match="policy engine unavailable"):
+            await run(broken, "create_model", {"name": "closed", "licence": "MIT"})
+    finally:
+        await broken.policy.close()
+    assert await count(clean_graph, "Model") == 0
+
+
+async def test_publishing_on_data_that_forbids_training_is_denied(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    bad = await run(clean_graph, "register_dataset_version", {
+        "dataset": "scraped", "source_uri": "s3://raw/scraped", "usage_rights": {"training_allowed": False}})
+    r = await new_run(clean_graph, ids["experiment"], [bad["id"]], {"f1": 0.99})
+    with pytest.raises(PermissionDenied, match="forbids training"):
+        await run(clean_graph, "register_model_version", {"model": "churn", "run_id": r,
+                                                          "artifact": {"uri": "s3://m/z", "digest": DIGEST}})
+    assert await count(clean_graph, "ModelVersion") == 1
+
+
+async def test_worse_promotion_waits_for_review_and_applies_on_approval(clean_graph: Services) -> None:
+    from app.registry.reviews import decide_review
+
+    ids = await build_chain(clean_graph)
+    await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    worse = await new_run(clean_graph, ids["experiment"], [ids["dataset_version"]], {"f1": 0.85, "auc": 0.9})
+    await run(clean_graph, "register_model_version", {"model": "churn", "run_id": worse,
+                                                      "artifact": {"uri": "s3://m/w", "digest": DIGEST}})
+    bob = RequestMeta(actor=Actor(id="bob", name="bob", roles=("approver",)), request_id="promo")
+    outcome = await execute(clean_graph, bob, "move_alias", {"model": "churn", "alias": "production", "version": 2})
+    assert outcome.review is not None and outcome.result is None
+    core = reader(clean_graph)
+    assert (await core.aliases(ids["model"]))[0].version == 1
+    with pytest.raises(PermissionDenied, match="may not approve their own request"):
+        await decide_review(clean_graph, bob, outcome.review["id"], True, "mine")
+    carol = RequestMeta(actor=Actor(id="carol", name="carol", roles=("approver",)), request_id="approve")
+    decided = await decide_review(clean_graph, carol, outcome.review["id"], True, "ok, known trade-off")
+    assert decided["status"] == "APPROVED" and decided["decided_by"] == "carol"
+    assert (await core.aliases(ids["model"]))[0].version == 2
