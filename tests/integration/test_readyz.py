@@ -22,10 +22,6 @@ pytestmark = [
     # - app/graphql/schema.py passes extension *instances* to strawberry.Schema (deprecated);
     # - tests/conftest.py and `modelgraph serve` use uvicorn ws="websockets" (websockets.legacy);
     # - app/stack/process.py spawn() drops its Popen while the server runs (ResourceWarning).
-    pytest.mark.filterwarnings("ignore:Passing an extension instance:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:websockets.legacy is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:The `websockets` implementation is deprecated"),
-    pytest.mark.filterwarnings("ignore:subprocess .* is still running:ResourceWarning"),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,10 +29,6 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.strip()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: rich wraps the error at the console width, so it is not one line",
-)
 def test_migrate_without_password_is_one_line_and_exit_2(env: dict[str, str | None]) -> None:
     result = CliRunner().invoke(cli, ["--profile", "test", "migrate"], env=env)
 
@@ -58,10 +54,6 @@ def test_migrate_without_password_names_the_variable_and_exits_2(
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: rich wraps the error at the console width, so it is not one line",
-)
 def test_stack_up_without_java_is_one_line_and_exit_2(env: dict[str, str | None]) -> None:
     env["MODELGRAPH_JAVA"] = "/nonexistent/java"
     result = CliRunner().invoke(cli, ["--profile", "test", "stack", "up"], env=env)
@@ -89,10 +81,6 @@ def test_stack_up_without_java_says_java_not_found_and_exits_2(
     assert not (tmp_path / "state" / "test" / "env").exists()  # nothing half-started
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the message is parsed as rich markup, so '[jdk]' disappears from the path",
-)
 def test_error_message_is_shown_verbatim(env: dict[str, str | None]) -> None:
     env["MODELGRAPH_JAVA"] = "/opt/[jdk]/bin/java"
     env["COLUMNS"] = "1000"
@@ -102,10 +90,6 @@ def test_error_message_is_shown_verbatim(env: dict[str, str | None]) -> None:
     assert "Java not found ('/opt/[jdk]/bin/java')" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: a '[/...]' in the message makes rich raise MarkupError (exit 1, traceback)",
-)
 def test_error_message_with_a_closing_tag_still_exits_2(env: dict[str, str | None]) -> None:
     env["MODELGRAPH_JAVA"] = "/opt/[/jdk]/java"
     env["COLUMNS"] = "1000"
