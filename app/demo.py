@@ -18,11 +18,16 @@ from app.registry.reviews import decide_review
 from app.services import Services
 
 ANY_MODEL: LiteralString = "MATCH (m:Model) RETURN count(m) > 0 AS any"
-ADMIN = RequestMeta(actor=Actor(id="bootstrap-admin", name="bootstrap-admin", kind="service", roles=("admin",)),
-                    request_id="demo")
+ADMIN = RequestMeta(
+    actor=Actor(id="bootstrap-admin", name="bootstrap-admin", kind="service", roles=("admin",)), request_id="demo"
+)
 DIGEST = "sha256:" + "5e" * 32
-PEOPLE = (("vera", ("viewer",), ("risk",)), ("pat", ("publisher",), ("risk",)), ("ann", ("approver",), ("risk",)),
-          ("trainer-bot", ("publisher",), ("risk",)))
+PEOPLE = (
+    ("vera", ("viewer",), ("risk",)),
+    ("pat", ("publisher",), ("risk",)),
+    ("ann", ("approver",), ("risk",)),
+    ("trainer-bot", ("publisher",), ("risk",)),
+)
 
 
 async def is_empty(services: Services) -> bool:
@@ -33,7 +38,9 @@ async def is_empty(services: Services) -> bool:
 async def _do(services: Services, command: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:
     outcome = await execute(services, meta, command, payload)
     if outcome.review is not None:
-        approver = RequestMeta(actor=Actor(id="ann", name="ann", roles=("approver",), teams=("risk",)), request_id="demo")
+        approver = RequestMeta(
+            actor=Actor(id="ann", name="ann", roles=("approver",), teams=("risk",)), request_id="demo"
+        )
         await decide_review(services, approver, outcome.review["id"], True, "demo: approved")
         return outcome.review
     assert outcome.result is not None
@@ -44,65 +51,153 @@ async def load(services: Services, keys_file: Path) -> dict[str, str]:
     """Create the demo graph; returns name -> API key for the demo principals."""
     keys: dict[str, str] = {}
     for name, roles, teams in PEOPLE:
-        await _do(services, "create_principal", {"name": name, "roles": list(roles), "teams": list(teams),
-                                                 "kind": "service" if name.endswith("bot") else "user"})
+        await _do(
+            services,
+            "create_principal",
+            {
+                "name": name,
+                "roles": list(roles),
+                "teams": list(teams),
+                "kind": "service" if name.endswith("bot") else "user",
+            },
+        )
         key = new_api_key()
         await _do(services, "issue_api_key", {"principal": name, "key_hash": hash_key(key), "label": "demo"})
         keys[name] = key
-    keys_file.parent.mkdir(parents=True, exist_ok=True)
-    keys_file.write_text("".join(f"{n}={k}\n" for n, k in keys.items()))
-    keys_file.chmod(0o600)
-    bot = RequestMeta(actor=Actor(id="trainer-bot", name="trainer-bot", kind="service", roles=("publisher",),
-                                  teams=("risk",)), request_id="demo")
+    await asyncio.to_thread(_write_keys, keys_file, keys)
+    bot = RequestMeta(
+        actor=Actor(id="trainer-bot", name="trainer-bot", kind="service", roles=("publisher",), teams=("risk",)),
+        request_id="demo",
+    )
     await _chain(services, bot)
     return keys
 
 
 async def _chain(services: Services, bot: RequestMeta) -> None:
-    await _do(services, "create_project", {"name": "credit-risk", "description": "Retail credit default models",
-                                           "owners": ["pat", "trainer-bot"]})
-    exp = await _do(services, "create_experiment", {"project": "credit-risk", "name": "gbm-baseline",
-                                                    "description": "Gradient boosting on bureau + app data"})
-    raw = await _do(services, "register_dataset_version", {
-        "dataset": "loan-applications", "source_uri": "s3://lake/raw/loans/2026-10.parquet", "digest": DIGEST,
-        "row_count": 120000, "data_domain": "finance", "preprocessing": [],
-        "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
-        "description": "Monthly export of loan applications (pseudonymised)"})
-    clean = await _do(services, "register_dataset_version", {
-        "dataset": "loan-applications-clean", "source_uri": "s3://lake/curated/loans/2026-10.parquet",
-        "digest": DIGEST, "row_count": 118250, "data_domain": "finance",
-        "preprocessing": ["drop duplicates", "impute income median", "winsorise debt ratio"],
-        "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
-        "derived_from": [{"dataset_version_id": raw["id"], "step": "clean-v3"}]})
-    feats = [await _do(services, "register_feature", {
-        "project": "credit-risk", "name": name, "dtype": dtype, "definition": definition,
-        "source_dataset_version_id": clean["id"]}) for name, dtype, definition in (
-        ("debt_to_income", "float", "monthly debt / monthly income"),
-        ("months_employed", "integer", "months at current employer"),
-        ("bureau_score", "integer", "external bureau score, latest"))]
-    model = {"name": "credit-default", "description": "Probability of default within 12 months",
-             "owners": ["pat"], "owner_teams": ["risk"], "domain": "finance", "task": "classification",
-             "tags": ["gbm", "tabular"], "licence": "proprietary-internal", "regulatory": ["GDPR", "FCRA"],
-             "intended_use": "Pre-screening of retail loan applications; not for automated rejection",
-             "project": "credit-risk"}
+    await _do(
+        services,
+        "create_project",
+        {"name": "credit-risk", "description": "Retail credit default models", "owners": ["pat", "trainer-bot"]},
+    )
+    exp = await _do(
+        services,
+        "create_experiment",
+        {"project": "credit-risk", "name": "gbm-baseline", "description": "Gradient boosting on bureau + app data"},
+    )
+    raw = await _do(
+        services,
+        "register_dataset_version",
+        {
+            "dataset": "loan-applications",
+            "source_uri": "s3://lake/raw/loans/2026-10.parquet",
+            "digest": DIGEST,
+            "row_count": 120000,
+            "data_domain": "finance",
+            "preprocessing": [],
+            "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
+            "description": "Monthly export of loan applications (pseudonymised)",
+        },
+    )
+    clean = await _do(
+        services,
+        "register_dataset_version",
+        {
+            "dataset": "loan-applications-clean",
+            "source_uri": "s3://lake/curated/loans/2026-10.parquet",
+            "digest": DIGEST,
+            "row_count": 118250,
+            "data_domain": "finance",
+            "preprocessing": ["drop duplicates", "impute income median", "winsorise debt ratio"],
+            "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
+            "derived_from": [{"dataset_version_id": raw["id"], "step": "clean-v3"}],
+        },
+    )
+    feats = [
+        await _do(
+            services,
+            "register_feature",
+            {
+                "project": "credit-risk",
+                "name": name,
+                "dtype": dtype,
+                "definition": definition,
+                "source_dataset_version_id": clean["id"],
+            },
+        )
+        for name, dtype, definition in (
+            ("debt_to_income", "float", "monthly debt / monthly income"),
+            ("months_employed", "integer", "months at current employer"),
+            ("bureau_score", "integer", "external bureau score, latest"),
+        )
+    ]
+    model = {
+        "name": "credit-default",
+        "description": "Probability of default within 12 months",
+        "owners": ["pat"],
+        "owner_teams": ["risk"],
+        "domain": "finance",
+        "task": "classification",
+        "tags": ["gbm", "tabular"],
+        "licence": "proprietary-internal",
+        "regulatory": ["GDPR", "FCRA"],
+        "intended_use": "Pre-screening of retail loan applications; not for automated rejection",
+        "project": "credit-risk",
+    }
     await _do(services, "create_model", model)
     for number, (f1, auc, depth) in enumerate(((0.81, 0.90, 4), (0.86, 0.93, 6), (0.84, 0.92, 8)), start=1):
-        run = await _do(services, "start_run", {
-            "experiment_id": exp["id"], "name": f"gbm-depth-{depth}", "params": {"max_depth": depth, "lr": 0.05},
-            "inputs": [clean["id"], *[f["id"] for f in feats]], "code_version": f"git:4f2c{number}a1",
-            "environment": {"framework": "lightgbm", "framework_version": "4.5.0", "hardware": "8 vCPU",
-                            "container_image": "registry.local/train:2026.10", "python_version": "3.11"},
-            "notes": f"Depth {depth}; early stopping on holdout"}, bot)
+        run = await _do(
+            services,
+            "start_run",
+            {
+                "experiment_id": exp["id"],
+                "name": f"gbm-depth-{depth}",
+                "params": {"max_depth": depth, "lr": 0.05},
+                "inputs": [clean["id"], *[f["id"] for f in feats]],
+                "code_version": f"git:4f2c{number}a1",
+                "environment": {
+                    "framework": "lightgbm",
+                    "framework_version": "4.5.0",
+                    "hardware": "8 vCPU",
+                    "container_image": "registry.local/train:2026.10",
+                    "python_version": "3.11",
+                },
+                "notes": f"Depth {depth}; early stopping on holdout",
+            },
+            bot,
+        )
         await _do(services, "finish_run", {"run_id": run["id"], "metrics": {"f1": f1, "auc": auc}}, bot)
-        await _do(services, "register_model_version", {
-            "model": "credit-default", "run_id": run["id"], "notes": f"depth {depth}",
-            "artifact": {"uri": f"s3://models/credit-default/{number}/model.txt", "digest": DIGEST,
-                         "size": 184_320 + number, "format": "lightgbm"},
-            "feature_importance": [{"feature": "bureau_score", "score": 0.52},
-                                   {"feature": "debt_to_income", "score": 0.31},
-                                   {"feature": "months_employed", "score": 0.17}]}, bot)
+        await _do(
+            services,
+            "register_model_version",
+            {
+                "model": "credit-default",
+                "run_id": run["id"],
+                "notes": f"depth {depth}",
+                "artifact": {
+                    "uri": f"s3://models/credit-default/{number}/model.txt",
+                    "digest": DIGEST,
+                    "size": 184_320 + number,
+                    "format": "lightgbm",
+                },
+                "feature_importance": [
+                    {"feature": "bureau_score", "score": 0.52},
+                    {"feature": "debt_to_income", "score": 0.31},
+                    {"feature": "months_employed", "score": 0.17},
+                ],
+            },
+            bot,
+        )
     await _do(services, "move_alias", {"model": "credit-default", "alias": "staging", "version": 1})
     await asyncio.sleep(0.01)
-    await _do(services, "move_alias", {"model": "credit-default", "alias": "production", "version": 2,
-                                       "reason": "best holdout F1"})
+    await _do(
+        services,
+        "move_alias",
+        {"model": "credit-default", "alias": "production", "version": 2, "reason": "best holdout F1"},
+    )
     await _do(services, "move_alias", {"model": "credit-default", "alias": "staging", "version": 3})
+
+
+def _write_keys(path: Path, keys: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text("".join(f"{n}={k}\n" for n, k in keys.items()))

@@ -61,7 +61,19 @@ class _Base:
         self.id = strawberry.ID(e.id)
 
 
-@strawberry.type(description="A team's space for experiments, features and models.")
+def node_type(description: str) -> Any:
+    """strawberry.type for Entity wrappers: keep our constructor (Strawberry's dataclass
+    __init__ would expect every field as an argument)."""
+
+    def wrap(cls: Any) -> Any:
+        decorated = strawberry.type(cls, description=description)
+        decorated.__init__ = _Base.__init__
+        return decorated
+
+    return wrap
+
+
+@node_type(description="A team's space for experiments, features and models.")
 class Project(_Base, Node):
     @strawberry.field(description="Unique name.")
     def name(self) -> str:
@@ -88,7 +100,7 @@ class Project(_Base, Node):
         return self._e.created_at
 
 
-@strawberry.type(description="A group of runs in a project.")
+@node_type(description="A group of runs in a project.")
 class Experiment(_Base, Node):
     @strawberry.field(description="Name, unique in its project.")
     def name(self) -> str:
@@ -121,7 +133,7 @@ class UsageRights:
     contains_personal_data: bool | None = strawberry.field(description="Contains personal data.")
 
 
-@strawberry.type(description="An immutable snapshot of a dataset.")
+@node_type(description="An immutable snapshot of a dataset.")
 class DatasetVersion(_Base, Node):
     @strawberry.field(description="Dataset name.")
     def dataset(self) -> str:
@@ -175,7 +187,7 @@ class DatasetVersion(_Base, Node):
         return self._e.created_at
 
 
-@strawberry.type(description="A feature computed from a dataset version.")
+@node_type(description="A feature computed from a dataset version.")
 class Feature(_Base, Node):
     @strawberry.field(description="Name, unique in its project.")
     def name(self) -> str:
@@ -204,7 +216,7 @@ class RunEnvironment:
     python_version: str | None = strawberry.field(description="Python version.")
 
 
-@strawberry.type(description="A training or processing run; its inputs are fixed once finished.")
+@node_type(description="A training or processing run; its inputs are fixed once finished.")
 class Run(_Base, Node):
     @strawberry.field(description="Optional display name.")
     def name(self) -> str | None:
@@ -309,7 +321,7 @@ class AliasState:
         )
 
 
-@strawberry.type(description="A numbered, immutable version of a model, produced by a run.")
+@node_type(description="A numbered, immutable version of a model, produced by a run.")
 class ModelVersion(_Base, Node):
     @strawberry.field(description="Model name.")
     def model_name(self) -> str:
@@ -408,7 +420,7 @@ def decode_cursor(cursor: str | None) -> int | None:
         raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
 
 
-@strawberry.type(description="A registered model: metadata, owners, versions and aliases.")
+@node_type(description="A registered model: metadata, owners, versions and aliases.")
 class Model(_Base, Node):
     @strawberry.field(description="Unique name.")
     def name(self) -> str:
