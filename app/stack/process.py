@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,25 +42,27 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
-# Popen objects of servers this process started, kept so they are reaped (no ResourceWarning).
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
-
-
 def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
-    """Start a detached server process writing to `log`; return its PID."""
+    """Start a detached server (own session) writing to `log`; return its PID.
+
+    posix_spawn instead of Popen: the servers outlive this process, and a Popen object would
+    warn at exit that its child is still running.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
-    _CHILDREN[proc.pid] = proc
-    return proc.pid
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, fd, 1),
+            (os.POSIX_SPAWN_DUP2, fd, 2),
+        ]
+        # posix_spawn takes no working directory; coreutils `env --chdir` sets it and then execs the
+        # server, so the PID we record is the server's own.
+        command = ["env", f"--chdir={cwd}", *argv]
+        return os.posix_spawnp("env", command, env if env is not None else dict(os.environ),
+                               file_actions=actions, setsid=True)
+    finally:
+        os.close(fd)
 
 
 def stop(pid: int, *, timeout: float = 20.0) -> None:
@@ -84,11 +85,6 @@ def stop(pid: int, *, timeout: float = 20.0) -> None:
 
 
 def _reap(pid: int) -> None:
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        if child.poll() is not None:
-            _CHILDREN.pop(pid, None)
-        return
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:

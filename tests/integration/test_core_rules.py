@@ -99,7 +99,7 @@ async def test_metadata_revisions_and_stale_revision_conflict(clean_graph: Servi
 
 async def test_alias_history_answers_where_it_pointed_at_a_time(clean_graph: Services) -> None:
     ids = await build_chain(clean_graph)
-    r2 = await new_run(clean_graph, ids["experiment"], [ids["dataset_version"]], {"f1": 0.92})
+    r2 = await new_run(clean_graph, ids["experiment"], [ids["dataset_version"]], {"f1": 0.92, "auc": 0.96})
     await run(
         clean_graph,
         "register_model_version",
