@@ -1,0 +1,52 @@
+"""In-process publish/subscribe for GraphQL subscriptions, fed after a write commits.
+
+Single-process only: a subscriber on replica A does not see a write made on replica B.
+Multi-replica fan-out must come from the outbox (future work); this module keeps the same
+`publish`/`subscribe` interface so the outbox relay can feed it instead of the write path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from typing import Any
+
+QUEUE_SIZE = 100  # a slow subscriber loses its oldest messages, never blocks a writer
+
+
+class Broker:
+    def __init__(self) -> None:
+        self._topics: dict[tuple[str, str], set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+
+    def publish(self, topic: str, key: str, message: dict[str, Any]) -> int:
+        """Deliver to every current subscriber of (topic, key); returns how many got it."""
+        queues = self._topics.get((topic, key), set())
+        for queue in queues:
+            if queue.full():
+                with suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait(message)
+        return len(queues)
+
+    def subscribers(self, topic: str, key: str) -> int:
+        return len(self._topics.get((topic, key), set()))
+
+    async def subscribe(self, topic: str, key: str) -> AsyncIterator[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        self._topics[(topic, key)].add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._topics[(topic, key)].discard(queue)
+            if not self._topics[(topic, key)]:
+                del self._topics[(topic, key)]
+
+
+DEPLOYMENT_EVENTS = "deployment_events"
+HEALTH_CHANGES = "health_changes"
+VERSION_FLAGS = "version_flags"
+
+broker = Broker()

@@ -1,0 +1,209 @@
+"""Cypher for performance history (evaluations, feedback, annotations) and deployments
+(serving edges, events, health windows). Values are always $parameters."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+# ---- evaluations ----------------------------------------------------------------------------
+CREATE_EVALUATION: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id, version: $version})
+OPTIONAL MATCH (d:DatasetVersion {id: $dataset_version_id})
+WITH v, d WHERE $dataset_version_id IS NULL OR d IS NOT NULL
+CREATE (e:Evaluation {id: $id, model_id: v.model_id, model_name: v.model_name, version: v.version,
+        version_id: v.id, dataset_version_id: $dataset_version_id, slice: $slice, method: $method,
+        code_version: $code_version, evaluator: $evaluator, evaluated_at: $evaluated_at,
+        confidence: $confidence, reports: $reports, notes: $notes, supersedes: $supersedes,
+        created_at: $at, created_by: $actor})
+SET e += $metrics
+CREATE (e)-[:OF {since: $at}]->(v)
+FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (e)-[:ON {since: $at}]->(d))
+RETURN properties(e) AS props
+"""
+LINK_SUPERSEDES: LiteralString = """
+MATCH (e:Evaluation {id: $id}), (old:Evaluation {id: $old_id})
+CREATE (e)-[:SUPERSEDES {since: $at}]->(old)
+"""
+EVALUATION_STATE: LiteralString = """
+MATCH (old:Evaluation {id: $id})
+RETURN old.version_id AS version_id, EXISTS { (old)<-[:SUPERSEDES]-(:Evaluation) } AS superseded
+"""
+PERFORMANCE_HISTORY: LiteralString = """
+MATCH (e:Evaluation)
+WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to
+  AND ($version IS NULL OR e.version = $version)
+  AND ($dataset_version_id IS NULL OR e.dataset_version_id = $dataset_version_id)
+  AND ($slice IS NULL OR e.slice = $slice)
+  AND e[$metric] IS NOT NULL
+  AND NOT EXISTS { (e)<-[:SUPERSEDES]-(:Evaluation) }
+RETURN e.id AS id, e.version AS version, e.evaluated_at AS at, e[$metric] AS value,
+       e.dataset_version_id AS dataset_version_id, e.slice AS slice
+ORDER BY at, id LIMIT $limit
+"""
+COMPARE_VERSIONS: LiteralString = """
+UNWIND $versions AS n
+OPTIONAL MATCH (e:Evaluation {model_id: $model_id, version: n})
+WHERE ($dataset_version_id IS NULL OR e.dataset_version_id = $dataset_version_id)
+  AND coalesce(e.slice, '') = coalesce($slice, '')
+  AND NOT EXISTS { (e)<-[:SUPERSEDES]-(:Evaluation) }
+WITH n, e ORDER BY e.evaluated_at DESC
+WITH n, collect(properties(e)) AS evals
+RETURN n AS version, evals[0] AS props
+"""
+
+# ---- annotations and feedback -------------------------------------------------------------
+ANNOTATE: dict[str, LiteralString] = {
+    "Evaluation": """MATCH (n:Evaluation {id: $target_id})
+CREATE (a:Annotation {id: $id, about_id: n.id, about_kind: 'Evaluation', text: $text, actor: $actor, created_at: $at})
+CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
+    "ModelVersion": """MATCH (n:ModelVersion {id: $target_id})
+CREATE (a:Annotation {id: $id, about_id: n.id, about_kind: 'ModelVersion', text: $text, actor: $actor, created_at: $at})
+CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
+    "Deployment": """MATCH (n:Deployment {id: $target_id})
+CREATE (a:Annotation {id: $id, about_id: n.id, about_kind: 'Deployment', text: $text, actor: $actor, created_at: $at})
+CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
+    "DeploymentEvent": """MATCH (n:DeploymentEvent {id: $target_id})
+CREATE (a:Annotation {id: $id, about_id: n.id, about_kind: 'DeploymentEvent', text: $text, actor: $actor,
+        created_at: $at})
+CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
+    "HealthWindow": """MATCH (n:HealthWindow {id: $target_id})
+CREATE (a:Annotation {id: $id, about_id: n.id, about_kind: 'HealthWindow', text: $text, actor: $actor,
+        created_at: $at})
+CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
+}
+ANNOTATIONS_OF: LiteralString = """
+UNWIND $ids AS about
+MATCH (a:Annotation {about_id: about})
+RETURN properties(a) AS props ORDER BY a.created_at
+"""
+CREATE_FEEDBACK: LiteralString = """
+MATCH (v:ModelVersion {model_id: $model_id, version: $version})
+OPTIONAL MATCH (d:Deployment {id: $deployment_id})
+WITH v, d WHERE $deployment_id IS NULL OR d IS NOT NULL
+CREATE (f:Feedback {id: $id, kind: $kind, statistic: $statistic, value: $value, threshold: $threshold,
+        baseline: $baseline, margin: $margin, slice: $slice, flagged: $flagged, flag_reason: $flag_reason,
+        observed_at: $observed_at, deployment_id: $deployment_id, model_id: v.model_id,
+        model_name: v.model_name, version: v.version, version_id: v.id, created_at: $at, created_by: $actor})
+CREATE (f)-[:OF {since: $at}]->(v)
+FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (f)-[:FROM {since: $at}]->(d))
+RETURN properties(f) AS props
+"""
+FLAGS_OF_VERSION: LiteralString = """
+MATCH (f:Feedback {version_id: $version_id}) WHERE f.flagged
+RETURN properties(f) AS props ORDER BY f.observed_at DESC LIMIT $limit
+"""
+
+# ---- deployments ----------------------------------------------------------------------------
+ENSURE_ENVIRONMENT: LiteralString = """
+MERGE (env:Environment {name: $name})
+  ON CREATE SET env.id = $id, env.tier = $tier, env.region = $region, env.cluster = $cluster,
+                env.created_at = $at
+RETURN properties(env) AS props
+"""
+DEPLOYMENT_EXISTS: LiteralString = """
+MATCH (d:Deployment {environment_id: $environment_id, name: $name}) RETURN d.id AS id
+"""
+CREATE_DEPLOYMENT: LiteralString = """
+MATCH (env:Environment {id: $environment_id})
+CREATE (d:Deployment {id: $id, name: $name, owners: $owners, model_id: $model_id, model_name: $model_name,
+        environment: env.tier, environment_id: env.id, environment_name: env.name,
+        region: env.region, cluster: env.cluster, endpoint: $endpoint, max_concurrency: $max_concurrency,
+        rollback_target_id: $rollback_target_id, desired_state: 'DEPLOYED', observed_state: 'CREATING',
+        health_status: 'UNKNOWN', seq: 0, created_at: $at, updated_at: $at, created_by: $actor})
+CREATE (d)-[:IN {since: $at}]->(env)
+RETURN properties(d) AS props
+"""
+VERSIONS_BY_NUMBER: LiteralString = """
+UNWIND $versions AS n
+MATCH (v:ModelVersion {model_id: $model_id, version: n})
+RETURN n AS version, v.id AS id, v.status AS status
+"""
+LOCK_DEPLOYMENT: LiteralString = """
+MATCH (d:Deployment {id: $id})
+SET d.seq = coalesce(d.seq, 0) + 1, d.updated_at = $at
+RETURN properties(d) AS props
+"""
+SET_DEPLOYMENT: LiteralString = """
+MATCH (d:Deployment {id: $id}) SET d += $changes RETURN properties(d) AS props
+"""
+CURRENT_SERVING: LiteralString = """
+MATCH (d:Deployment {id: $id})-[s:SERVES]->(v:ModelVersion) WHERE s.until IS NULL
+RETURN v.id AS version_id, v.version AS version, s.trafficPercent AS traffic_percent
+ORDER BY traffic_percent DESC, version DESC
+"""
+CLOSE_SERVING: LiteralString = """
+MATCH (d:Deployment {id: $id})-[s:SERVES]->(:ModelVersion) WHERE s.until IS NULL
+SET s.until = $at
+RETURN count(s) AS closed
+"""
+OPEN_SERVING: LiteralString = """
+MATCH (d:Deployment {id: $id})
+UNWIND $split AS row
+MATCH (v:ModelVersion {id: row.version_id})
+CREATE (d)-[:SERVES {trafficPercent: row.traffic_percent, since: $at}]->(v)
+RETURN count(*) AS opened
+"""
+CREATE_EVENT: LiteralString = """
+MATCH (d:Deployment {id: $deployment_id})
+CREATE (e:DeploymentEvent {id: $id, deployment_id: d.id, seq: d.seq, type: $type, reason: $reason,
+        details: $details, occurred_at: $occurred_at, from_state: $from_state, to_state: $to_state,
+        created_at: $at, actor: $actor})-[:FOR {since: $at}]->(d)
+RETURN properties(e) AS props
+"""
+DEPLOYMENT_BY_ID: LiteralString = "MATCH (d:Deployment {id: $id}) RETURN properties(d) AS props"
+DEPLOYMENT_SERVING_AT: LiteralString = """
+MATCH (d:Deployment {id: $id})-[s:SERVES]->(v:ModelVersion)
+WHERE s.since <= $at AND (s.until IS NULL OR s.until > $at)
+RETURN v.id AS version_id, v.model_name AS model, v.version AS version, s.trafficPercent AS traffic_percent,
+       s.since AS since, s.until AS until
+ORDER BY traffic_percent DESC
+"""
+TIMELINE: LiteralString = """
+MATCH (e:DeploymentEvent {deployment_id: $id}) WHERE e.seq > $after
+RETURN properties(e) AS props ORDER BY e.seq LIMIT $limit
+"""
+IN_PRODUCTION_AT: LiteralString = """
+MATCH (d:Deployment {environment: 'production'})-[s:SERVES]->(v:ModelVersion)
+WHERE s.since <= $at AND (s.until IS NULL OR s.until > $at) AND ($model IS NULL OR v.model_name = $model)
+RETURN d.id AS deployment_id, d.name AS deployment, d.environment_name AS environment,
+       v.model_name AS model, v.version AS version, v.id AS version_id, s.trafficPercent AS traffic_percent,
+       s.since AS since, s.until AS until
+ORDER BY model, deployment, traffic_percent DESC LIMIT $limit
+"""
+VERSION_DEPLOYMENTS: LiteralString = """
+MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion {id: $version_id}) WHERE s.until IS NULL
+RETURN properties(d) AS props, s.trafficPercent AS traffic_percent ORDER BY d.name
+"""
+
+# ---- health --------------------------------------------------------------------------------
+DEPLOYMENTS_EXIST: LiteralString = """
+UNWIND $ids AS id
+OPTIONAL MATCH (d:Deployment {id: id})
+RETURN id, d IS NOT NULL AS found, d.desired_state AS desired_state
+"""
+LOCK_WINDOWS: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Deployment {id: row.deployment_id})
+MERGE (w:HealthWindow {deployment_id: row.deployment_id, minute: row.minute})
+  ON CREATE SET w.id = row.id, w.count = 0, w.created_at = $at
+MERGE (w)-[:FOR]->(d)
+SET w.updated_at = $at
+RETURN row.deployment_id AS deployment_id, row.minute AS minute, properties(w) AS props
+"""
+WRITE_WINDOWS: LiteralString = """
+UNWIND $rows AS row
+MATCH (w:HealthWindow {deployment_id: row.deployment_id, minute: row.minute})
+SET w += row.props
+"""
+SET_HEALTH: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Deployment {id: row.deployment_id})
+WITH d, row, coalesce(d.health_status, 'UNKNOWN') AS before
+WHERE d.health_at IS NULL OR row.minute >= d.health_at
+SET d.health_status = row.status, d.health_at = row.minute
+RETURN d.id AS deployment_id, before, row.status AS after, row.minute AS minute
+"""
+HEALTH_WINDOWS: LiteralString = """
+MATCH (w:HealthWindow {deployment_id: $id}) WHERE w.minute >= $from AND w.minute < $to
+RETURN properties(w) AS props ORDER BY w.minute LIMIT $limit
+"""

@@ -1,0 +1,152 @@
+"""Reads for performance history and deployments; returns domain objects only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncDriver
+
+from app.domain.entities import PREFIX_METRIC, Entity
+from app.domain.history import HistoryPoint, ServingSpan
+from app.graph import history_queries as q
+from app.graph.reads import entities, one, rows
+
+MAX_POINTS = 10_000
+MAX_ROWS = 1_000
+
+
+def _t(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+class HistoryReader:
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.db = database
+
+    async def performance_history(
+        self,
+        model_id: str,
+        metric: str,
+        start: datetime,
+        end: datetime,
+        *,
+        version: int | None = None,
+        dataset_version_id: str | None = None,
+        slice_: str | None = None,
+        limit: int = MAX_POINTS,
+    ) -> list[HistoryPoint]:
+        found = await rows(
+            self.driver,
+            self.db,
+            q.PERFORMANCE_HISTORY,
+            model_id=model_id,
+            metric=PREFIX_METRIC + metric,
+            **{"from": start},
+            to=end,
+            version=version,
+            dataset_version_id=dataset_version_id,
+            slice=slice_,
+            limit=min(limit, MAX_POINTS),
+        )
+        return [
+            HistoryPoint(
+                r["id"],
+                r["version"],
+                _t(r["at"]),
+                float(r["value"]),
+                r["dataset_version_id"],
+                r["slice"],
+            )
+            for r in found
+        ]
+
+    async def compare_versions(
+        self,
+        model_id: str,
+        versions: Sequence[int],
+        dataset_version_id: str | None,
+        slice_: str | None,
+    ) -> dict[int, Entity | None]:
+        found = await rows(
+            self.driver,
+            self.db,
+            q.COMPARE_VERSIONS,
+            model_id=model_id,
+            versions=list(versions),
+            dataset_version_id=dataset_version_id,
+            slice=slice_,
+        )
+        return {r["version"]: Entity.of("Evaluation", r["props"]) if r["props"] else None for r in found}
+
+    async def deployment(self, deployment_id: str) -> Entity | None:
+        return await one(self.driver, self.db, "Deployment", q.DEPLOYMENT_BY_ID, id=deployment_id)
+
+    async def serving_at(self, deployment: Entity, at: datetime) -> list[ServingSpan]:
+        found = await rows(self.driver, self.db, q.DEPLOYMENT_SERVING_AT, id=deployment.id, at=at)
+        return [
+            _span(
+                {
+                    **r,
+                    "deployment_id": deployment.id,
+                    "deployment": deployment.get("name"),
+                    "environment": deployment.get("environment_name"),
+                }
+            )
+            for r in found
+        ]
+
+    async def timeline(self, deployment_id: str, after: int = 0, limit: int = MAX_ROWS) -> list[Entity]:
+        return await entities(
+            self.driver,
+            self.db,
+            "DeploymentEvent",
+            q.TIMELINE,
+            id=deployment_id,
+            after=after,
+            limit=min(limit, MAX_ROWS),
+        )
+
+    async def in_production_at(self, at: datetime, model: str | None, limit: int = MAX_ROWS) -> list[ServingSpan]:
+        found = await rows(self.driver, self.db, q.IN_PRODUCTION_AT, at=at, model=model, limit=min(limit, MAX_ROWS))
+        return [_span(r) for r in found]
+
+    async def health_windows(
+        self, deployment_id: str, start: datetime, end: datetime, limit: int = MAX_ROWS
+    ) -> list[Entity]:
+        return await entities(
+            self.driver,
+            self.db,
+            "HealthWindow",
+            q.HEALTH_WINDOWS,
+            id=deployment_id,
+            **{"from": start},
+            to=end,
+            limit=min(limit, MAX_ROWS),
+        )
+
+    async def annotations(self, ids: Sequence[str]) -> list[Entity]:
+        return await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
+
+    async def flags(self, version_id: str, limit: int = 100) -> list[Entity]:
+        return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
+
+    async def version_deployments(self, version_id: str) -> list[tuple[Entity, float]]:
+        found = await rows(self.driver, self.db, q.VERSION_DEPLOYMENTS, version_id=version_id)
+        return [(Entity.of("Deployment", r["props"]), float(r["traffic_percent"])) for r in found]
+
+
+def _span(r: dict[str, Any]) -> ServingSpan:
+    return ServingSpan(
+        r["deployment_id"],
+        r["deployment"],
+        r["environment"],
+        r["model"],
+        r["version"],
+        r["version_id"],
+        float(r["traffic_percent"]),
+        _t(r["since"]),
+        _t(r["until"]),
+    )

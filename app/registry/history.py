@@ -1,0 +1,334 @@
+"""Commands for performance history and deployment status: evaluations (with corrections),
+annotations, production feedback and drift, deployments and their events, health reports.
+
+Use `run()` rather than `execute()` from the API: it publishes to subscribers after commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from app.domain import history as rules
+from app.domain import validation as v
+from app.domain.entities import PREFIX_METRIC, Entity
+from app.errors import NotFound, ValidationFailed
+from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, VERSION_FLAGS, broker
+from app.graph import history_writes as w
+from app.graph.history_reads import HistoryReader
+from app.graph.unit import Work
+from app.registry.actor import RequestMeta
+from app.registry.core import _model, owned, reader
+from app.registry.execute import Outcome, Plan, command, execute
+from app.services import Services
+
+PRODUCTION = "production"
+
+
+def history(services: Services) -> HistoryReader:
+    return HistoryReader(services.driver, services.settings.neo4j_database)
+
+
+async def run(services: Services, meta: RequestMeta, name: str, payload: dict[str, Any]) -> Outcome:
+    """execute() and then tell live subscribers what changed (only for a fresh, applied write)."""
+    outcome = await execute(services, meta, name, payload)
+    if outcome.result is not None and not outcome.replayed:
+        publish(outcome.result)
+    return outcome
+
+
+def publish(result: dict[str, Any]) -> None:
+    event = result.get("event")
+    if event:
+        broker.publish(DEPLOYMENT_EVENTS, event["deployment_id"], event)
+    for change in result.get("changes") or []:
+        broker.publish(HEALTH_CHANGES, change["deployment_id"], change)
+    if result.get("kind") == "Feedback" and result.get("flagged"):
+        broker.publish(VERSION_FLAGS, f"{result['model']}:{result['version']}", result)
+
+
+def when(field: str, value: Any, *, required: bool = False) -> datetime | None:
+    """A timestamp from GraphQL (datetime) or JSON (ISO 8601 string): timezone-aware, not future."""
+    if value is None:
+        if required:
+            raise v.fail(field, "is required")
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise v.fail(field, "must be an ISO 8601 timestamp with a timezone") from None
+    if not isinstance(value, datetime):
+        raise v.fail(field, "must be an ISO 8601 timestamp with a timezone")
+    return v.utc(field, value)
+
+
+def number(field: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise v.fail(field, "must be a positive whole number")
+    return value
+
+
+async def _version(services: Services, model_name: str, version: int) -> tuple[dict[str, Any], Entity]:
+    model = await _model(services, model_name)
+    found = await reader(services).version(model["id"], version)
+    if found is None:
+        raise NotFound(f"version: model {model_name!r} has no version {version}", field="version")
+    return model, found
+
+
+# ---- evaluations, annotations, feedback ------------------------------------------------------
+@command("record_evaluation")
+async def record_evaluation(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    model, version = await _version(services, p["model"], number("version", p["version"]))
+    metrics = v.metrics("metrics", p.get("metrics"))
+    if not metrics:
+        raise v.fail("metrics", "at least one metric is required")
+    data = {
+        "model_id": model["id"],
+        "version": version.get("version"),
+        "version_id": version.id,
+        "dataset_version_id": v.short("datasetVersionId", p.get("dataset_version_id")),
+        "slice": v.short("slice", p.get("slice")),
+        "method": v.text("method", p.get("method")),
+        "code_version": v.short("codeVersion", p.get("code_version")),
+        "evaluator": v.short("evaluator", p.get("evaluator")),
+        "evaluated_at": when("evaluatedAt", p.get("evaluated_at")),
+        "confidence": _intervals(p.get("confidence") or {}, metrics),
+        "reports": v.string_list("reports", p.get("reports"), item_max=512),
+        "notes": v.text("notes", p.get("notes")),
+        "supersedes": v.short("supersedes", p.get("supersedes")),
+        "metrics": {PREFIX_METRIC + k: val for k, val in metrics.items()},
+    }
+    return Plan(
+        "publish",
+        {"kind": "evaluation", "name": model["name"], "version": data["version"]},
+        w.record_evaluation(data, meta.actor.name),
+    )
+
+
+def _intervals(raw: dict[str, Any], metrics: dict[str, float]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for name, bounds in raw.items():
+        field = f"confidence.{name}"
+        if name not in metrics:
+            raise v.fail(field, "names a metric that is not in metrics")
+        if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+            raise v.fail(field, "must be [low, high]")
+        low, high = v.finite(f"{field}[0]", bounds[0]), v.finite(f"{field}[1]", bounds[1])
+        if low > high:
+            raise v.fail(field, "low must not be greater than high")
+        out[name] = [low, high]
+    return out
+
+
+@command("annotate")
+async def annotate(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    target = v.short("targetId", p.get("target_id"), required=True) or ""
+    text = v.text("text", p.get("text"), max_len=4000, required=True) or ""
+    return Plan("publish", {"kind": "annotation", "id": target}, w.annotate(target, text, meta.actor.name))
+
+
+@command("record_feedback")
+async def record_feedback(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    from app.registry.promotion import metrics_of
+
+    model, version = await _version(services, p["model"], number("version", p["version"]))
+    kind = v.one_of("kind", p.get("kind") or "metric", ("metric", "drift"))
+    statistic = v.key("statistic", p["statistic"])
+    value = v.finite("value", p["value"])
+    threshold = v.finite("threshold", p["threshold"]) if p.get("threshold") is not None else None
+    margin = v.finite("margin", p["margin"]) if p.get("margin") is not None else rules.BASELINE_MARGIN
+    baseline = v.finite("baseline", p["baseline"]) if p.get("baseline") is not None else None
+    if kind == "drift" and threshold is None:
+        raise v.fail("threshold", "is required for a drift statistic")
+    if kind == "metric" and baseline is None:
+        baseline = (await metrics_of(services, model["id"], version.get("version"), {})).get(statistic)
+    reason = _flag(kind, statistic, value, threshold, baseline, margin)
+    data = {
+        "model_id": model["id"],
+        "version": version.get("version"),
+        "kind": kind,
+        "statistic": statistic,
+        "deployment_id": v.short("deploymentId", p.get("deployment_id")),
+        "value": value,
+        "threshold": threshold,
+        "baseline": baseline,
+        "margin": margin,
+        "slice": v.short("slice", p.get("slice")),
+        "flagged": reason is not None,
+        "flag_reason": reason,
+        "observed_at": when("observedAt", p.get("observed_at")),
+    }
+    return Plan(
+        "publish",
+        {"kind": "evaluation", "name": model["name"], "version": data["version"]},
+        w.record_feedback(data, meta.actor.name),
+    )
+
+
+def _flag(
+    kind: str | None, statistic: str, value: float, threshold: float | None, baseline: float | None, margin: float
+) -> str | None:
+    if kind == "drift" and threshold is not None and rules.drift_flagged(value, threshold):
+        return f"drift: {statistic} {value:g} reached its threshold {threshold:g}"
+    lower = statistic in rules.LOWER_IS_BETTER
+    if kind == "metric" and baseline is not None and rules.below_baseline(value, baseline, margin, lower):
+        return f"metric: {statistic} {value:g} is worse than its baseline {baseline:g} by more than {margin:g}"
+    return None
+
+
+# ---- deployments ----------------------------------------------------------------------------
+def _split(field: str, items: Any) -> dict[int, float]:
+    if not isinstance(items, list) or not items:
+        raise v.fail(field, "must list at least one {version, trafficPercent}")
+    split: dict[int, float] = {}
+    for i, item in enumerate(items):
+        n = number(f"{field}[{i}].version", item.get("version"))
+        if n in split:
+            raise v.fail(f"{field}[{i}].version", "appears twice")
+        split[n] = v.finite(f"{field}[{i}].trafficPercent", item.get("traffic_percent", 100))
+    return rules.traffic_split(split)
+
+
+def _environment(raw: dict[str, Any]) -> dict[str, Any]:
+    tier = v.one_of("environment.tier", raw.get("tier"), rules.TIERS)
+    if tier is None:
+        raise v.fail("environment.tier", f"is required ({', '.join(rules.TIERS)})")
+    region = v.name("environment.region", raw["region"]) if raw.get("region") else None
+    cluster = v.name("environment.cluster", raw["cluster"]) if raw.get("cluster") else None
+    return {
+        "name": "/".join(x for x in (tier, region, cluster) if x),
+        "tier": tier,
+        "region": region,
+        "cluster": cluster,
+    }
+
+
+@command("create_deployment")
+async def create_deployment(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    model = await _model(services, p["model"])
+    data = {
+        "name": v.name("name", p["name"]),
+        "owners": v.string_list("owners", p.get("owners")) or [meta.actor.name],
+        "model": model["name"],
+        "model_id": model["id"],
+        "environment": _environment(p.get("environment") or {}),
+        "endpoint": v.short("endpoint", p.get("endpoint")),
+        "max_concurrency": v.non_negative_int("maxConcurrency", p.get("max_concurrency")),
+        "serving": _split("serving", p.get("serving")),
+        "rollback_version": number("rollbackVersion", p["rollback_version"]) if p.get("rollback_version") else None,
+    }
+    work = w.create_deployment(data, meta.actor.name)
+    if data["environment"]["tier"] == PRODUCTION:
+        primary = max(data["serving"], key=lambda n: data["serving"][n])
+        return await _promotion(services, model, primary, work)
+    return Plan("publish", {"kind": "deployment", "name": data["name"]}, work)
+
+
+async def _promotion(services: Services, model: dict[str, Any], version: int, work: Work) -> Plan:
+    """Serving a version in production is a promotion: the production thresholds apply."""
+    from app.registry.promotion import promotion_context
+
+    resource = {**owned(model, "model_version"), "alias": PRODUCTION, "version": version}
+    return Plan("promote", resource, work, await promotion_context(services, model, PRODUCTION, version))
+
+
+EVENT_INPUTS = {
+    "promoted": ("version",),
+    "canary_started": ("version", "traffic_percent"),
+    "traffic_shifted": ("split",),
+    "rolled_back": ("reason",),
+    "incident_opened": ("reason",),
+    "incident_resolved": (),
+    "retired": (),
+}
+
+
+@command("record_deployment_event")
+async def record_deployment_event(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    deployment = await history(services).deployment(
+        v.short("deploymentId", p.get("deployment_id"), required=True) or ""
+    )
+    if deployment is None:
+        raise NotFound(f"deploymentId: no deployment {p.get('deployment_id')!r}", field="deploymentId")
+    data = _event_input(p)
+    work = w.record_deployment_event({**data, "deployment_id": deployment.id}, meta.actor.name)
+    resource = {
+        "kind": "deployment",
+        "id": deployment.id,
+        "name": deployment.get("name"),
+        "owners": deployment.get("owners") or [deployment.get("created_by")],
+    }
+    target = data.get("version") or (max(data["split"], key=lambda n: data["split"][n]) if "split" in data else None)
+    if target and deployment.get("environment") == PRODUCTION:
+        return await _promotion(services, await _model(services, deployment.get("model_name")), target, work)
+    return Plan("retire" if data["type"] == "retired" else "modify", resource, work)
+
+
+def _event_input(p: dict[str, Any]) -> dict[str, Any]:
+    kind = v.one_of("type", p.get("type"), rules.EVENT_TYPES)
+    if kind is None:
+        raise v.fail("type", f"is required ({', '.join(rules.EVENT_TYPES)})")
+    for needed in EVENT_INPUTS[kind]:
+        if p.get(needed) in (None, "", []):
+            raise v.fail(needed, f"is required for a {kind} event")
+    data: dict[str, Any] = {
+        "type": kind,
+        "reason": v.text("reason", p.get("reason"), max_len=4000),
+        "occurred_at": when("occurredAt", p.get("occurred_at")),
+    }
+    if "version" in EVENT_INPUTS[kind]:
+        data["version"] = number("version", p["version"])
+    if kind == "canary_started":
+        data["traffic_percent"] = v.finite("trafficPercent", p["traffic_percent"])
+        if not 0 < data["traffic_percent"] < 100:
+            raise v.fail("trafficPercent", "a canary takes more than 0 and less than 100 percent")
+    if kind == "traffic_shifted":
+        data["split"] = _split("split", p["split"])
+    return data
+
+
+# ---- health ---------------------------------------------------------------------------------
+@command("report_health")
+async def report_health(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    raw = p.get("samples")
+    if not isinstance(raw, list) or not raw:
+        raise v.fail("samples", "must list at least one sample")
+    if len(raw) > rules.MAX_BATCH:
+        raise v.fail("samples", f"at most {rules.MAX_BATCH} samples per request")
+    now = datetime.now(UTC)
+    samples = [_sample(i, s, now) for i, s in enumerate(raw)]
+    windows = rules.roll_up(samples)
+    owners = await _owners(services, sorted({s.deployment_id for s in samples}))
+    resource = {"kind": "deployment", "owners": owners}
+    return Plan("modify", resource, w.report_health(windows, len(samples), meta.actor.name))
+
+
+def _sample(index: int, raw: Any, now: datetime) -> rules.Sample:
+    if not isinstance(raw, dict):
+        raise ValidationFailed(f"samples[{index}]: must be an object", field=f"samples[{index}]")
+    at = (
+        when(f"samples[{index}].at", raw.get("at"), required=False) if isinstance(raw.get("at"), str) else raw.get("at")
+    )
+    if at is None:
+        raise v.fail(f"samples[{index}].at", "is required")
+    values = {k: val for k, val in raw.items() if k not in ("deployment_id", "at")}
+    return rules.check_sample(index, raw.get("deployment_id"), at, values, now)
+
+
+async def _owners(services: Services, ids: list[str]) -> list[str]:
+    """Owners common to every deployment in the batch: a reporter must own all of them."""
+    if len(ids) > MAX_DEPLOYMENTS_PER_BATCH:
+        raise v.fail("samples", f"at most {MAX_DEPLOYMENTS_PER_BATCH} deployments per request")
+    common: set[str] | None = None
+    for deployment_id in ids:
+        found = await history(services).deployment(deployment_id)
+        if found is None:
+            raise NotFound(f"deploymentId: no deployment {deployment_id!r}", field="deploymentId")
+        owners = set(found.get("owners") or [found.get("created_by")])
+        common = owners if common is None else common & owners
+    return sorted(common or set()) or [NO_COMMON_OWNER]
+
+
+MAX_DEPLOYMENTS_PER_BATCH = 50
+NO_COMMON_OWNER = "(no common owner)"  # keeps ownership required when the batch's owners differ

@@ -1,0 +1,401 @@
+"""Performance history and deployment status against the real Neo4j and OPA."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
+from app.registry import history as h
+from app.registry.actor import Actor, RequestMeta
+from app.registry.execute import execute
+from app.services import Services
+
+pytestmark = pytest.mark.integration
+
+ADMIN = RequestMeta(actor=Actor(id="u1", name="alice", roles=("admin",)), request_id="t")
+AGENT = RequestMeta(actor=Actor(id="s1", name="agent", kind="service", roles=("publisher",)), request_id="t")
+VIEWER = RequestMeta(actor=Actor(id="u2", name="bob", roles=("viewer",)), request_id="t")
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def always_working_hours(settings: Any) -> None:
+    body = {"actions": ["promote", "retire"], "days": DAYS, "start": "00:00", "end": "24:00"}
+    httpx.put(f"{settings.opa_url}/v1/data/modelgraph/config/working_hours", json=body).raise_for_status()
+
+
+async def run(name: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:
+    outcome = await h.run(_services[0], meta, name, payload)
+    assert outcome.result is not None, outcome
+    return outcome.result
+
+
+_services: list[Services] = []
+
+
+@pytest.fixture
+async def model(clean_graph: Services) -> dict[str, Any]:
+    """Project -> experiment -> dataset version -> run -> model with three versions."""
+    _services[:] = [clean_graph]
+    await execute(clean_graph, ADMIN, "create_project", {"name": "fraud"})
+    await execute(clean_graph, ADMIN, "create_experiment", {"name": "exp", "project": "fraud"})
+    dsv = await run(
+        "register_dataset_version",
+        {
+            "dataset": "tx",
+            "source_uri": "s3://d/tx",
+            "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
+        },
+    )
+    versions = []
+    for _ in range(3):
+        exp = (await clean_graph.driver.execute_query("MATCH (e:Experiment) RETURN e.id AS id")).records[0]["id"]
+        r = await run("start_run", {"experiment_id": exp, "inputs": [dsv["id"]]})
+        await run("finish_run", {"run_id": r["id"], "metrics": {"f1": 0.85}})
+        if not versions:
+            await run("create_model", {"name": "scorer", "project": "fraud", "licence": "Apache-2.0"})
+        digest = "sha256:" + "a" * 64
+        versions.append(
+            await run(
+                "register_model_version",
+                {"model": "scorer", "run_id": r["id"], "artifact": {"uri": "s3://m", "digest": digest}},
+            )
+        )
+    return {"dataset_version_id": dsv["id"], "versions": versions}
+
+
+def ago(minutes: float) -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=minutes)
+
+
+async def evaluate(version: int, f1: float, at: datetime, **extra: Any) -> dict[str, Any]:
+    return await run(
+        "record_evaluation",
+        {"model": "scorer", "version": version, "metrics": {"f1": f1, "auc": 0.9}, "evaluated_at": at, **extra},
+    )
+
+
+async def test_performance_history_spans_versions_and_hides_superseded(model: dict[str, Any]) -> None:
+    dsv = model["dataset_version_id"]
+    await evaluate(1, 0.80, ago(30), dataset_version_id=dsv)
+    wrong = await evaluate(2, 0.10, ago(20), dataset_version_id=dsv)
+    fixed = await evaluate(2, 0.86, ago(20), dataset_version_id=dsv, supersedes=wrong["id"])
+    await evaluate(3, 0.90, ago(10), dataset_version_id=dsv, slice="region=EU")
+    reader = h.history(_services[0])
+    model_id = (await _services[0].driver.execute_query("MATCH (m:Model) RETURN m.id AS id")).records[0]["id"]
+    points = await reader.performance_history(model_id, "f1", ago(60), NOW + timedelta(minutes=1))
+    assert [(p.version, p.value) for p in points] == [(1, 0.80), (2, 0.86), (3, 0.90)]
+    assert points[1].evaluation_id == fixed["id"]
+    eu = await reader.performance_history(model_id, "f1", ago(60), NOW + timedelta(minutes=1), slice_="region=EU")
+    assert [p.version for p in eu] == [3]
+    table = await reader.compare_versions(model_id, [1, 2, 3], dsv, None)
+    assert table[1] is not None and table[1].metrics["f1"] == 0.80
+    assert table[2] is not None and table[2].metrics["f1"] == 0.86
+    assert table[3] is None  # only a sliced evaluation exists
+
+
+async def test_superseding_twice_is_a_conflict(model: dict[str, Any]) -> None:
+    first = await evaluate(1, 0.5, ago(5))
+    await evaluate(1, 0.6, ago(5), supersedes=first["id"])
+    with pytest.raises(Conflict, match="already superseded"):
+        await evaluate(1, 0.7, ago(5), supersedes=first["id"])
+
+
+async def test_evaluation_rejects_non_finite_metric_and_future_time(model: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed, match=r"metrics\.f1: must be a finite number"):
+        await evaluate(1, float("nan"), ago(1))
+    with pytest.raises(ValidationFailed, match="evaluatedAt: must not be in the future"):
+        await evaluate(1, 0.9, NOW + timedelta(hours=1))
+
+
+async def test_annotation_on_evaluation(model: dict[str, Any]) -> None:
+    ev = await evaluate(1, 0.8, ago(1))
+    await run("annotate", {"target_id": ev["id"], "text": "label leak fixed in v2"})
+    notes = await h.history(_services[0]).annotations([ev["id"]])
+    assert [(n.get("text"), n.get("actor")) for n in notes] == [("label leak fixed in v2", "alice")]
+    with pytest.raises(NotFound, match="targetId"):
+        await run("annotate", {"target_id": "eval_nope", "text": "x"})
+
+
+async def deploy(tier: str = "production", version: int = 1) -> dict[str, Any]:
+    return await run(
+        "create_deployment",
+        {
+            "name": "scorer-eu",
+            "model": "scorer",
+            "environment": {"tier": tier, "region": "eu-west-1"},
+            "endpoint": "https://scorer.internal",
+            "owners": ["alice", "agent"],
+            "serving": [{"version": version, "traffic_percent": 100}],
+        },
+    )
+
+
+async def test_production_deployment_requires_qualifying_evaluation(model: dict[str, Any]) -> None:
+    await evaluate(1, 0.5, ago(1))  # below the production f1 threshold of 0.8
+    with pytest.raises(PermissionDenied, match="f1"):
+        await deploy()
+
+
+async def test_canary_rolled_back_moves_traffic_in_same_transaction(model: dict[str, Any]) -> None:
+    for version in (1, 2):
+        await evaluate(version, 0.85, ago(5))
+    dep = await deploy()
+    before_canary = datetime.now(UTC)
+    await run(
+        "record_deployment_event",
+        {"deployment_id": dep["id"], "type": "canary_started", "version": 2, "traffic_percent": 10},
+    )
+    during = datetime.now(UTC)
+    await run(
+        "record_deployment_event", {"deployment_id": dep["id"], "type": "rolled_back", "reason": "p95 latency doubled"}
+    )
+    reader = h.history(_services[0])
+    deployment = await reader.deployment(dep["id"])
+    assert deployment is not None and deployment.get("observed_state") == "ROLLED_BACK"
+    now_serving = await reader.serving_at(deployment, datetime.now(UTC))
+    assert [(s.version, s.traffic_percent) for s in now_serving] == [(1, 100.0)]
+    canary = await reader.serving_at(deployment, during)
+    assert sorted((s.version, s.traffic_percent) for s in canary) == [(1, 90.0), (2, 10.0)]
+    timeline = await reader.timeline(dep["id"])
+    assert [e.get("type") for e in timeline] == ["created", "canary_started", "rolled_back"]
+    assert timeline[-1].get("reason") == "p95 latency doubled"
+    at_t = await reader.in_production_at(before_canary, "scorer")
+    assert [(s.version, s.traffic_percent) for s in at_t] == [(1, 100.0)]
+
+
+async def test_rollback_requires_a_reason(model: dict[str, Any]) -> None:
+    dep = await deploy(tier="staging")
+    with pytest.raises(ValidationFailed, match="reason: is required for a rolled_back event"):
+        await run("record_deployment_event", {"deployment_id": dep["id"], "type": "rolled_back"})
+
+
+async def test_retire_version_denied_while_serving_production_until_deployment_retired(model: dict[str, Any]) -> None:
+    await evaluate(1, 0.85, ago(5))
+    dep = await deploy()
+    with pytest.raises(PermissionDenied, match="serves an active production deployment"):
+        await run("archive_version", {"model": "scorer", "version": 1, "reason": "old"})
+    await run("record_deployment_event", {"deployment_id": dep["id"], "type": "retired", "reason": "replaced"})
+    archived = await run("archive_version", {"model": "scorer", "version": 1, "reason": "old"})
+    assert archived["kind"] == "ModelVersion"
+
+
+def sample(dep_id: str, at: datetime, p95: float, errors: float = 0.0) -> dict[str, Any]:
+    return {
+        "deployment_id": dep_id,
+        "at": at.isoformat(),
+        "latency_p50_ms": p95 / 3,
+        "latency_p95_ms": p95,
+        "error_rate": errors,
+        "request_rate": 50.0,
+    }
+
+
+async def test_health_rolls_up_per_minute_and_derives_status(model: dict[str, Any]) -> None:
+    dep = await deploy(tier="staging")
+    minute = ago(3).replace(second=0, microsecond=0)
+    batch = [sample(dep["id"], minute + timedelta(seconds=s), p95) for s, p95 in ((1, 100), (20, 300), (40, 200))]
+    result = await run("report_health", {"samples": batch}, AGENT)
+    assert result["windows"] == 1 and result["samples"] == 3
+    await run("report_health", {"samples": [sample(dep["id"], minute + timedelta(seconds=50), 900)]}, AGENT)
+    windows = await h.history(_services[0]).health_windows(dep["id"], ago(10), datetime.now(UTC))
+    assert len(windows) == 1
+    w = windows[0]
+    assert w.get("count") == 4 and w.get("latency_p95_ms.max") == 900 and w.get("latency_p95_ms.min") == 100
+    assert w.get("latency_p95_ms.sum") == 1500 and w.get("status") == "DEGRADED"
+    deployment = await h.history(_services[0]).deployment(dep["id"])
+    assert deployment is not None and deployment.get("health_status") == "DEGRADED"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latency_p95_ms", -1, "samples[0].latency_p95_ms: must not be negative"),
+        ("latency_p95_ms", float("inf"), "samples[0].latency_p95_ms: must be a finite number"),
+        ("at", (NOW + timedelta(hours=2)).isoformat(), "samples[0].at: must not be in the future"),
+    ],
+)
+async def test_health_rejects_bad_samples(model: dict[str, Any], field: str, value: Any, message: str) -> None:
+    dep = await deploy(tier="staging")
+    bad = {**sample(dep["id"], ago(1), 100), field: value}
+    with pytest.raises(ValidationFailed) as err:
+        await run("report_health", {"samples": [bad]}, AGENT)
+    assert message in err.value.message
+    windows = await h.history(_services[0]).health_windows(dep["id"], ago(10), datetime.now(UTC))
+    assert windows == []
+
+
+async def test_viewer_cannot_report_health(model: dict[str, Any]) -> None:
+    dep = await deploy(tier="staging")
+    with pytest.raises(PermissionDenied):
+        await run("report_health", {"samples": [sample(dep["id"], ago(1), 100)]}, VIEWER)
+
+
+async def test_drift_and_baseline_flags_are_visible_on_the_version(model: dict[str, Any]) -> None:
+    await evaluate(1, 0.85, ago(5))
+    drift = await run(
+        "record_feedback",
+        {
+            "model": "scorer",
+            "version": 1,
+            "kind": "drift",
+            "statistic": "psi",
+            "value": 0.31,
+            "threshold": 0.2,
+            "slice": "region=EU",
+        },
+    )
+    calm = await run(
+        "record_feedback",
+        {"model": "scorer", "version": 1, "kind": "drift", "statistic": "ks", "value": 0.01, "threshold": 0.1},
+    )
+    metric = await run("record_feedback", {"model": "scorer", "version": 1, "statistic": "f1", "value": 0.7})
+    assert (drift["flagged"], calm["flagged"], metric["flagged"]) == (True, False, True)
+    assert "baseline 0.85" in metric["flag_reason"]
+    version_id = model["versions"][0]["id"]
+    flags = await h.history(_services[0]).flags(version_id)
+    assert sorted(f.get("statistic") for f in flags) == ["f1", "psi"]
+
+
+async def test_subscribers_receive_deployment_events_and_health_changes(model: dict[str, Any]) -> None:
+    dep = await deploy(tier="staging")
+    events = broker.subscribe(DEPLOYMENT_EVENTS, dep["id"])
+    health = broker.subscribe(HEALTH_CHANGES, dep["id"])
+    next_event = asyncio.ensure_future(anext(events))
+    next_health = asyncio.ensure_future(anext(health))
+    await asyncio.sleep(0)
+    await run("record_deployment_event", {"deployment_id": dep["id"], "type": "incident_opened", "reason": "5xx"})
+    await run("report_health", {"samples": [sample(dep["id"], ago(1), 3000)]}, AGENT)
+    event = await asyncio.wait_for(next_event, 5)
+    change = await asyncio.wait_for(next_health, 5)
+    assert (event["type"], event["reason"]) == ("incident_opened", "5xx")
+    assert (change["before"], change["after"]) == ("UNKNOWN", "UNHEALTHY")
+    await events.aclose()
+    await health.aclose()
+
+
+def history_schema() -> Any:
+    import strawberry
+
+    from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
+
+    return strawberry.Schema(query=HistoryQuery, mutation=HistoryMutation, subscription=HistorySubscription)
+
+
+class _Ctx:
+    def __init__(self, services: Services, actor: Actor) -> None:
+        self.services, self.principal, self.request_id, self.loaders = services, actor, "gql", {}
+
+
+async def test_graphql_subscription_receives_health_change_caused_by_mutation(model: dict[str, Any]) -> None:
+    schema, ctx = history_schema(), _Ctx(_services[0], AGENT.actor)
+    dep = await deploy(tier="staging")
+    stream = await schema.subscribe(
+        "subscription($id: ID!) { healthChanges(deploymentId: $id) { before after } }",
+        variable_values={"id": dep["id"]},
+        context_value=ctx,
+    )
+    first = asyncio.ensure_future(anext(stream))  # type: ignore[arg-type]
+    while broker.subscribers(HEALTH_CHANGES, dep["id"]) == 0:  # noqa: ASYNC110 - wait for the resolver to subscribe
+        await asyncio.sleep(0.01)
+    mutation = """mutation($input: ReportHealthInput!) { reportHealth(input: $input) {
+        __typename ... on HistoryWriteSuccess { kind result } ... on ValidationError { message } } }"""
+    at = ago(1).isoformat()
+    done = await schema.execute(
+        mutation,
+        context_value=ctx,
+        variable_values={
+            "input": {"samples": [{"deploymentId": dep["id"], "at": at, "latencyP95Ms": 250.0, "errorRate": 0.0}]}
+        },
+    )
+    assert done.errors is None and done.data is not None
+    assert done.data["reportHealth"]["__typename"] == "HistoryWriteSuccess"
+    got = await asyncio.wait_for(first, 5)
+    assert got.data == {"healthChanges": {"before": "UNKNOWN", "after": "HEALTHY"}}
+    await stream.aclose()  # type: ignore[union-attr]
+
+
+async def test_graphql_queries_history_timeline_and_version_status(model: dict[str, Any]) -> None:
+    schema, ctx = history_schema(), _Ctx(_services[0], ADMIN.actor)
+    await evaluate(1, 0.85, ago(20))
+    await evaluate(2, 0.88, ago(10))
+    dep = await deploy()
+    bad = await schema.execute(
+        """mutation($i: RecordDeploymentEventInput!) { recordDeploymentEvent(input: $i) {
+        __typename ... on ValidationError { field message } } }""",
+        context_value=ctx,
+        variable_values={"i": {"deploymentId": dep["id"], "type": "ROLLED_BACK"}},
+    )
+    assert bad.data == {
+        "recordDeploymentEvent": {
+            "__typename": "ValidationError",
+            "field": "reason",
+            "message": "reason: is required for a rolled_back event",
+        }
+    }
+    query = """query($m: String!, $from: DateTime!, $to: DateTime!, $id: ID!) {
+      performanceHistory(input: {model: $m, metric: "f1", from: $from, to: $to}) { version value }
+      compareVersions(input: {model: $m, versions: [1, 2, 3], metrics: ["f1", "auc"]}) {
+        version metrics { name value } }
+      deployment(id: $id) { name environment healthStatus serving { version trafficPercent } }
+      deploymentTimeline(id: $id) { seq type }
+      versionStatus(model: $m, version: 1) { deployments { name } }
+    }"""
+    out = await schema.execute(
+        query,
+        context_value=ctx,
+        variable_values={
+            "m": "scorer",
+            "from": ago(60).isoformat(),
+            "to": datetime.now(UTC).isoformat(),
+            "id": dep["id"],
+        },
+    )
+    assert out.errors is None and out.data is not None
+    assert out.data["performanceHistory"] == [{"version": 1, "value": 0.85}, {"version": 2, "value": 0.88}]
+    assert out.data["compareVersions"][2] == {
+        "version": 3,
+        "metrics": [{"name": "f1", "value": None}, {"name": "auc", "value": None}],
+    }
+    assert out.data["deployment"]["serving"] == [{"version": 1, "trafficPercent": 100.0}]
+    assert out.data["deploymentTimeline"] == [{"seq": 1, "type": "created"}]
+    assert out.data["versionStatus"] == {"deployments": [{"name": "scorer-eu"}]}
+
+
+async def test_http_health_endpoint_accepts_batch_and_rejects_bad_values(model: dict[str, Any]) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from app.web.health_ingest import health_ingest
+
+    dep = await deploy(tier="staging")
+    app = Starlette(routes=[Route("/api/v1/health", health_ingest, methods=["POST"])])
+    app.state.services = _services[0]
+
+    async def as_agent(scope: Any, receive: Any, send: Any) -> None:
+        scope.setdefault("state", {})["principal"] = AGENT.actor
+        await app(scope, receive, send)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=as_agent), base_url="http://t") as client:
+        ok = await client.post(
+            "/api/v1/health",
+            json={
+                "samples": [
+                    {"deploymentId": dep["id"], "at": ago(1).isoformat(), "latencyP95Ms": 120, "errorRate": 0.001}
+                ]
+            },
+        )
+        bad = await client.post(
+            "/api/v1/health",
+            json={"samples": [{"deployment_id": dep["id"], "at": ago(1).isoformat(), "latency_p95_ms": -5}]},
+        )
+    assert ok.status_code == 200 and ok.json()["result"]["samples"] == 1
+    assert bad.status_code == 422
+    assert bad.json()["error"]["message"] == "samples[0].latency_p95_ms: must not be negative"
