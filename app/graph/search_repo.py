@@ -1,0 +1,246 @@
+"""Compile a validated SearchRequest into parameterised Cypher and run it: one query for the page,
+one for the total and facet counts (run concurrently). Lucene syntax errors become ValidationFailed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver
+from neo4j.exceptions import ClientError
+
+from app.domain import search as s
+from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
+from app.errors import ValidationFailed
+from app.graph import search_queries as q
+from app.graph import vocab_queries as vq
+from app.graph.reads import rows
+
+MISSING_LOW = -1.0e300
+MISSING_HIGH = 1.0e300
+LUCENE_FAILURES = ("ParseException", "Cannot parse", "TokenMgrError", "TooManyClauses", "maxClauseCount")
+MATCHABLE = {"model": ("name", "description", "tags", "intended_use", "domain", "task"),
+             "version": ("notes",), "run": ("name", "notes")}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    score: float
+    version: Entity
+    model: Entity
+    run: Entity | None
+    aliases: list[str]
+    matched_fields: list[str]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    field: s.FilterField
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    facets: list[Facet]
+    has_next: bool
+    end_cursor: str | None
+
+
+@dataclass
+class Compiled:
+    """Cypher text assembled from constants plus the parameters it references."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, prefix: str, value: Any) -> str:
+        name = f"{prefix}{len(self.params)}"
+        self.params[name] = value
+        return "$" + name
+
+
+def condition_cypher(c: s.Condition, terms: list[s.Term], out: Compiled) -> str:
+    spec = s.FIELDS[c.field]
+    expr = q.FIELD_EXPR[c.field]
+    if c.key is not None:
+        prefix = PREFIX_CUSTOM if c.field is s.FilterField.CUSTOM else PREFIX_IMPORTANCE
+        expr = expr.replace("$KEY", out.add("k", prefix + c.key))
+    template = q.OPS_BY_KIND[spec.kind][c.op]
+    value = c.value
+    if spec.kind in (s.Kind.STRING, s.Kind.LIST) and c.op in (s.FilterOp.EQ, s.FilterOp.NEQ, s.FilterOp.IN):
+        given = value if isinstance(value, list) else [value]
+        value = _expanded(given, terms, spec.vocabulary)
+    cypher = template.replace("X", "(" + expr + ")")
+    return cypher.replace("$P", out.add("p", value)) if "$P" in cypher else cypher
+
+
+def _expanded(values: list[str], terms: list[s.Term], vocabulary: str | None) -> list[str]:
+    if vocabulary is None:
+        return values
+    out: list[str] = []
+    for value in values:
+        out.extend(x for x in s.expand(value, terms, vocabulary) if x not in out)
+    return out
+
+
+def filter_cypher(groups: tuple[tuple[s.Condition, ...], ...], terms: list[s.Term], out: Compiled) -> str:
+    """OR of ANDs; an empty filter matches everything."""
+    if not groups:
+        return "true"
+    ors = [" AND ".join(condition_cypher(c, terms, out) for c in group) for group in groups]
+    return "(" + ") OR (".join(ors) + ")"
+
+
+def metric_cypher(name: str, dataset: str | None, slice_: str | None, terms: list[s.Term],
+                  out: Compiled) -> str:
+    keys = [PREFIX_METRIC + n for n in s.expand(name, terms, "metric")]
+    return (q.METRIC_VALUE.replace("$MK", out.add("mk", keys)).replace("$MD", out.add("md", dataset))
+            .replace("$MS", out.add("ms", slice_)))
+
+
+_COMPARE = {s.FilterOp.EQ: "=", s.FilterOp.NEQ: "<>", s.FilterOp.GT: ">", s.FilterOp.GTE: ">=",
+            s.FilterOp.LT: "<", s.FilterOp.LTE: "<="}
+
+
+def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    """Candidates, context, filters and metric thresholds: rows (v, m, r, score)."""
+    parts = [q.TEXT_CANDIDATES if req.text else q.ALL_CANDIDATES, q.CONTEXT]
+    if req.text:
+        out.params["text"] = s.text_query(req.text, req.text_mode, terms)
+    parts.append("WITH v, m, r, score WHERE " + filter_cypher(req.groups, terms, out) + "\n")
+    for t in req.metrics:
+        value = metric_cypher(t.name, t.dataset, t.slice, terms, out)
+        parts.append("WITH v, m, r, score WHERE " + value + " " + _COMPARE[t.op] + " "
+                     + out.add("mv", t.value) + "\n")
+    return "".join(parts)
+
+
+def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    sort = req.sort
+    key = q.SORT_KEY[sort.by]
+    if sort.by is s.SortBy.METRIC:
+        assert sort.metric is not None
+        key = key.replace("METRIC", metric_cypher(sort.metric, sort.dataset, None, terms, out))
+        out.params["sort_missing"] = MISSING_LOW if sort.descending else MISSING_HIGH
+    out.params["after_key"] = req.after.key if req.after else None
+    out.params["after_id"] = req.after.id if req.after else None
+    out.params["limit"] = req.first + 1
+    return (body(req, terms, out) + "WITH v, m, r, score, " + key + " AS sk\n" + q.AFTER[sort.descending]
+            + q.PAGE_RETURN + q.ORDER[sort.descending] + "LIMIT $limit")
+
+
+def facets_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    pairs = ["[['_total', '']]"] + [q.facet_pairs(f, s.FIELDS[f].kind) for f in req.facets]
+    return body(req, terms, out) + "UNWIND " + " + ".join(pairs) + " AS fv\n" + q.FACETS_RETURN
+
+
+class SearchRepo:
+    """Read side of search; returns domain objects only."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.db = database
+
+    async def search(self, req: s.SearchRequest, terms: list[s.Term]) -> SearchResult:
+        page, counts = Compiled(), Compiled()
+        page_cypher = page_query(req, terms, page)
+        facet_cypher = facets_query(req, terms, counts)
+        found, facet_rows = await asyncio.gather(
+            self._run(page_cypher, page.params), self._run(facet_cypher, counts.params))
+        has_next = len(found) > req.first
+        found = found[: req.first]
+        end = s.encode_cursor(found[-1]["sk"], found[-1]["id"]) if found and has_next else None
+        total, facets = _facets(facet_rows, req)
+        words = s.words(req.text)
+        return SearchResult([_hit(row, words) for row in found], total, facets, has_next, end)
+
+    async def facet_values(self, fields: tuple[s.FilterField, ...], size: int) -> list[Facet]:
+        """Top values of facetable fields over every version (for building filter panels)."""
+        req = s.SearchRequest(facets=fields, facet_size=size)
+        out = Compiled()
+        _, facets = _facets(await self._run(facets_query(req, [], out), out.params), req)
+        return facets
+
+    async def _run(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        # Assembled only from constants in search_queries and enum values; values are $params.
+        query: LiteralString = cypher
+        try:
+            return await rows(self.driver, self.db, query, **params)
+        except ClientError as exc:
+            message = exc.message or ""
+            if any(marker in message for marker in LUCENE_FAILURES):
+                raise ValidationFailed(
+                    "text: not a valid search query (check quotes, brackets and operators, or use "
+                    "textMode SIMPLE)", field="text") from None
+            raise
+
+
+def _facets(found: list[dict[str, Any]], req: s.SearchRequest) -> tuple[int, list[Facet]]:
+    total = 0
+    by_facet: dict[str, list[FacetValue]] = defaultdict(list)
+    for row in found:
+        if row["facet"] == "_total":
+            total = int(row["n"])
+        else:
+            by_facet[row["facet"]].append(FacetValue(str(row["value"]), int(row["n"])))
+    facets = []
+    for fld in req.facets:
+        values = sorted(by_facet.get(fld.value, []), key=lambda fv: (-fv.count, fv.value))
+        facets.append(Facet(fld, values[: req.facet_size]))
+    return total, facets
+
+
+def _hit(row: dict[str, Any], words: list[str]) -> SearchHit:
+    model = Entity.of("Model", row["model"])
+    version = Entity.of("ModelVersion", row["version"])
+    run = Entity.of("Run", row["run"]) if row["run"] else None
+    matched = _matched(words, {"model": model, "version": version, "run": run})
+    return SearchHit(version.id, float(row["score"]), version, model, run, list(row["aliases"]), matched)
+
+
+def _matched(words: list[str], entities: dict[str, Entity | None]) -> list[str]:
+    """Which text fields contain a query word (a readable hint, the index decides the hits)."""
+    found = []
+    for prefix, entity in entities.items():
+        if entity is None:
+            continue
+        for name in MATCHABLE[prefix]:
+            value = entity.get(name)
+            text = " ".join(value) if isinstance(value, list) else str(value or "")
+            if any(w in text.casefold() for w in words):
+                found.append(f"{prefix}.{name}")
+    return found
+
+
+class VocabReader:
+    """Terms and saved searches, as domain objects."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.db = database
+
+    async def term_entities(self, vocabulary: str | None = None) -> list[Entity]:
+        found = await rows(self.driver, self.db, vq.LIST_TERMS, vocabulary=vocabulary)
+        return [Entity.of("Term", r["props"]) for r in found]
+
+    async def terms(self, vocabulary: str | None = None) -> list[s.Term]:
+        return [s.Term(e.get("vocabulary"), e.get("value"), tuple(e.get("synonyms") or ()), e.get("broader"))
+                for e in await self.term_entities(vocabulary)]
+
+    async def saved_searches(self, after: str | None, limit: int) -> list[Entity]:
+        found = await rows(self.driver, self.db, vq.LIST_SAVED_SEARCHES, after=after, limit=limit)
+        return [Entity.of("SavedSearch", r["props"]) for r in found]
+
+    async def saved_search(self, name: str) -> Entity | None:
+        found = await rows(self.driver, self.db, vq.SAVED_SEARCH_BY_NAME, name=name)
+        return Entity.of("SavedSearch", found[0]["props"]) if found else None

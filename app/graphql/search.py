@@ -1,0 +1,285 @@
+"""GraphQL for search, facets, vocabularies and saved searches (merged into the schema by the lead)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.domain import search as s
+from app.errors import PermissionDenied, RegistryError, ValidationFailed
+from app.graph.search_repo import SearchHit, SearchRepo
+from app.graphql import payloads
+from app.graphql.context import Info
+from app.registry import vocab
+from app.registry.actor import RequestMeta
+from app.registry.execute import execute
+
+FilterField = strawberry.enum(s.FilterField, description="A filterable field (never free text).")
+FilterOp = strawberry.enum(s.FilterOp, description="Comparison operator; which apply depends on the field.")
+SortBy = strawberry.enum(s.SortBy, description="What search results are ordered by (ties by id).")
+TextMode = strawberry.enum(s.TextMode, description="How `text` is read: SIMPLE (literal words) or LUCENE.")
+
+
+@strawberry.input(description="One condition: a field, an operator and the value its kind needs.")
+class FilterInput:
+    field: FilterField = strawberry.field(description="The field to test.")  # type: ignore[valid-type]
+    op: FilterOp = strawberry.field(description="The operator.")  # type: ignore[valid-type]
+    value: str | None = strawberry.field(default=None, description="String value (EQ, NEQ, PREFIX).")
+    values: list[str] | None = strawberry.field(default=None, description="Values for IN.")
+    number: float | None = strawberry.field(default=None, description="Number for numeric fields.")
+    flag: bool | None = strawberry.field(default=None, description="Boolean for boolean fields.")
+    at: datetime | None = strawberry.field(default=None, description="Time for CREATED_AT / UPDATED_AT.")
+    key: str | None = strawberry.field(default=None, description="Property or feature name.")
+
+
+@strawberry.input(description="Conditions that must all hold.")
+class FilterGroupInput:
+    all_of: list[FilterInput] = strawberry.field(description="All of these conditions.")
+
+
+@strawberry.input(description="A metric threshold on the latest non-superseded evaluation, else the run's metric.")
+class MetricThresholdInput:
+    name: str = strawberry.field(description="Metric name or a synonym (f1 finds f1_score).")
+    op: FilterOp = strawberry.field(description="GT, GTE, LT, LTE, EQ or NEQ.")  # type: ignore[valid-type]
+    value: float = strawberry.field(description="The threshold.")
+    dataset: str | None = strawberry.field(default=None, description="Dataset version id or dataset name evaluated on.")
+    slice: str | None = strawberry.field(default=None, description="Evaluation slice (default: whole dataset).")
+
+
+@strawberry.input(description="Result order.")
+class SortInput:
+    by: SortBy = strawberry.field(description="Sort key.")  # type: ignore[valid-type]
+    descending: bool = strawberry.field(default=True, description="Largest / newest first.")
+    metric: str | None = strawberry.field(default=None, description="Metric name when sorting by METRIC.")
+    dataset: str | None = strawberry.field(default=None, description="Dataset for the METRIC sort.")
+
+
+@strawberry.input(description="A search over model versions: text, filters (OR of AND), metric thresholds.")
+class SearchInput:
+    text: str | None = strawberry.field(default=None, description="Free text over names, descriptions, notes, tags.")
+    text_mode: TextMode | None = strawberry.field(default=None, description="SIMPLE (default) or LUCENE.")  # type: ignore[valid-type]
+    any_of: list[FilterGroupInput] | None = strawberry.field(default=None, description="Groups; any may match.")
+    metrics: list[MetricThresholdInput] | None = strawberry.field(default=None, description="All must hold.")
+    facets: list[FilterField] | None = strawberry.field(default=None, description="Facets to count.")  # type: ignore[valid-type]
+    facet_size: int | None = strawberry.field(default=None, description="Values per facet (max 50).")
+    sort: SortInput | None = strawberry.field(default=None, description="Order (default relevance / newest).")
+    first: int | None = strawberry.field(default=None, description="Page size (max 100).")
+    after: str | None = strawberry.field(default=None, description="Cursor from a previous page.")
+
+
+@strawberry.type(description="One matching model version.")
+class SearchHitType:
+    id: str = strawberry.field(description="Model version id.")
+    model_name: str = strawberry.field(description="Name of the model.")
+    version: int = strawberry.field(description="Version number.")
+    score: float = strawberry.field(description="Full-text relevance (0 without text).")
+    aliases: list[str] = strawberry.field(description="Aliases pointing at this version now.")
+    matched_fields: list[str] = strawberry.field(description="Fields containing a query word.")
+    domain: str | None = strawberry.field(description="Model domain.")
+    task: str | None = strawberry.field(description="Model task.")
+    metrics: JSON = strawberry.field(description="Training run final metrics.")
+
+
+@strawberry.type(description="A facet value and how many hits have it.")
+class FacetValueType:
+    value: str = strawberry.field(description="The value.")
+    count: int = strawberry.field(description="Hits with this value.")
+
+
+@strawberry.type(description="Counts per value of one field over all hits.")
+class FacetType:
+    field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
+    values: list[FacetValueType] = strawberry.field(description="Top values, most frequent first.")
+
+
+@strawberry.type(description="A page of hits with the total and facet counts.")
+class SearchResults:
+    hits: list[SearchHitType] = strawberry.field(description="This page.")
+    total: int = strawberry.field(description="All hits.")
+    facets: list[FacetType] = strawberry.field(description="Facet counts asked for.")
+    has_next_page: bool = strawberry.field(description="More hits after this page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
+
+@strawberry.type(description="The input was invalid; nothing was searched or changed.")
+class InvalidSearchInput:
+    code: str = strawberry.field(description="VALIDATION_FAILED.")
+    message: str = strawberry.field(description="Which field and which rule.")
+    field: str | None = strawberry.field(description="The offending input field.")
+
+
+@strawberry.type(description="The policy denied the request.")
+class SearchPermissionDenied:
+    code: str = strawberry.field(description="PERMISSION_DENIED.")
+    message: str = strawberry.field(description="Why.")
+
+
+@strawberry.type(description="A filterable field, its type, operators and top values.")
+class FilterFieldInfo:
+    field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
+    kind: str = strawberry.field(description="string, list, number, time, bool or scalar.")
+    ops: list[FilterOp] = strawberry.field(description="Operators that apply.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="What the field means.")
+    vocabulary: str | None = strawberry.field(description="Vocabulary whose synonyms expand values.")
+    needs_key: bool = strawberry.field(description="True when `key` is required.")
+    top_values: list[FacetValueType] = strawberry.field(description="Most frequent values (facetable fields).")
+
+
+@strawberry.type(description="A controlled-vocabulary term.")
+class TermType:
+    id: str = strawberry.field(description="Term id.")
+    vocabulary: str = strawberry.field(description="domain, task, regulation, metric, ...")
+    value: str = strawberry.field(description="Canonical value.")
+    synonyms: list[str] = strawberry.field(description="Synonyms that expand to this value.")
+    broader: str | None = strawberry.field(description="Parent term value.")
+
+
+@strawberry.type(description="A named, shared search.")
+class SavedSearchType:
+    id: str = strawberry.field(description="Saved search id.")
+    name: str = strawberry.field(description="Unique name.")
+    description: str | None = strawberry.field(description="What it finds.")
+    input: JSON = strawberry.field(description="The search input (snake_case), runnable as is.")
+    created_by: str | None = strawberry.field(description="Who saved it.")
+
+
+@strawberry.input(description="Create or update a vocabulary term.")
+class UpsertTermInput:
+    vocabulary: str = strawberry.field(description="Vocabulary name.")
+    value: str = strawberry.field(description="Canonical value.")
+    synonyms: list[str] | None = strawberry.field(default=None, description="Synonyms.")
+    broader: str | None = strawberry.field(default=None, description="Parent value in the same vocabulary.")
+    description: str | None = strawberry.field(default=None, description="Meaning.")
+
+
+@strawberry.input(description="Save a search under a shared name.")
+class SaveSearchInput:
+    name: str = strawberry.field(description="Unique name (overwrites).")
+    description: str | None = strawberry.field(default=None, description="What it finds.")
+    search: SearchInput = strawberry.field(description="The search to save.")
+
+
+@strawberry.type(description="The term as stored.")
+class TermSuccess:
+    term_id: str = strawberry.field(description="Id of the term.")
+
+
+@strawberry.type(description="The saved search as stored.")
+class SaveSearchSuccess:
+    saved_search_id: str = strawberry.field(description="Id of the saved search.")
+
+
+SearchPayload = Annotated[SearchResults | InvalidSearchInput, strawberry.union(
+    "SearchPayload", description="Results, or why the input is invalid.")]
+UpsertTermPayload = Annotated[TermSuccess | InvalidSearchInput | SearchPermissionDenied, strawberry.union(
+    "UpsertTermPayload", description="Stored, invalid or denied.")]
+SaveSearchPayload = Annotated[SaveSearchSuccess | InvalidSearchInput | SearchPermissionDenied, strawberry.union(
+    "SaveSearchPayload", description="Stored, invalid or denied.")]
+
+
+def to_raw(value: Any) -> Any:
+    """Strawberry inputs -> the snake_case dicts the domain validates (enums kept as enums)."""
+    if isinstance(value, list):
+        return [to_raw(x) for x in value]
+    if isinstance(value, Enum | datetime) or not hasattr(value, "__dict__"):
+        return value
+    out = {k: to_raw(v) for k, v in vars(value).items() if v is not None}
+    if "any_of" in out:
+        out["filters"] = out.pop("any_of")
+    return out
+
+
+def invalid(error: RegistryError) -> InvalidSearchInput:
+    return InvalidSearchInput(code=error.code, message=error.message, field=error.field)
+
+
+def hit_type(h: SearchHit) -> SearchHitType:
+    return SearchHitType(id=h.id, model_name=str(h.model.get("name")), version=int(h.version.get("version") or 0),
+                         score=h.score, aliases=h.aliases, matched_fields=h.matched_fields,
+                         domain=h.model.get("domain"), task=h.model.get("task"),
+                         metrics=h.run.metrics if h.run else {})
+
+
+def meta_of(info: Info) -> RequestMeta:
+    return payloads.meta_of(info, None)
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(description="Search model versions: text, OR-of-AND filters, metric thresholds, facets.")
+    async def search(self, info: Info, input: SearchInput) -> SearchPayload:
+        try:
+            result = await vocab.search(info.context.services, to_raw(input))
+        except ValidationFailed as error:
+            return invalid(error)
+        facets = [FacetType(field=f.field, values=[FacetValueType(value=v.value, count=v.count) for v in f.values])
+                  for f in result.facets]
+        return SearchResults(hits=[hit_type(h) for h in result.hits], total=result.total, facets=facets,
+                             has_next_page=result.has_next, end_cursor=result.end_cursor)
+
+    @strawberry.field(description="Filterable fields with their kinds, operators and top values.")
+    async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldInfo]:
+        services = info.context.services
+        facetable = tuple(f for f, spec in s.FIELDS.items() if spec.facet)
+        repo = SearchRepo(services.driver, services.settings.neo4j_database)
+        tops = {f.field: f.values for f in await repo.facet_values(facetable, min(max(size, 1), 50))}
+        return [FilterFieldInfo(field=f, kind=spec.kind.value, ops=list(s.OPS[spec.kind]),
+                                description=spec.description, vocabulary=spec.vocabulary, needs_key=spec.needs_key,
+                                top_values=[FacetValueType(value=v.value, count=v.count) for v in tops.get(f, [])])
+                for f, spec in s.FIELDS.items()]
+
+    @strawberry.field(description="Saved searches, by name.")
+    async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> list[SavedSearchType]:
+        found = await vocab.vocab_reader(info.context.services).saved_searches(after, min(max(first, 1), 100))
+        return [SavedSearchType(id=e.id, name=e.get("name"), description=e.get("description"),
+                                input=json.loads(e.get("input") or "{}"), created_by=e.get("created_by"))
+                for e in found]
+
+    @strawberry.field(description="Vocabulary terms, optionally of one vocabulary.")
+    async def terms(self, info: Info, vocabulary: str | None = None) -> list[TermType]:
+        found = await vocab.vocab_reader(info.context.services).term_entities(vocabulary)
+        return [TermType(id=e.id, vocabulary=e.get("vocabulary"), value=e.get("value"),
+                         synonyms=list(e.get("synonyms") or []), broader=e.get("broader")) for e in found]
+
+
+@strawberry.type
+class SearchMutation:
+    @strawberry.mutation(description="Create or update a vocabulary term (admin).")
+    async def upsert_term(self, info: Info, input: UpsertTermInput) -> UpsertTermPayload:
+        try:
+            outcome = await execute(info.context.services, meta_of(info), "upsert_term", to_raw(input))
+        except ValidationFailed as error:
+            return invalid(error)
+        except PermissionDenied as error:
+            return SearchPermissionDenied(code=error.code, message=error.message)
+        return TermSuccess(term_id=str((outcome.result or {}).get("id")))
+
+    @strawberry.mutation(description="Save a search under a shared name.")
+    async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:
+        raw = to_raw(input)
+        payload = {"name": raw["name"], "description": raw.get("description"),
+                   "input": _jsonable(raw["search"])}
+        try:
+            outcome = await execute(info.context.services, meta_of(info), "save_search", payload)
+        except ValidationFailed as error:
+            return invalid(error)
+        except PermissionDenied as error:
+            return SearchPermissionDenied(code=error.code, message=error.message)
+        return SaveSearchSuccess(saved_search_id=str((outcome.result or {}).get("id")))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,220 @@
+"""Search against the real Neo4j full-text indexes and OPA: filters, metric thresholds, synonyms,
+facets, pagination, vocabularies and saved searches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+import app.registry.history  # noqa: F401  (registers record_evaluation)
+from app.errors import PermissionDenied, ValidationFailed
+from app.graph.search_repo import SearchResult
+from app.registry import vocab
+from app.registry.actor import Actor, RequestMeta
+from app.registry.execute import execute
+from app.services import Services
+
+pytestmark = pytest.mark.integration
+
+ADMIN = RequestMeta(actor=Actor(id="u1", name="alice", roles=("admin",)), request_id="t")
+VIEWER = RequestMeta(actor=Actor(id="u2", name="bob", roles=("viewer",)), request_id="t")
+DIGEST = "sha256:" + "b" * 64
+
+DONE_MEANS: dict[str, Any] = {
+    "filters": [{"all_of": [
+        {"field": "ALIAS", "op": "EQ", "value": "production"},
+        {"field": "TASK", "op": "EQ", "value": "classification"},
+        {"field": "DOMAIN", "op": "EQ", "value": "finance"},
+        {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
+        {"field": "CONTAINS_PERSONAL_DATA", "op": "EQ", "flag": False},
+    ]}],
+    "metrics": [{"name": "f1", "op": "GTE", "value": 0.8, "dataset": "holdout"}],
+    "facets": ["DOMAIN", "TASK", "FRAMEWORK", "ALIAS"],
+}
+
+
+async def do(services: Services, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    outcome = await execute(services, ADMIN, name, payload)
+    if outcome.review is not None:  # e.g. training on personal data: apply as if approved
+        outcome = await execute(services, ADMIN, name, payload, approved_by="carol")
+    assert outcome.result is not None, outcome
+    return outcome.result
+
+
+async def dataset(services: Services, name: str, domain: str, personal: bool | None) -> str:
+    rights = {} if personal is None else {"contains_personal_data": personal, "training_allowed": True}
+    return (await do(services, "register_dataset_version", {
+        "dataset": name, "source_uri": f"s3://data/{name}", "data_domain": domain,
+        "usage_rights": rights, "description": f"{name} snapshot"}))["id"]
+
+
+async def version(services: Services, model: str, data: list[str], f1: float, framework: str,
+                  notes: str = "", duration: int = 60) -> dict[str, Any]:
+    exp = (await services.driver.execute_query("MATCH (e:Experiment) RETURN e.id AS id")).records[0]["id"]
+    start = datetime.now(UTC) - timedelta(seconds=duration + 5)
+    run = await do(services, "start_run", {"experiment_id": exp, "inputs": data, "started_at": start,
+                                           "environment": {"framework": framework}, "notes": notes})
+    await do(services, "finish_run", {"run_id": run["id"], "metrics": {"f1_score": f1},
+                                      "ended_at": start + timedelta(seconds=duration)})
+    return await do(services, "register_model_version", {
+        "model": model, "run_id": run["id"], "artifact": {"uri": "s3://m", "digest": DIGEST},
+        "notes": notes, "feature_importance": [{"feature": "amount", "score": 0.7}]})
+
+
+@pytest.fixture
+async def registry(clean_graph: Services) -> dict[str, Any]:
+    """Five models; only fraud-scorer v1 satisfies the issue's 'done means' query."""
+    svc = clean_graph
+    await vocab.seed_from_file(svc, ADMIN)
+    await do(svc, "create_project", {"name": "risk"})
+    await do(svc, "create_experiment", {"name": "exp", "project": "risk", "description": "credit experiments"})
+    clean = await dataset(svc, "transactions", "finance", False)
+    pii = await dataset(svc, "patients", "healthcare", True)
+    undeclared = await dataset(svc, "scraped", "finance", None)
+    holdout = await dataset(svc, "holdout", "finance", False)
+    models = {
+        "fraud-scorer": ("finance", "binary-classification", "Apache-2.0", ["fraud"]),
+        "credit-risk": ("finance", "classification", "MIT", ["credit"]),
+        "patient-triage": ("healthcare", "classification", "Apache-2.0", ["triage"]),
+        "churn": ("finance", "classification", "Apache-2.0", []),
+        "sentiment": ("retail", "natural-language-processing", "Apache-2.0", ["reviews"]),
+    }
+    for name, (domain, task, licence, tags) in models.items():
+        await do(svc, "create_model", {"name": name, "domain": domain, "task": task, "licence": licence,
+                                       "tags": tags, "description": f"{name} model", "owners": ["alice"],
+                                       "regulatory": ["GDPR"] if domain == "healthcare" else []})
+    out = {
+        "fraud1": await version(svc, "fraud-scorer", [clean], 0.70, "xgboost", "gradient boosted trees"),
+        "fraud2": await version(svc, "fraud-scorer", [clean], 0.99, "xgboost", "retrained", 7200),
+        "credit": await version(svc, "credit-risk", [clean], 0.90, "sklearn"),
+        "triage": await version(svc, "patient-triage", [pii], 0.90, "pytorch"),
+        "churn": await version(svc, "churn", [undeclared], 0.90, "sklearn"),
+        "sentiment": await version(svc, "sentiment", [clean], 0.81, "pytorch", "fine-tuned transformer"),
+    }
+    for model, number, f1 in (("fraud-scorer", 1, 0.86), ("credit-risk", 1, 0.91), ("patient-triage", 1, 0.9),
+                              ("churn", 1, 0.95), ("fraud-scorer", 2, 0.97)):
+        await do(svc, "record_evaluation", {"model": model, "version": number, "metrics": {"f1": f1},
+                                            "dataset_version_id": holdout})
+    for model in ("fraud-scorer", "credit-risk", "patient-triage", "churn"):
+        await do(svc, "move_alias", {"model": model, "alias": "production", "version": 1})
+    out["holdout"] = holdout
+    return out
+
+
+def ids(result: SearchResult) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+def facet(result: SearchResult, name: str) -> dict[str, int]:
+    found = next(f for f in result.facets if f.field.value == name)
+    return {v.value: v.count for v in found.values}
+
+
+async def test_done_means_query_finds_exactly_the_matching_version(registry: dict[str, Any],
+                                                                   services: Services) -> None:
+    result = await vocab.search(services, DONE_MEANS)
+    assert ids(result) == [registry["fraud1"]["id"]]
+    assert result.total == 1
+    assert result.hits[0].aliases == ["production"]
+    assert facet(result, "FRAMEWORK") == {"xgboost": 1}
+    assert facet(result, "TASK") == {"binary-classification": 1}
+
+
+async def test_task_synonym_gives_the_same_hits(registry: dict[str, Any], services: Services) -> None:
+    synonym = {**DONE_MEANS, "filters": [{"all_of": [
+        c if c["field"] != "TASK" else {**c, "value": "classifier"} for c in DONE_MEANS["filters"][0]["all_of"]]}]}
+    assert ids(await vocab.search(services, synonym)) == [registry["fraud1"]["id"]]
+
+
+async def test_latest_non_superseded_evaluation_decides_the_threshold(registry: dict[str, Any],
+                                                                      services: Services) -> None:
+    first = (await services.driver.execute_query(
+        "MATCH (e:Evaluation {version_id: $v}) RETURN e.id AS id", v=registry["fraud1"]["id"])).records[0]["id"]
+    await do(services, "record_evaluation", {"model": "fraud-scorer", "version": 1, "supersedes": first,
+                                             "metrics": {"f1": 0.5}, "dataset_version_id": registry["holdout"]})
+    assert ids(await vocab.search(services, DONE_MEANS)) == []
+
+
+async def test_run_metric_is_used_without_a_dataset_and_or_of_and_combines(registry: dict[str, Any],
+                                                                           services: Services) -> None:
+    # No dataset: sentiment has no evaluation, so its run's f1_score (0.81) counts.
+    result = await vocab.search(services, {
+        "filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "retail"}]},
+                    {"all_of": [{"field": "TRAINING_DURATION", "op": "GT", "number": 3600}]}],
+        "metrics": [{"name": "f1", "op": "GT", "value": 0.8}], "sort": {"by": "METRIC", "metric": "f1_score"}})
+    assert ids(result) == [registry["fraud2"]["id"], registry["sentiment"]["id"]]
+
+
+async def test_text_search_expands_synonyms_and_reports_matched_fields(registry: dict[str, Any],
+                                                                       services: Services) -> None:
+    result = await vocab.search(services, {"text": "NLP"})
+    assert ids(result) == [registry["sentiment"]["id"]]
+    assert "model.task" in result.hits[0].matched_fields or result.hits[0].matched_fields == []
+    notes = await vocab.search(services, {"text": "transformer"})
+    assert ids(notes) == [registry["sentiment"]["id"]]
+    assert "version.notes" in notes.hits[0].matched_fields
+    assert notes.hits[0].score > 0
+
+
+async def test_lucene_syntax_error_is_a_validation_error(registry: dict[str, Any], services: Services) -> None:
+    with pytest.raises(ValidationFailed, match="text: not a valid search query") as caught:
+        await vocab.search(services, {"text": "fraud AND (", "text_mode": "LUCENE"})
+    assert caught.value.field == "text"
+    # The same characters in SIMPLE mode are literal text, not syntax.
+    assert (await vocab.search(services, {"text": "fraud AND ("})).total == 0
+
+
+async def test_pages_are_stable_and_bounded(registry: dict[str, Any], services: Services) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        page = await vocab.search(services, {"first": 2, "after": after, "facets": ["DOMAIN"]})
+        seen += ids(page)
+        assert page.total == 6
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    assert len(seen) == len(set(seen)) == 6
+    with pytest.raises(ValidationFailed, match=r"first: must be between 1 and 100 \(got 101\)"):
+        await vocab.search(services, {"first": 101})
+
+
+async def test_filter_validation_names_field_and_rule(services: Services) -> None:
+    with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.op: GT does not apply to DOMAIN"):
+        await vocab.search(services, {"filters": [{"all_of": [{"field": "DOMAIN", "op": "GT", "value": "x"}]}]})
+    with pytest.raises(ValidationFailed, match="key"):
+        await vocab.search(services, {"filters": [{"all_of": [
+            {"field": "CUSTOM", "op": "EQ", "key": "x}) DETACH DELETE n //", "value": "y"}]}]})
+
+
+async def test_feature_importance_and_custom_filters(registry: dict[str, Any], services: Services) -> None:
+    result = await vocab.search(services, {"filters": [{"all_of": [
+        {"field": "FEATURE_IMPORTANCE", "op": "GTE", "key": "amount", "number": 0.5},
+        {"field": "REGULATORY", "op": "EQ", "value": "GDPR"}]}]})
+    assert ids(result) == [registry["triage"]["id"]]
+
+
+async def test_terms_are_admin_managed_and_expand_queries(registry: dict[str, Any], services: Services) -> None:
+    with pytest.raises(PermissionDenied):
+        await execute(services, VIEWER, "upsert_term", {"vocabulary": "task", "value": "x"})
+    await do(services, "upsert_term", {"vocabulary": "domain", "value": "retail", "synonyms": ["shops"]})
+    shops = {"field": "DOMAIN", "op": "EQ", "value": "shops"}
+    result = await vocab.search(services, {"filters": [{"all_of": [shops]}]})
+    assert ids(result) == [registry["sentiment"]["id"]]
+    with pytest.raises(ValidationFailed, match="domain: must be a domain term: one of advertising"):
+        await vocab.require_term(services, "domain", "astrology", "domain")
+    assert await vocab.require_term(services, "task", "NLP", "task") == "natural-language-processing"
+
+
+async def test_saved_searches_are_shared_and_seeded(registry: dict[str, Any], services: Services) -> None:
+    await do(services, "save_search", {"name": "my-finance", "description": "mine",
+                                       "input": {"filters": [{"all_of": [
+                                           {"field": "DOMAIN", "op": "EQ", "value": "finance"}]}]}})
+    saved = await vocab.vocab_reader(services).saved_searches(None, 50)
+    names = [s.get("name") for s in saved]
+    assert "my-finance" in names and "production-finance-classifiers" in names
+    with pytest.raises(ValidationFailed, match="op"):
+        await do(services, "save_search", {"name": "bad", "input": {"filters": [{"all_of": [
+            {"field": "DOMAIN", "op": "LT", "value": "x"}]}]}})

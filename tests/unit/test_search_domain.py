@@ -1,0 +1,68 @@
+"""Search input rules without services: validation messages, Lucene escaping, synonym expansion,
+cursors and the Cypher the compiler produces (values only ever as parameters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import search as s
+from app.errors import ValidationFailed
+from app.graph.search_repo import Compiled, filter_cypher
+
+TERMS = [
+    s.Term("task", "classification", ("classifier",)),
+    s.Term("task", "binary-classification", ("binary",), "classification"),
+    s.Term("task", "natural-language-processing", ("NLP",)),
+    s.Term("metric", "f1_score", ("f1",)),
+]
+
+
+def test_synonym_expands_to_canonical_and_narrower_terms() -> None:
+    assert s.expand("classifier", TERMS, "task") == [
+        "classifier", "classification", "binary-classification", "binary"]
+    assert s.expand("nlp", TERMS)[:2] == ["nlp", "natural-language-processing"]
+    assert s.expand("f1", TERMS, "metric") == ["f1", "f1_score"]
+    assert s.expand("unknown", TERMS) == ["unknown"]
+
+
+def test_simple_text_is_escaped_and_expanded() -> None:
+    assert s.text_query('fraud AND (x) "q"', s.TextMode.SIMPLE, []) == 'fraud AND and AND \\(x\\) AND \\"q\\"'
+    assert s.text_query("NLP model", s.TextMode.SIMPLE, TERMS) == (
+        '("NLP" OR "natural-language-processing") AND model')
+    assert s.text_query("a OR b", s.TextMode.LUCENE, TERMS) == "a OR b"
+
+
+def test_operator_must_fit_the_field_kind() -> None:
+    with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.op: GT does not apply to DOMAIN"):
+        s.request({"filters": [{"all_of": [{"field": "DOMAIN", "op": "GT", "value": "x"}]}]})
+    with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.field: must be one of DOMAIN"):
+        s.request({"filters": [{"all_of": [{"field": "name; DROP", "op": "EQ", "value": "x"}]}]})
+    with pytest.raises(ValidationFailed, match=r"\.number: needs a finite number"):
+        s.request({"filters": [{"all_of": [{"field": "TRAINING_DURATION", "op": "GT", "number": float("nan")}]}]})
+
+
+def test_page_size_is_bounded_and_cursors_are_checked() -> None:
+    with pytest.raises(ValidationFailed, match=r"first: must be between 1 and 100 \(got 500\)"):
+        s.request({"first": 500})
+    with pytest.raises(ValidationFailed, match="after: is not a cursor"):
+        s.request({"after": "bm9wZQ=="})
+    cursor = s.decode_cursor(s.encode_cursor(0.25, "mv_1"))
+    assert (cursor.key, cursor.id) == (0.25, "mv_1")
+
+
+def test_metric_sort_needs_a_metric() -> None:
+    with pytest.raises(ValidationFailed, match=r"sort\.metric"):
+        s.request({"sort": {"by": "METRIC"}})
+
+
+def test_compiled_filter_keeps_values_in_parameters() -> None:
+    req = s.request({"filters": [
+        {"all_of": [{"field": "TASK", "op": "EQ", "value": "classifier"},
+                    {"field": "CUSTOM", "op": "EQ", "key": "team_code", "value": "') RETURN 1 //"}]},
+        {"all_of": [{"field": "TAG", "op": "PREFIX", "value": "fr"}]}]})
+    out = Compiled()
+    cypher = filter_cypher(req.groups, TERMS, out)
+    assert "RETURN 1" not in cypher and "classifier" not in cypher
+    assert cypher.count(") OR (") == 1
+    assert ["classifier", "classification", "binary-classification", "binary"] in out.params.values()
+    assert "cp.team_code" in out.params.values()
