@@ -20,6 +20,7 @@ from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
 from app.web.health import healthz, readyz
+from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
 from app.web.metrics import Metrics, MetricsMiddleware
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Route("/readyz", readyz),
         Route("/metrics", metrics.endpoint),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/api/v1/health", health_ingest, methods=["POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
     ]

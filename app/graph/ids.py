@@ -28,6 +28,8 @@ PREFIXES: dict[str, str] = {
     "Term": "term",
     "Annotation": "ann",
     "ApiKey": "key",
+    "Feedback": "fb",
+    "SavedSearch": "ss",
 }
 LABEL_BY_PREFIX = {prefix: label for label, prefix in PREFIXES.items()}
 

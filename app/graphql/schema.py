@@ -14,7 +14,9 @@ from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
+from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.queries.registry import RegistryQuery
+from app.graphql.search import SearchMutation, SearchQuery
 from app.graphql.types.core import (
     DatasetVersion,
     Experiment,
@@ -27,8 +29,9 @@ from app.graphql.types.core import (
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery)
-MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation)
+QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery)
+MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMutation, HistoryMutation)
+SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription,)
 # Node implementations reachable only through the Node interface must be listed.
 NODE_TYPES: tuple[type, ...] = (
     Project,
@@ -51,10 +54,12 @@ def _should_mask(error: Exception) -> bool:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERY_CLASSES)
-    mutation = merge_types("Mutation", MUTATION_CLASSES) if MUTATION_CLASSES else None
+    mutation = merge_types("Mutation", MUTATION_CLASSES)
+    subscription = merge_types("Subscription", SUBSCRIPTION_CLASSES)
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=NODE_TYPES,
         extensions=[
             # Factories, not instances: extension instances must not be shared across requests.
