@@ -18,6 +18,8 @@ from app.stack.layout import (
 )
 
 SERVICES = ("neo4j", "opa", "s3")
+# A fragment of each server's command line, to tell our process from one that reused its PID.
+MARKERS = {"neo4j": "CommunityEntryPoint", "opa": "run --server", "s3": "weed"}
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Stack:
         opa_bin = opa.ensure_installed(self.settings.cache_dir)
         weed = seaweed.find_weed()
         for name in SERVICES:
-            if state.pids.get(name) and process.pid_alive(state.pids[name]):
+            if state.pids.get(name) and process.is_our_server(state.pids[name], MARKERS[name]):
                 self.log(f"{name}: already running (pid {state.pids[name]})")
                 continue
             self._start(name, state, secrets, java=java, libs=libs, opa_bin=opa_bin, weed=weed)
@@ -73,7 +75,7 @@ class Stack:
         """Stop one service (used by `down` and by fault tests)."""
         state = state or self._state()
         pid = state.pids.pop(name, None)
-        if pid:
+        if pid and process.is_our_server(pid, MARKERS[name]):
             process.stop(pid)
             self.log(f"{name}: stopped (pid {pid})")
         state.save(self.state_file)
@@ -151,7 +153,7 @@ class Stack:
 
     def _status_of(self, name: str, state: StackState, secrets: StackSecrets) -> ServiceStatus:
         pid = state.pids.get(name)
-        running = bool(pid) and process.pid_alive(pid or 0)
+        running = bool(pid) and process.is_our_server(pid or 0, MARKERS[name])
         if not running:
             return ServiceStatus(name, pid, False, False, "stopped")
         try:

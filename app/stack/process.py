@@ -29,6 +29,17 @@ def require_free_ports(ports: dict[str, int]) -> None:
             )
 
 
+def is_our_server(pid: int, marker: str) -> bool:
+    """The recorded PID is alive and still runs our server (PIDs get reused after a reboot)."""
+    if not pid_alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return False
+    return marker in cmdline
+
+
 def pid_alive(pid: int) -> bool:
     """True while the process exists and is not a zombie."""
     try:
