@@ -25,9 +25,7 @@ cli = typer.Typer(
     add_completion=False,
     help="modelgraph: ML model registry on a provenance graph.",
 )
-stack_cli = typer.Typer(
-    no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker)."
-)
+stack_cli = typer.Typer(no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker).")
 cli.add_typer(stack_cli, name="stack")
 audit_cli = typer.Typer(no_args_is_help=True, help="Tamper-evident audit trail.")
 cli.add_typer(audit_cli, name="audit")
@@ -58,9 +56,7 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 @cli.callback()
 def root(
-    profile: str = typer.Option(
-        None, "--profile", "-p", help="Stack profile: dev (default) or test."
-    ),
+    profile: str = typer.Option(None, "--profile", "-p", help="Stack profile: dev (default) or test."),
 ) -> None:
     STATE["profile"] = profile
 
@@ -123,14 +119,10 @@ def migrate() -> None:
         cfg.require_service_credentials()
         driver = open_driver(cfg)
         try:
-            done = await run_migrations(
-                DriverRunner(driver, cfg.neo4j_database), cfg.graph_schema_dir
-            )
+            done = await run_migrations(DriverRunner(driver, cfg.neo4j_database), cfg.graph_schema_dir)
         finally:
             await driver.close()
-        console.print(
-            f"applied {len(done)} migration(s)" + "".join(f"\n  {m.path.name}" for m in done)
-        )
+        console.print(f"applied {len(done)} migration(s)" + "".join(f"\n  {m.path.name}" for m in done))
 
     run_async(go)
 
@@ -151,9 +143,7 @@ def serve(
         cfg.require_service_credentials()
         bind_host, bind_port = host or cfg.host, port or cfg.port
         if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
-            raise RegistryError(
-                f"port {bind_port} is in use: stop the other process or pass --port"
-            )
+            raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
         console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
         uvicorn.run(
             create_app(cfg),
@@ -184,9 +174,11 @@ def demo(if_empty: bool = typer.Option(False, "--if-empty", help="Load only when
             keys = await demo_data.load(services, cfg.stack_dir / "demo-keys")
         finally:
             await services.close()
-        console.print(f"demo loaded; API keys for vera (viewer), pat (publisher), ann (approver) in "
-                      f"{cfg.stack_dir / 'demo-keys'}; admin key: MODELGRAPH_BOOTSTRAP_ADMIN_KEY in "
-                      f"{cfg.stack_dir / 'env'}")
+        console.print(
+            f"demo loaded; API keys for vera (viewer), pat (publisher), ann (approver) in "
+            f"{cfg.stack_dir / 'demo-keys'}; admin key: MODELGRAPH_BOOTSTRAP_ADMIN_KEY in "
+            f"{cfg.stack_dir / 'env'}"
+        )
         del keys
 
     run_async(go)
@@ -210,8 +202,10 @@ def audit_verify() -> None:
         if result.ok:
             console.print(f"audit chain intact: {result.checked} events verified")
             return
-        err.print(f"audit chain BROKEN at event {result.broken_seq}: {result.problem} "
-                  f"({result.checked} events before it verified)")
+        err.print(
+            f"audit chain BROKEN at event {result.broken_seq}: {result.problem} "
+            f"({result.checked} events before it verified)"
+        )
         raise typer.Exit(1)
 
     run_async(go)

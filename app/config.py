@@ -134,6 +134,4 @@ def load_settings(profile: str | None = None, **overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigurationError(
-            f"invalid setting MODELGRAPH_{field.upper()}: {first['msg']}"
-        ) from None
+        raise ConfigurationError(f"invalid setting MODELGRAPH_{field.upper()}: {first['msg']}") from None

@@ -56,9 +56,7 @@ class Services:
             if isinstance(result, DependencyUnavailable):
                 statuses.append(DependencyStatus(name, False, result.message))
             elif isinstance(result, BaseException):
-                statuses.append(
-                    DependencyStatus(name, False, f"{name} unavailable: {type(result).__name__}")
-                )
+                statuses.append(DependencyStatus(name, False, f"{name} unavailable: {type(result).__name__}"))
             else:
                 statuses.append(DependencyStatus(name, True, "ok"))
         return statuses

@@ -20,12 +20,36 @@ from app.graph.driver import open_driver
 from app.graph.search_repo import Compiled, SearchRepo, page_query
 
 DOMAINS = ["finance", "healthcare", "retail", "insurance", "telecom", "energy", "logistics", "advertising"]
-TASKS = ["classification", "binary-classification", "regression", "forecasting", "ranking",
-         "natural-language-processing", "computer-vision", "anomaly-detection"]
+TASKS = [
+    "classification",
+    "binary-classification",
+    "regression",
+    "forecasting",
+    "ranking",
+    "natural-language-processing",
+    "computer-vision",
+    "anomaly-detection",
+]
 LICENCES = ["Apache-2.0", "MIT", "BSD-3-Clause", "proprietary-internal"]
 FRAMEWORKS = ["xgboost", "sklearn", "pytorch", "tensorflow", "lightgbm"]
-WORDS = ["fraud", "churn", "credit", "transformer", "gradient", "boosted", "embedding", "baseline",
-         "retrained", "holdout", "drift", "calibrated", "ensemble", "sentiment", "forecast", "vision"]
+WORDS = [
+    "fraud",
+    "churn",
+    "credit",
+    "transformer",
+    "gradient",
+    "boosted",
+    "embedding",
+    "baseline",
+    "retrained",
+    "holdout",
+    "drift",
+    "calibrated",
+    "ensemble",
+    "sentiment",
+    "forecast",
+    "vision",
+]
 VERSIONS_PER_MODEL = 10
 
 GEN_DATA = """
@@ -62,43 +86,83 @@ CLEAR = "MATCH (n) WHERE n.bench = true CALL (n) { DETACH DELETE n } IN TRANSACT
 SCENARIOS: dict[str, dict[str, Any]] = {
     "a_text_only": {"text": "fraud transformer", "text_mode": "LUCENE"},
     "b_text_3_filters_4_facets": {
-        "text": "fraud", "filters": [{"all_of": [
-            {"field": "DOMAIN", "op": "EQ", "value": "finance"},
-            {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
-            {"field": "FRAMEWORK", "op": "IN", "values": ["xgboost", "lightgbm"]}]}],
-        "facets": ["DOMAIN", "TASK", "FRAMEWORK", "ALIAS"]},
+        "text": "fraud",
+        "filters": [
+            {
+                "all_of": [
+                    {"field": "DOMAIN", "op": "EQ", "value": "finance"},
+                    {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
+                    {"field": "FRAMEWORK", "op": "IN", "values": ["xgboost", "lightgbm"]},
+                ]
+            }
+        ],
+        "facets": ["DOMAIN", "TASK", "FRAMEWORK", "ALIAS"],
+    },
     "c_metric_and_alias": {
         "filters": [{"all_of": [{"field": "ALIAS", "op": "EQ", "value": "production"}]}],
-        "metrics": [{"name": "f1", "op": "GTE", "value": 0.8, "dataset": "bench-holdout"}]},
+        "metrics": [{"name": "f1", "op": "GTE", "value": 0.8, "dataset": "bench-holdout"}],
+    },
 }
 
 
 async def generate(driver: Any, db: str, versions: int) -> None:
     rnd = random.Random(42)
     now = datetime.now(UTC)
-    data = [{"id": f"bdsv_{i}", "name": f"bench-data-{i}", "domain": rnd.choice(DOMAINS), "pii": rnd.random() < 0.3,
-             "description": " ".join(rnd.sample(WORDS, 3))} for i in range(50)]
-    data.append({"id": "bdsv_holdout", "name": "bench-holdout", "domain": "finance", "pii": False,
-                 "description": "holdout"})
+    data = [
+        {
+            "id": f"bdsv_{i}",
+            "name": f"bench-data-{i}",
+            "domain": rnd.choice(DOMAINS),
+            "pii": rnd.random() < 0.3,
+            "description": " ".join(rnd.sample(WORDS, 3)),
+        }
+        for i in range(50)
+    ]
+    data.append(
+        {"id": "bdsv_holdout", "name": "bench-holdout", "domain": "finance", "pii": False, "description": "holdout"}
+    )
     await driver.execute_query(GEN_DATA, rows=data, database_=db)
     n_models = max(1, versions // VERSIONS_PER_MODEL)
-    models = [{"id": f"bmdl_{i}", "name": f"bench-model-{i}", "domain": rnd.choice(DOMAINS),
-               "task": rnd.choice(TASKS), "licence": rnd.choice(LICENCES), "team": f"team-{i % 20}",
-               "tags": rnd.sample(WORDS, 2), "regulatory": rnd.sample(["GDPR", "HIPAA", "SOX"], rnd.randint(0, 2)),
-               "description": " ".join(rnd.sample(WORDS, 5))} for i in range(n_models)]
+    models = [
+        {
+            "id": f"bmdl_{i}",
+            "name": f"bench-model-{i}",
+            "domain": rnd.choice(DOMAINS),
+            "task": rnd.choice(TASKS),
+            "licence": rnd.choice(LICENCES),
+            "team": f"team-{i % 20}",
+            "tags": rnd.sample(WORDS, 2),
+            "regulatory": rnd.sample(["GDPR", "HIPAA", "SOX"], rnd.randint(0, 2)),
+            "description": " ".join(rnd.sample(WORDS, 5)),
+        }
+        for i in range(n_models)
+    ]
     for i in range(0, len(models), 2000):
-        await driver.execute_query(GEN_MODELS, rows=models[i:i + 2000], at=now, database_=db)
+        await driver.execute_query(GEN_MODELS, rows=models[i : i + 2000], at=now, database_=db)
     rows = []
     for i in range(versions):
         m, n = divmod(i, VERSIONS_PER_MODEL)
-        rows.append({"id": f"bmv_{i}", "run_id": f"brun_{i}", "eval_id": f"beval_{i}", "alias_id": f"bals_{m}",
-                     "model_id": f"bmdl_{m}", "n": n + 1, "data_id": f"bdsv_{rnd.randrange(50)}",
-                     "notes": " ".join(rnd.sample(WORDS, 4)), "framework": rnd.choice(FRAMEWORKS),
-                     "duration": rnd.randint(60, 20000), "f1": rnd.random(), "eval_f1": rnd.random(),
-                     "importance": rnd.random(), "alias": n == VERSIONS_PER_MODEL - 1,
-                     "at": now - timedelta(minutes=versions - i)})
+        rows.append(
+            {
+                "id": f"bmv_{i}",
+                "run_id": f"brun_{i}",
+                "eval_id": f"beval_{i}",
+                "alias_id": f"bals_{m}",
+                "model_id": f"bmdl_{m}",
+                "n": n + 1,
+                "data_id": f"bdsv_{rnd.randrange(50)}",
+                "notes": " ".join(rnd.sample(WORDS, 4)),
+                "framework": rnd.choice(FRAMEWORKS),
+                "duration": rnd.randint(60, 20000),
+                "f1": rnd.random(),
+                "eval_f1": rnd.random(),
+                "importance": rnd.random(),
+                "alias": n == VERSIONS_PER_MODEL - 1,
+                "at": now - timedelta(minutes=versions - i),
+            }
+        )
     for i in range(0, len(rows), 2000):
-        await driver.execute_query(GEN_VERSIONS, rows=rows[i:i + 2000], holdout="bdsv_holdout", database_=db)
+        await driver.execute_query(GEN_VERSIONS, rows=rows[i : i + 2000], holdout="bdsv_holdout", database_=db)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
 
 
@@ -157,8 +221,10 @@ def report(name: str, samples: list[float]) -> None:
 
 def plan_text(plan: dict[str, Any], depth: int = 0) -> str:
     args = plan.get("args", {})
-    line = (f"{'  ' * depth}{plan.get('operatorType')} rows={plan.get('rows')} "
-            f"dbHits={plan.get('dbHits')} {args.get('Details', '')}")
+    line = (
+        f"{'  ' * depth}{plan.get('operatorType')} rows={plan.get('rows')} "
+        f"dbHits={plan.get('dbHits')} {args.get('Details', '')}"
+    )
     return "\n".join([line, *(plan_text(c, depth + 1) for c in plan.get("children", []))])
 
 

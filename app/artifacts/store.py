@@ -63,9 +63,7 @@ class ArtifactStore:
     async def ping(self) -> None:
         """An authenticated call that proves the bucket is reachable."""
         try:
-            exists = await anyio.to_thread.run_sync(
-                lambda: self._client.bucket_exists(bucket_name=self._bucket)
-            )
+            exists = await anyio.to_thread.run_sync(lambda: self._client.bucket_exists(bucket_name=self._bucket))
         except Exception as exc:
             raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
         if not exists:
@@ -74,14 +72,10 @@ class ArtifactStore:
     async def put(self, data: bytes, expected_digest: str | None = None) -> StoredArtifact:
         """Store bytes under their digest; refuse when they do not match what the caller claims."""
         if len(data) > MAX_ARTIFACT_BYTES:
-            raise ValidationFailed(
-                f"artifact is larger than {MAX_ARTIFACT_BYTES} bytes", field="content"
-            )
+            raise ValidationFailed(f"artifact is larger than {MAX_ARTIFACT_BYTES} bytes", field="content")
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if expected_digest is not None and expected_digest != digest:
-            raise IntegrityError(
-                f"content digest {digest} does not match the declared {expected_digest}"
-            )
+            raise IntegrityError(f"content digest {digest} does not match the declared {expected_digest}")
         key = content_key(digest)
         nonce = os.urandom(NONCE_BYTES)
         blob = nonce + self._aead.encrypt(nonce, data, digest.encode())
@@ -112,9 +106,7 @@ class ArtifactStore:
         try:
             data = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], digest.encode())
         except Exception:
-            raise IntegrityError(
-                f"artifact {digest} failed authentication: stored bytes were altered"
-            ) from None
+            raise IntegrityError(f"artifact {digest} failed authentication: stored bytes were altered") from None
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
             raise IntegrityError(f"artifact {digest} does not match its digest")
         return data
@@ -122,9 +114,7 @@ class ArtifactStore:
     async def exists(self, digest: str) -> bool:
         key = content_key(digest)
         try:
-            await anyio.to_thread.run_sync(
-                lambda: self._client.stat_object(bucket_name=self._bucket, object_name=key)
-            )
+            await anyio.to_thread.run_sync(lambda: self._client.stat_object(bucket_name=self._bucket, object_name=key))
         except S3Error as exc:
             if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
                 return False

@@ -45,9 +45,7 @@ class AuthMiddleware:
             await response(scope, receive, send)
             return
         except DependencyUnavailable as exc:
-            await JSONResponse({"error": exc.code, "message": exc.message}, status_code=503)(
-                scope, receive, send
-            )
+            await JSONResponse({"error": exc.code, "message": exc.message}, status_code=503)(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = actor
         await self.app(scope, receive, send)

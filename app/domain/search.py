@@ -96,40 +96,24 @@ class FieldSpec:
 
 
 FIELDS: dict[FilterField, FieldSpec] = {
-    FilterField.DOMAIN: FieldSpec(
-        Kind.STRING, "Business domain of the model.", "domain", facet=True
-    ),
-    FilterField.TASK: FieldSpec(
-        Kind.STRING, "ML task of the model (narrower tasks match too).", "task", facet=True
-    ),
-    FilterField.DATA_DOMAIN: FieldSpec(
-        Kind.LIST, "Data domain of any training dataset version.", "domain", facet=True
-    ),
+    FilterField.DOMAIN: FieldSpec(Kind.STRING, "Business domain of the model.", "domain", facet=True),
+    FilterField.TASK: FieldSpec(Kind.STRING, "ML task of the model (narrower tasks match too).", "task", facet=True),
+    FilterField.DATA_DOMAIN: FieldSpec(Kind.LIST, "Data domain of any training dataset version.", "domain", facet=True),
     FilterField.FRAMEWORK: FieldSpec(Kind.STRING, "Framework of the training run.", facet=True),
     FilterField.LICENCE: FieldSpec(Kind.STRING, "Licence of the model.", facet=True),
     FilterField.OWNER: FieldSpec(Kind.LIST, "An owner of the model.", facet=True),
     FilterField.TEAM: FieldSpec(Kind.LIST, "An owning team of the model.", facet=True),
-    FilterField.ALIAS: FieldSpec(
-        Kind.LIST, "An alias (stage) currently pointing at the version.", facet=True
-    ),
+    FilterField.ALIAS: FieldSpec(Kind.LIST, "An alias (stage) currently pointing at the version.", facet=True),
     FilterField.TAG: FieldSpec(Kind.LIST, "A tag of the model.", facet=True),
-    FilterField.REGULATORY: FieldSpec(
-        Kind.LIST, "A regulatory constraint of the model.", "regulation", facet=True
-    ),
-    FilterField.STATUS: FieldSpec(
-        Kind.STRING, "Status of the version (READY, ARCHIVED).", facet=True
-    ),
+    FilterField.REGULATORY: FieldSpec(Kind.LIST, "A regulatory constraint of the model.", "regulation", facet=True),
+    FilterField.STATUS: FieldSpec(Kind.STRING, "Status of the version (READY, ARCHIVED).", facet=True),
     FilterField.MODEL_NAME: FieldSpec(Kind.STRING, "Name of the model."),
     FilterField.TRAINING_DURATION: FieldSpec(Kind.NUMBER, "Training run duration in seconds."),
     FilterField.CREATED_AT: FieldSpec(Kind.TIME, "When the version was registered."),
     FilterField.UPDATED_AT: FieldSpec(Kind.TIME, "When the model's metadata last changed."),
-    FilterField.CUSTOM: FieldSpec(
-        Kind.SCALAR, "Custom property `key` of the version or its model.", needs_key=True
-    ),
+    FilterField.CUSTOM: FieldSpec(Kind.SCALAR, "Custom property `key` of the version or its model.", needs_key=True),
     FilterField.FEATURE_USED: FieldSpec(Kind.LIST, "Name of a feature the training run used."),
-    FilterField.FEATURE_IMPORTANCE: FieldSpec(
-        Kind.NUMBER, "Importance score of feature `key`.", needs_key=True
-    ),
+    FilterField.FEATURE_IMPORTANCE: FieldSpec(Kind.NUMBER, "Importance score of feature `key`.", needs_key=True),
     FilterField.CONTAINS_PERSONAL_DATA: FieldSpec(
         Kind.BOOL,
         "True when any training dataset version contains (or does not declare) personal data.",
@@ -316,9 +300,7 @@ def request(raw: Mapping[str, Any]) -> SearchRequest:
     metrics = tuple(_metric(f"metrics[{i}]", m) for i, m in enumerate(raw.get("metrics") or []))
     if len(metrics) > MAX_METRICS:
         raise fail("metrics", f"at most {MAX_METRICS} thresholds")
-    facets = tuple(
-        _enum(FilterField, f"facets[{i}]", f) for i, f in enumerate(raw.get("facets") or [])
-    )
+    facets = tuple(_enum(FilterField, f"facets[{i}]", f) for i, f in enumerate(raw.get("facets") or []))
     for i, facet in enumerate(facets):
         if not FIELDS[facet].facet:
             raise fail(
@@ -334,9 +316,7 @@ def request(raw: Mapping[str, Any]) -> SearchRequest:
     mode = _enum(TextMode, "textMode", raw.get("text_mode") or TextMode.SIMPLE)
     sort = _sort(raw.get("sort") or {}, bool(text))
     after = decode_cursor(raw["after"]) if raw.get("after") else None
-    return SearchRequest(
-        text or None, mode, groups, metrics, facets, facet_size, sort, first, after
-    )
+    return SearchRequest(text or None, mode, groups, metrics, facets, facet_size, sort, first, after)
 
 
 def facet_names() -> list[str]:
@@ -351,9 +331,7 @@ def _groups(raw: list[Mapping[str, Any]]) -> tuple[tuple[Condition, ...], ...]:
         conds = group.get("all_of") or []
         if not conds or len(conds) > MAX_CONDITIONS:
             raise fail(f"filters[{g}].allOf", f"needs 1-{MAX_CONDITIONS} conditions")
-        groups.append(
-            tuple(condition(f"filters[{g}].allOf[{c}]", raw_c) for c, raw_c in enumerate(conds))
-        )
+        groups.append(tuple(condition(f"filters[{g}].allOf[{c}]", raw_c) for c, raw_c in enumerate(conds)))
     return tuple(groups)
 
 
@@ -390,11 +368,7 @@ def encode_cursor(key: float, node_id: str) -> str:
 def decode_cursor(raw: str) -> Cursor:
     try:
         key, node_id = json.loads(base64.urlsafe_b64decode(raw.encode()))
-        if (
-            isinstance(key, bool)
-            or not isinstance(key, int | float)
-            or not isinstance(node_id, str)
-        ):
+        if isinstance(key, bool) or not isinstance(key, int | float) or not isinstance(node_id, str):
             raise ValueError
         return Cursor(float(key), node_id)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
@@ -422,9 +396,7 @@ def expand(value: str, terms: Iterable[Term], vocabulary: str | None = None) -> 
     just `value` when it is no term."""
     pool = [t for t in terms if vocabulary is None or t.vocabulary == vocabulary]
     low = value.casefold()
-    hits = [
-        t for t in pool if t.value.casefold() == low or low in (s.casefold() for s in t.synonyms)
-    ]
+    hits = [t for t in pool if t.value.casefold() == low or low in (s.casefold() for s in t.synonyms)]
     if not hits:
         return [value]
     out: list[str] = [value]

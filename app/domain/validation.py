@@ -53,9 +53,7 @@ def prop_name(field: str, value: str) -> str:
     return value
 
 
-def text(
-    field: str, value: str | None, *, max_len: int = MAX_TEXT, required: bool = False
-) -> str | None:
+def text(field: str, value: str | None, *, max_len: int = MAX_TEXT, required: bool = False) -> str | None:
     """Free text is stored exactly as given (after NFC); NUL and other control chars are refused."""
     if value is None or value == "":
         if required:

@@ -119,13 +119,9 @@ async def verify(session: AsyncSession, page: int = 2000) -> VerifyResult:
         for props in rows:
             seq = props.get("seq")
             if seq != expected_seq:
-                return VerifyResult(
-                    False, checked, expected_seq, f"event {expected_seq} is missing"
-                )
+                return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing")
             if props.get("prev_hash") != prev_hash:
-                return VerifyResult(
-                    False, checked, seq, "prev_hash does not match the previous event"
-                )
+                return VerifyResult(False, checked, seq, "prev_hash does not match the previous event")
             if chain_hash(prev_hash, props) != props.get("hash"):
                 return VerifyResult(False, checked, seq, "hash does not match the event's contents")
             prev_hash, expected_seq, checked = props["hash"], expected_seq + 1, checked + 1

@@ -223,9 +223,7 @@ ORDER BY rev.revision DESC LIMIT $limit
 
 # ---- generic reads ----------------------------------------------------------------------------
 NODES_BY_ID: dict[str, LiteralString] = {
-    label: "UNWIND $ids AS node_id MATCH (n:"
-    + label
-    + " {id: node_id}) RETURN properties(n) AS props"
+    label: "UNWIND $ids AS node_id MATCH (n:" + label + " {id: node_id}) RETURN properties(n) AS props"
     for label in (
         "Project",
         "Experiment",

@@ -31,9 +31,7 @@ class CoreReader:
                 by_label[label].append(node_id)
         found: dict[str, Entity] = {}
         for label, label_ids in by_label.items():
-            for entity in await entities(
-                self.driver, self.db, label, q.NODES_BY_ID[label], ids=label_ids
-            ):
+            for entity in await entities(self.driver, self.db, label, q.NODES_BY_ID[label], ids=label_ids):
                 found[entity.id] = entity
         return [found.get(node_id) for node_id in ids]
 
@@ -44,9 +42,7 @@ class CoreReader:
         return await one(self.driver, self.db, "Model", q.MODEL_BY_NAME, name=name)
 
     async def models(self, after: str | None, limit: int) -> list[Entity]:
-        return await entities(
-            self.driver, self.db, "Model", q.LIST_MODELS, after=after, limit=limit
-        )
+        return await entities(self.driver, self.db, "Model", q.LIST_MODELS, after=after, limit=limit)
 
     async def version(self, model_id: str, number: int) -> Entity | None:
         return await one(
@@ -75,18 +71,10 @@ class CoreReader:
         return _pointer(found[0]) if found else None
 
     async def alias_history(self, model_id: str, alias: str | None) -> list[AliasPointer]:
-        return [
-            _pointer(r)
-            for r in await rows(
-                self.driver, self.db, q.ALIAS_HISTORY, model_id=model_id, alias=alias
-            )
-        ]
+        return [_pointer(r) for r in await rows(self.driver, self.db, q.ALIAS_HISTORY, model_id=model_id, alias=alias)]
 
     async def aliases(self, model_id: str) -> list[AliasPointer]:
-        return [
-            _pointer(r)
-            for r in await rows(self.driver, self.db, q.ALIASES_OF_MODEL, model_id=model_id)
-        ]
+        return [_pointer(r) for r in await rows(self.driver, self.db, q.ALIASES_OF_MODEL, model_id=model_id)]
 
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
         found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
@@ -101,10 +89,7 @@ class CoreReader:
         ]
 
     async def run_inputs(self, run_id: str) -> list[Entity]:
-        return [
-            Entity.of(r["label"], r["props"])
-            for r in await rows(self.driver, self.db, q.RUN_INPUTS, id=run_id)
-        ]
+        return [Entity.of(r["label"], r["props"]) for r in await rows(self.driver, self.db, q.RUN_INPUTS, id=run_id)]
 
     async def dataset_version(self, dataset: str, number: int) -> Entity | None:
         ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)
@@ -120,9 +105,7 @@ class CoreReader:
         )
 
     async def training_data(self, run_id: str) -> list[Entity]:
-        return await entities(
-            self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id
-        )
+        return await entities(self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id)
 
     async def known_sources(self, model: str) -> list[str]:
         found = await rows(self.driver, self.db, q.KNOWN_SOURCES_OF_MODEL, model=model)

@@ -97,9 +97,7 @@ def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
         )
         assert row is not None
         if row["linked"] != len(derived):
-            raise NotFound(
-                "derivedFrom: a source dataset version does not exist", field="derivedFrom"
-            )
+            raise NotFound("derivedFrom: a source dataset version does not exist", field="derivedFrom")
         return created("DatasetVersion", row["props"])
 
     return work
@@ -132,9 +130,7 @@ def register_feature(p: dict[str, Any], actor: str) -> Work:
             actor=actor,
         )
         if row is None:
-            raise NotFound(
-                "project or sourceDatasetVersionId: not found", field="sourceDatasetVersionId"
-            )
+            raise NotFound("project or sourceDatasetVersionId: not found", field="sourceDatasetVersionId")
         return created("Feature", row["props"])
 
     return work
@@ -143,9 +139,7 @@ def register_feature(p: dict[str, Any], actor: str) -> Work:
 async def _check_inputs(tx: AsyncManagedTransaction, ids: list[str]) -> None:
     missing = [r["input_id"] for r in await tx_rows(tx, q.COUNT_INPUTS, ids=ids) if not r["found"]]
     if missing:
-        raise NotFound(
-            f"inputs: no dataset version or feature with id {missing[0]!r}", field="inputs"
-        )
+        raise NotFound(f"inputs: no dataset version or feature with id {missing[0]!r}", field="inputs")
 
 
 def start_run(p: dict[str, Any], actor: str) -> Work:
@@ -172,9 +166,7 @@ def start_run(p: dict[str, Any], actor: str) -> Work:
             actor=actor,
         )
         if row is None:
-            raise NotFound(
-                f"experimentId: no experiment {p['experiment_id']!r}", field="experimentId"
-            )
+            raise NotFound(f"experimentId: no experiment {p['experiment_id']!r}", field="experimentId")
         return created("Run", row["props"])
 
     return work
@@ -185,9 +177,7 @@ async def _lock_running_run(tx: AsyncManagedTransaction, run_id: str) -> dict[st
     if row is None:
         raise NotFound(f"runId: no run {run_id!r}", field="runId")
     if row["status"] != "RUNNING":
-        raise Conflict(
-            f"run {run_id} is {row['status']}: a finished run's inputs and metrics are immutable"
-        )
+        raise Conflict(f"run {run_id} is {row['status']}: a finished run's inputs and metrics are immutable")
     return row
 
 
@@ -273,9 +263,7 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
         if p["fine_tuned_from"] and not await tx_one(
             tx, "MATCH (v:ModelVersion {id: $id}) RETURN v.id AS id", id=p["fine_tuned_from"]
         ):
-            raise NotFound(
-                f"fineTunedFrom: no model version {p['fine_tuned_from']!r}", field="fineTunedFrom"
-            )
+            raise NotFound(f"fineTunedFrom: no model version {p['fine_tuned_from']!r}", field="fineTunedFrom")
         art = p["artifact"]
         row = await tx_one(
             tx,
@@ -316,13 +304,9 @@ def move_alias(p: dict[str, Any], actor: str) -> Work:
         model = await _lock_model(tx, p["model"])
         target = await tx_one(tx, q.VERSION_BY_NUMBER, model_id=model["id"], version=p["version"])
         if target is None:
-            raise NotFound(
-                f"version: model {p['model']!r} has no version {p['version']}", field="version"
-            )
+            raise NotFound(f"version: model {p['model']!r} has no version {p['version']}", field="version")
         if target["props"]["status"] == "ARCHIVED":
-            raise Conflict(
-                f"version: version {p['version']} is archived and cannot receive an alias"
-            )
+            raise Conflict(f"version: version {p['version']} is archived and cannot receive an alias")
         current = await tx_one(tx, q.CURRENT_ALIAS_TARGET, model_id=model["id"], alias=p["alias"])
         if current and current["version"] == p["version"]:
             return {
@@ -358,9 +342,7 @@ def remove_alias(p: dict[str, Any], actor: str) -> Work:
         model = await _lock_model(tx, p["model"])
         row = await tx_one(tx, q.CLOSE_ALIAS, model_id=model["id"], alias=p["alias"], at=at)
         if row is None:
-            raise NotFound(
-                f"alias: model {p['model']!r} has no alias {p['alias']!r}", field="alias"
-            )
+            raise NotFound(f"alias: model {p['model']!r} has no alias {p['alias']!r}", field="alias")
         return {"id": row["id"], "kind": "Alias"}
 
     return work
@@ -371,18 +353,12 @@ def archive_version(p: dict[str, Any], actor: str) -> Work:
         model = await _lock_model(tx, p["model"])
         target = await tx_one(tx, q.VERSION_BY_NUMBER, model_id=model["id"], version=p["version"])
         if target is None:
-            raise NotFound(
-                f"version: model {p['model']!r} has no version {p['version']}", field="version"
-            )
+            raise NotFound(f"version: model {p['model']!r} has no version {p['version']}", field="version")
         if target["props"]["status"] == "ARCHIVED":
             raise Conflict(f"version: version {p['version']} is already archived")
-        aliases = [
-            r["alias"] for r in await tx_rows(tx, q.ALIASES_ON_VERSION, id=target["props"]["id"])
-        ]
+        aliases = [r["alias"] for r in await tx_rows(tx, q.ALIASES_ON_VERSION, id=target["props"]["id"])]
         if aliases:
-            raise Conflict(
-                f"version: alias {aliases[0]!r} points to version {p['version']}; move it first"
-            )
+            raise Conflict(f"version: alias {aliases[0]!r} points to version {p['version']}; move it first")
         row = await tx_one(
             tx,
             q.ARCHIVE_VERSION,
@@ -397,9 +373,7 @@ def archive_version(p: dict[str, Any], actor: str) -> Work:
     return work
 
 
-def update_metadata(
-    label: str, node_id: str, expected: int, changes: dict[str, Any], actor: str
-) -> Work:
+def update_metadata(label: str, node_id: str, expected: int, changes: dict[str, Any], actor: str) -> Work:
     """Optimistic concurrency: the revision bump takes the node's lock, then we compare."""
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
@@ -412,11 +386,7 @@ def update_metadata(
                 f"expectedRevision: {label} is at revision {before['revision'] - 1}, not {expected}; "
                 "reload and apply your change again"
             )
-        diff = {
-            k: {"from": _plain(before.get(k)), "to": v}
-            for k, v in changes.items()
-            if before.get(k) != v
-        }
+        diff = {k: {"from": _plain(before.get(k)), "to": v} for k, v in changes.items() if before.get(k) != v}
         updated = await tx_one(
             tx,
             q.APPLY_REVISION,

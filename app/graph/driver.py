@@ -30,9 +30,7 @@ async def ping(driver: AsyncDriver, database: str) -> None:
     try:
         records, _, _ = await driver.execute_query(PING, database_=database)
     except AuthError:
-        raise DependencyUnavailable(
-            "neo4j refused our credentials (MODELGRAPH_NEO4J_PASSWORD)"
-        ) from None
+        raise DependencyUnavailable("neo4j refused our credentials (MODELGRAPH_NEO4J_PASSWORD)") from None
     except (ServiceUnavailable, OSError, Neo4jError) as exc:
         raise DependencyUnavailable(f"neo4j unavailable: {type(exc).__name__}") from None
     if not records or records[0]["ok"] != 1:

@@ -111,14 +111,8 @@ async def lineage(driver: AsyncDriver, database: str, req: LineageRequest) -> Su
                         truncated = True
                         continue
                     nodes[row["dst"]] = Entity.of(row["label"], row["props"])
-                source, target = (
-                    (row["src"], row["dst"])
-                    if direction == "UPSTREAM"
-                    else (row["dst"], row["src"])
-                )
-                edges[(source, target, row["type"])] = Edge(
-                    source, target, row["type"], _plain(row["rprops"])
-                )
+                source, target = (row["src"], row["dst"]) if direction == "UPSTREAM" else (row["dst"], row["src"])
+                edges[(source, target, row["type"])] = Edge(source, target, row["type"], _plain(row["rprops"]))
                 if row["dst"] not in seen:
                     seen.add(row["dst"])
                     frontier.append(row["dst"])

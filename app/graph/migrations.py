@@ -13,9 +13,7 @@ from app.errors import ConfigurationError, ValidationFailed
 
 FILE_PATTERN = re.compile(r"^V(\d{4})__([a-z0-9_]+)\.cypher$")
 
-APPLIED_MIGRATIONS: LiteralString = (
-    "MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum"
-)
+APPLIED_MIGRATIONS: LiteralString = "MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum"
 RECORD_MIGRATION: LiteralString = """
 MERGE (m:SchemaMigration {version: $version})
 SET m.name = $name, m.checksum = $checksum, m.applied_at = $applied_at
@@ -48,18 +46,14 @@ def split_statements(text: str) -> tuple[str, ...]:
 def discover(folder: Path) -> list[Migration]:
     """Read and validate the migration files, ordered by version."""
     if not folder.is_dir():
-        raise ConfigurationError(
-            f"migrations folder {folder} not found: run from the repository root"
-        )
+        raise ConfigurationError(f"migrations folder {folder} not found: run from the repository root")
     found: dict[int, Migration] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix != ".cypher":
             continue
         match = FILE_PATTERN.match(path.name)
         if not match:
-            raise ValidationFailed(
-                f"{path.name}: migration files are named V0001__lower_snake.cypher"
-            )
+            raise ValidationFailed(f"{path.name}: migration files are named V0001__lower_snake.cypher")
         version = int(match.group(1))
         if version in found:
             raise ValidationFailed(f"{path.name}: version {version} is used twice")
@@ -75,17 +69,12 @@ def discover(folder: Path) -> list[Migration]:
 async def migrate(runner: CypherRunner, folder: Path) -> list[Migration]:
     """Apply pending migrations; refuse when an applied file was edited afterwards."""
     migrations = discover(folder)
-    applied = {
-        int(str(row["version"])): str(row["checksum"])
-        for row in await runner.fetch(APPLIED_MIGRATIONS)
-    }
+    applied = {int(str(row["version"])): str(row["checksum"]) for row in await runner.fetch(APPLIED_MIGRATIONS)}
     done: list[Migration] = []
     for mig in migrations:
         if mig.version in applied:
             if applied[mig.version] != mig.checksum:
-                raise ValidationFailed(
-                    f"{mig.path.name} was changed after it was applied; add a new migration instead"
-                )
+                raise ValidationFailed(f"{mig.path.name} was changed after it was applied; add a new migration instead")
             continue
         for index, statement in enumerate(mig.statements, start=1):
             try:

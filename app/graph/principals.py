@@ -35,9 +35,7 @@ RETURN k.id AS id
 REVOKE_KEY: LiteralString = """
 MATCH (k:ApiKey {id: $id}) WHERE k.revoked_at IS NULL SET k.revoked_at = $at RETURN k.id AS id
 """
-LIST_PRINCIPALS: LiteralString = (
-    "MATCH (p:Principal) RETURN properties(p) AS props ORDER BY p.name LIMIT 500"
-)
+LIST_PRINCIPALS: LiteralString = "MATCH (p:Principal) RETURN properties(p) AS props ORDER BY p.name LIMIT 500"
 
 
 def actor_of(props: dict[str, Any]) -> Actor:

@@ -39,18 +39,14 @@ MATCH (v)-[:VERSION_OF]->(m:Model)
 OPTIONAL MATCH (v)-[:TRAINED_BY]->(r:Run)
 """
 
-TRAINING_DATA: LiteralString = (
-    "(v)-[:TRAINED_BY]->(:Run)-[:USED]->()-[:COMPUTED_FROM*0..1]->(d:DatasetVersion)"
-)
+TRAINING_DATA: LiteralString = "(v)-[:TRAINED_BY]->(:Run)-[:USED]->()-[:COMPUTED_FROM*0..1]->(d:DatasetVersion)"
 
 # The value of a field for one row (v: version, m: its model, r: its run). $KEY is the
 # validated property name for keyed fields.
 FIELD_EXPR: dict[FilterField, LiteralString] = {
     FilterField.DOMAIN: "m.domain",
     FilterField.TASK: "m.task",
-    FilterField.DATA_DOMAIN: "COLLECT { MATCH "
-    + TRAINING_DATA
-    + " RETURN DISTINCT d.data_domain }",
+    FilterField.DATA_DOMAIN: "COLLECT { MATCH " + TRAINING_DATA + " RETURN DISTINCT d.data_domain }",
     FilterField.FRAMEWORK: "r.framework",
     FilterField.LICENCE: "m.licence",
     FilterField.OWNER: "m.owners",

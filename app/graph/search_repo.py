@@ -21,8 +21,11 @@ from app.graph.reads import rows
 MISSING_LOW = -1.0e300
 MISSING_HIGH = 1.0e300
 LUCENE_FAILURES = ("ParseException", "Cannot parse", "TokenMgrError", "TooManyClauses", "maxClauseCount")
-MATCHABLE = {"model": ("name", "description", "tags", "intended_use", "domain", "task"),
-             "version": ("notes",), "run": ("name", "notes")}
+MATCHABLE = {
+    "model": ("name", "description", "tags", "intended_use", "domain", "task"),
+    "version": ("notes",),
+    "run": ("name", "notes"),
+}
 
 
 @dataclass(frozen=True)
@@ -101,15 +104,23 @@ def filter_cypher(groups: tuple[tuple[s.Condition, ...], ...], terms: list[s.Ter
     return "(" + ") OR (".join(ors) + ")"
 
 
-def metric_cypher(name: str, dataset: str | None, slice_: str | None, terms: list[s.Term],
-                  out: Compiled) -> str:
+def metric_cypher(name: str, dataset: str | None, slice_: str | None, terms: list[s.Term], out: Compiled) -> str:
     keys = [PREFIX_METRIC + n for n in s.expand(name, terms, "metric")]
-    return (q.METRIC_VALUE.replace("$MK", out.add("mk", keys)).replace("$MD", out.add("md", dataset))
-            .replace("$MS", out.add("ms", slice_)))
+    return (
+        q.METRIC_VALUE.replace("$MK", out.add("mk", keys))
+        .replace("$MD", out.add("md", dataset))
+        .replace("$MS", out.add("ms", slice_))
+    )
 
 
-_COMPARE = {s.FilterOp.EQ: "=", s.FilterOp.NEQ: "<>", s.FilterOp.GT: ">", s.FilterOp.GTE: ">=",
-            s.FilterOp.LT: "<", s.FilterOp.LTE: "<="}
+_COMPARE = {
+    s.FilterOp.EQ: "=",
+    s.FilterOp.NEQ: "<>",
+    s.FilterOp.GT: ">",
+    s.FilterOp.GTE: ">=",
+    s.FilterOp.LT: "<",
+    s.FilterOp.LTE: "<=",
+}
 
 
 def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
@@ -120,8 +131,7 @@ def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
     parts.append("WITH v, m, r, score WHERE " + filter_cypher(req.groups, terms, out) + "\n")
     for t in req.metrics:
         value = metric_cypher(t.name, t.dataset, t.slice, terms, out)
-        parts.append("WITH v, m, r, score WHERE " + value + " " + _COMPARE[t.op] + " "
-                     + out.add("mv", t.value) + "\n")
+        parts.append("WITH v, m, r, score WHERE " + value + " " + _COMPARE[t.op] + " " + out.add("mv", t.value) + "\n")
     return "".join(parts)
 
 
@@ -135,8 +145,16 @@ def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
     out.params["after_key"] = req.after.key if req.after else None
     out.params["after_id"] = req.after.id if req.after else None
     out.params["limit"] = req.first + 1
-    return (body(req, terms, out) + "WITH v, m, r, score, " + key + " AS sk\n" + q.AFTER[sort.descending]
-            + q.PAGE_RETURN + q.ORDER[sort.descending] + "LIMIT $limit")
+    return (
+        body(req, terms, out)
+        + "WITH v, m, r, score, "
+        + key
+        + " AS sk\n"
+        + q.AFTER[sort.descending]
+        + q.PAGE_RETURN
+        + q.ORDER[sort.descending]
+        + "LIMIT $limit"
+    )
 
 
 def facets_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
@@ -156,7 +174,8 @@ class SearchRepo:
         page_cypher = page_query(req, terms, page)
         facet_cypher = facets_query(req, terms, counts)
         found, facet_rows = await asyncio.gather(
-            self._run(page_cypher, page.params), self._run(facet_cypher, counts.params))
+            self._run(page_cypher, page.params), self._run(facet_cypher, counts.params)
+        )
         has_next = len(found) > req.first
         found = found[: req.first]
         end = s.encode_cursor(found[-1]["sk"], found[-1]["id"]) if found and has_next else None
@@ -180,8 +199,9 @@ class SearchRepo:
             message = exc.message or ""
             if any(marker in message for marker in LUCENE_FAILURES):
                 raise ValidationFailed(
-                    "text: not a valid search query (check quotes, brackets and operators, or use "
-                    "textMode SIMPLE)", field="text") from None
+                    "text: not a valid search query (check quotes, brackets and operators, or use textMode SIMPLE)",
+                    field="text",
+                ) from None
             raise
 
 
@@ -234,8 +254,10 @@ class VocabReader:
         return [Entity.of("Term", r["props"]) for r in found]
 
     async def terms(self, vocabulary: str | None = None) -> list[s.Term]:
-        return [s.Term(e.get("vocabulary"), e.get("value"), tuple(e.get("synonyms") or ()), e.get("broader"))
-                for e in await self.term_entities(vocabulary)]
+        return [
+            s.Term(e.get("vocabulary"), e.get("value"), tuple(e.get("synonyms") or ()), e.get("broader"))
+            for e in await self.term_entities(vocabulary)
+        ]
 
     async def saved_searches(self, after: str | None, limit: int) -> list[Entity]:
         found = await rows(self.driver, self.db, vq.LIST_SAVED_SEARCHES, after=after, limit=limit)

@@ -83,9 +83,7 @@ async def write(
         # A concurrent request with the same key committed first: return its outcome.
         if idempotency_key:
             async with driver.session(database=database) as session:
-                previous = await session.execute_read(
-                    _previous, idempotency_key, request_fingerprint
-                )
+                previous = await session.execute_read(_previous, idempotency_key, request_fingerprint)
             if previous is not None:
                 return WriteOutcome(previous, replayed=True)
         raise
@@ -98,9 +96,7 @@ async def write(
         raise DependencyUnavailable("neo4j unavailable; nothing was written") from None
 
 
-async def _previous(
-    tx: AsyncManagedTransaction, key: str, request_fingerprint: str
-) -> dict[str, Any] | None:
+async def _previous(tx: AsyncManagedTransaction, key: str, request_fingerprint: str) -> dict[str, Any] | None:
     row = await (await tx.run(GET_IDEMPOTENCY, key=key)).single()
     if row is None:
         return None
@@ -125,9 +121,7 @@ async def record_only(driver: AsyncDriver, database: str, record: audit.AuditRec
         pass
 
 
-async def replay(
-    driver: AsyncDriver, database: str, key: str, request_fingerprint: str
-) -> dict[str, Any] | None:
+async def replay(driver: AsyncDriver, database: str, key: str, request_fingerprint: str) -> dict[str, Any] | None:
     """The stored result of an earlier request with this key, if any (checked before policy)."""
     try:
         async with driver.session(database=database) as session:

@@ -54,9 +54,7 @@ class LineageNode:
     properties: JSON = strawberry.field(description="Key fields of the node.")
 
 
-@strawberry.type(
-    description="An edge in a lineage subgraph (from the later thing to what it came from)."
-)
+@strawberry.type(description="An edge in a lineage subgraph (from the later thing to what it came from).")
 class LineageEdge:
     source: strawberry.ID = strawberry.field(description="From node id.")
     target: strawberry.ID = strawberry.field(description="To node id.")
@@ -68,9 +66,7 @@ class LineageEdge:
 class LineageGraph:
     nodes: list[LineageNode] = strawberry.field(description="Nodes.")
     edges: list[LineageEdge] = strawberry.field(description="Edges.")
-    truncated: bool = strawberry.field(
-        description="True when the node cap cut the traversal short."
-    )
+    truncated: bool = strawberry.field(description="True when the node cap cut the traversal short.")
 
 
 KEY_FIELDS = (
@@ -133,11 +129,7 @@ def lineage_request(inp: i.LineageInput) -> LineageRequest:
             f"kinds: {bad!r} is not a node kind; one of {', '.join(sorted(LINEAGE_KINDS))}",
             field="kinds",
         )
-    directions = (
-        ("UPSTREAM", "DOWNSTREAM")
-        if inp.direction == i.LineageDirection.BOTH
-        else (inp.direction.value,)
-    )
+    directions = ("UPSTREAM", "DOWNSTREAM") if inp.direction == i.LineageDirection.BOTH else (inp.direction.value,)
     if inp.as_of is not None and inp.as_of.tzinfo is None:
         raise ValidationFailed("asOf: must include a timezone", field="asOf")
     return LineageRequest(
@@ -215,18 +207,12 @@ class CoreQuery:
         e = await node_loader(info).load(str(id))
         return Experiment(e) if e and e.kind == "Experiment" else None
 
-    @strawberry.field(
-        description="Bounded provenance subgraph around a node; says when it was truncated."
-    )
+    @strawberry.field(description="Bounded provenance subgraph around a node; says when it was truncated.")
     async def lineage(self, info: Info, input: i.LineageInput) -> LineageGraph:
         services = info.context.services
-        return to_graph(
-            await lineage(services.driver, services.settings.neo4j_database, lineage_request(input))
-        )
+        return to_graph(await lineage(services.driver, services.settings.neo4j_database, lineage_request(input)))
 
-    @strawberry.field(
-        description="Every model version (and deployment) downstream of a dataset version."
-    )
+    @strawberry.field(description="Every model version (and deployment) downstream of a dataset version.")
     async def impact(self, info: Info, dataset_version: strawberry.ID) -> LineageGraph:
         services = info.context.services
         req = LineageRequest(
@@ -255,15 +241,11 @@ def _success(cls_name: str, field_name: str, gql_type: Any, desc: str) -> Any:
 
 ProjectSuccess = _success("ProjectSuccess", "project", Project, "The project")
 ExperimentSuccess = _success("ExperimentSuccess", "experiment", Experiment, "The experiment")
-DatasetVersionSuccess = _success(
-    "DatasetVersionSuccess", "dataset_version", DatasetVersion, "The dataset version"
-)
+DatasetVersionSuccess = _success("DatasetVersionSuccess", "dataset_version", DatasetVersion, "The dataset version")
 FeatureSuccess = _success("FeatureSuccess", "feature", Feature, "The feature")
 RunSuccess = _success("RunSuccess", "run", Run, "The run")
 ModelSuccess = _success("ModelSuccess", "model", Model, "The model")
-ModelVersionSuccess = _success(
-    "ModelVersionSuccess", "model_version", ModelVersion, "The model version"
-)
+ModelVersionSuccess = _success("ModelVersionSuccess", "model_version", ModelVersion, "The model version")
 AliasSuccess = _success("AliasSuccess", "model", Model, "The model with its aliases")
 NodeSuccess = _success("UpdateSuccess", "node", Node, "The updated node")
 
@@ -316,14 +298,12 @@ class CoreMutation:
     async def create_experiment(self, info: Info, input: i.CreateExperimentInput) -> _union(
         "CreateExperimentPayload", ExperimentSuccess
     ):  # type: ignore[valid-type]
-        return await _run(
-            info, "create_experiment", input, ExperimentSuccess, "experiment", Experiment
-        )
+        return await _run(info, "create_experiment", input, ExperimentSuccess, "experiment", Experiment)
 
     @strawberry.mutation(description="Register a dataset version (optionally derived from others).")
-    async def register_dataset_version(
-        self, info: Info, input: i.RegisterDatasetVersionInput
-    ) -> _union("RegisterDatasetVersionPayload", DatasetVersionSuccess):  # type: ignore[valid-type]
+    async def register_dataset_version(self, info: Info, input: i.RegisterDatasetVersionInput) -> _union(
+        "RegisterDatasetVersionPayload", DatasetVersionSuccess
+    ):  # type: ignore[valid-type]
         return await _run(
             info,
             "register_dataset_version",
@@ -340,35 +320,25 @@ class CoreMutation:
         return await _run(info, "register_feature", input, FeatureSuccess, "feature", Feature)
 
     @strawberry.mutation(description="Start a run (params, inputs, environment).")
-    async def start_run(self, info: Info, input: i.StartRunInput) -> _union(
-        "StartRunPayload", RunSuccess
-    ):  # type: ignore[valid-type]
+    async def start_run(self, info: Info, input: i.StartRunInput) -> _union("StartRunPayload", RunSuccess):  # type: ignore[valid-type]
         return await _run(info, "start_run", input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Add inputs to a running run.")
-    async def add_run_inputs(self, info: Info, input: i.AddRunInputsInput) -> _union(
-        "AddRunInputsPayload", RunSuccess
-    ):  # type: ignore[valid-type]
+    async def add_run_inputs(self, info: Info, input: i.AddRunInputsInput) -> _union("AddRunInputsPayload", RunSuccess):  # type: ignore[valid-type]
         return await _run(info, "add_run_inputs", input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Finish a run with final metrics.")
-    async def finish_run(self, info: Info, input: i.FinishRunInput) -> _union(
-        "FinishRunPayload", RunSuccess
-    ):  # type: ignore[valid-type]
+    async def finish_run(self, info: Info, input: i.FinishRunInput) -> _union("FinishRunPayload", RunSuccess):  # type: ignore[valid-type]
         return await _run(info, "finish_run", input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Register a model.")
-    async def create_model(self, info: Info, input: i.CreateModelInput) -> _union(
-        "CreateModelPayload", ModelSuccess
-    ):  # type: ignore[valid-type]
+    async def create_model(self, info: Info, input: i.CreateModelInput) -> _union("CreateModelPayload", ModelSuccess):  # type: ignore[valid-type]
         return await _run(info, "create_model", input, ModelSuccess, "model", Model)
 
-    @strawberry.mutation(
-        description="Register a model version from a finished run (number allocated atomically)."
-    )
-    async def register_model_version(
-        self, info: Info, input: i.RegisterModelVersionInput
-    ) -> _union("RegisterModelVersionPayload", ModelVersionSuccess):  # type: ignore[valid-type]
+    @strawberry.mutation(description="Register a model version from a finished run (number allocated atomically).")
+    async def register_model_version(self, info: Info, input: i.RegisterModelVersionInput) -> _union(
+        "RegisterModelVersionPayload", ModelVersionSuccess
+    ):  # type: ignore[valid-type]
         return await _run(
             info,
             "register_model_version",
@@ -378,27 +348,19 @@ class CoreMutation:
             ModelVersion,
         )
 
-    @strawberry.mutation(
-        description="Set or move an alias (protected aliases need promotion criteria)."
-    )
-    async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union(
-        "SetAliasPayload", AliasSuccess
-    ):  # type: ignore[valid-type]
+    @strawberry.mutation(description="Set or move an alias (protected aliases need promotion criteria).")
+    async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union("SetAliasPayload", AliasSuccess):  # type: ignore[valid-type]
         return await _alias_result(info, "move_alias", input)
 
     @strawberry.mutation(description="Remove an alias.")
-    async def remove_alias(self, info: Info, input: i.RemoveAliasInput) -> _union(
-        "RemoveAliasPayload", AliasSuccess
-    ):  # type: ignore[valid-type]
+    async def remove_alias(self, info: Info, input: i.RemoveAliasInput) -> _union("RemoveAliasPayload", AliasSuccess):  # type: ignore[valid-type]
         return await _alias_result(info, "remove_alias", input)
 
     @strawberry.mutation(description="Archive (retire) a version.")
     async def archive_version(self, info: Info, input: i.ArchiveVersionInput) -> _union(
         "ArchiveVersionPayload", ModelVersionSuccess
     ):  # type: ignore[valid-type]
-        return await _run(
-            info, "archive_version", input, ModelVersionSuccess, "model_version", ModelVersion
-        )
+        return await _run(info, "archive_version", input, ModelVersionSuccess, "model_version", ModelVersion)
 
     @strawberry.mutation(description="Update mutable metadata with the revision you expect.")
     async def update_metadata(self, info: Info, input: i.UpdateMetadataInput) -> _union(

@@ -17,9 +17,7 @@ class CreateProjectInput:
     name: str = strawberry.field(description="Unique name (letters, digits, . _ -).")
     description: str | None = strawberry.field(default=None, description="Free text.")
     owners: list[str] | None = strawberry.field(default=None, description="Owners (default: you).")
-    custom: JSON | None = strawberry.field(
-        default=None, description="Typed custom properties {name: value}."
-    )
+    custom: JSON | None = strawberry.field(default=None, description="Typed custom properties {name: value}.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
 
@@ -37,12 +35,8 @@ class CreateExperimentInput:
 @strawberry.input(description="Usage rights of a dataset version.")
 class UsageRightsInput:
     training_allowed: bool | None = strawberry.field(default=None, description="May train models.")
-    commercial_use: bool | None = strawberry.field(
-        default=None, description="May be used commercially."
-    )
-    contains_personal_data: bool | None = strawberry.field(
-        default=None, description="Contains personal data."
-    )
+    commercial_use: bool | None = strawberry.field(default=None, description="May be used commercially.")
+    contains_personal_data: bool | None = strawberry.field(default=None, description="Contains personal data.")
 
 
 @strawberry.input(description="A dataset version this one was derived from.")
@@ -51,9 +45,7 @@ class DerivedFromInput:
     step: str | None = strawberry.field(default=None, description="Transformation step.")
 
 
-@strawberry.input(
-    description="Register a new immutable dataset version (the dataset is created on first use)."
-)
+@strawberry.input(description="Register a new immutable dataset version (the dataset is created on first use).")
 class RegisterDatasetVersionInput:
     dataset: str = strawberry.field(description="Dataset name.")
     source_uri: str = strawberry.field(description="Where the data came from.")
@@ -61,16 +53,10 @@ class RegisterDatasetVersionInput:
     row_count: int | None = strawberry.field(default=None, description="Rows.")
     schema: str | None = strawberry.field(default=None, description="Schema (JSON or text).")
     data_domain: str | None = strawberry.field(default=None, description="Data domain.")
-    usage_rights: UsageRightsInput | None = strawberry.field(
-        default=None, description="Usage rights."
-    )
-    preprocessing: list[str] | None = strawberry.field(
-        default=None, description="Preprocessing steps."
-    )
+    usage_rights: UsageRightsInput | None = strawberry.field(default=None, description="Usage rights.")
+    preprocessing: list[str] | None = strawberry.field(default=None, description="Preprocessing steps.")
     description: str | None = strawberry.field(default=None, description="Free text.")
-    derived_from: list[DerivedFromInput] | None = strawberry.field(
-        default=None, description="Sources."
-    )
+    derived_from: list[DerivedFromInput] | None = strawberry.field(default=None, description="Sources.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
 
@@ -83,9 +69,7 @@ class RegisterFeatureInput:
         description="string, integer, float, boolean, categorical, datetime, embedding, text."
     )
     definition: str = strawberry.field(description="Definition / transformation.")
-    source_dataset_version_id: strawberry.ID = strawberry.field(
-        description="Source dataset version."
-    )
+    source_dataset_version_id: strawberry.ID = strawberry.field(description="Source dataset version.")
     description: str | None = strawberry.field(default=None, description="Free text.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
@@ -104,20 +88,14 @@ class RunEnvironmentInput:
 class StartRunInput:
     experiment_id: strawberry.ID = strawberry.field(description="Experiment id.")
     name: str | None = strawberry.field(default=None, description="Display name.")
-    params: JSON | None = strawberry.field(
-        default=None, description="Parameters {name: string|number|bool}."
-    )
+    params: JSON | None = strawberry.field(default=None, description="Parameters {name: string|number|bool}.")
     inputs: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Dataset version / feature ids used."
     )
-    environment: RunEnvironmentInput | None = strawberry.field(
-        default=None, description="Environment."
-    )
+    environment: RunEnvironmentInput | None = strawberry.field(default=None, description="Environment.")
     code_version: str | None = strawberry.field(default=None, description="Code version.")
     notes: str | None = strawberry.field(default=None, description="Notes.")
-    started_at: datetime | None = strawberry.field(
-        default=None, description="Start time (default now)."
-    )
+    started_at: datetime | None = strawberry.field(default=None, description="Start time (default now).")
     custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
@@ -131,18 +109,12 @@ class AddRunInputsInput:
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
 
 
-@strawberry.input(
-    description="Finish a run with its final metrics; its inputs and metrics then never change."
-)
+@strawberry.input(description="Finish a run with its final metrics; its inputs and metrics then never change.")
 class FinishRunInput:
     run_id: strawberry.ID = strawberry.field(description="Run id.")
     status: str = strawberry.field(default="FINISHED", description="FINISHED, FAILED or KILLED.")
-    metrics: JSON | None = strawberry.field(
-        default=None, description="Final metrics {name: finite number}."
-    )
-    ended_at: datetime | None = strawberry.field(
-        default=None, description="End time (default now)."
-    )
+    metrics: JSON | None = strawberry.field(default=None, description="Final metrics {name: finite number}.")
+    ended_at: datetime | None = strawberry.field(default=None, description="End time (default now).")
     notes: str | None = strawberry.field(default=None, description="Notes.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
@@ -158,9 +130,7 @@ class CreateModelInput:
     task: str | None = strawberry.field(default=None, description="ML task.")
     tags: list[str] | None = strawberry.field(default=None, description="Tags.")
     licence: str | None = strawberry.field(default=None, description="Licence.")
-    regulatory: list[str] | None = strawberry.field(
-        default=None, description="Regulatory constraints (controlled)."
-    )
+    regulatory: list[str] | None = strawberry.field(default=None, description="Regulatory constraints (controlled).")
     intended_use: str | None = strawberry.field(default=None, description="Intended use.")
     commercial_use: bool | None = strawberry.field(default=None, description="Used commercially.")
     project: str | None = strawberry.field(default=None, description="Project name.")
@@ -189,12 +159,8 @@ class RegisterModelVersionInput:
     run_id: strawberry.ID = strawberry.field(description="Finished run that produced it.")
     artifact: ArtifactInput = strawberry.field(description="Artifact reference.")
     signature: str | None = strawberry.field(default=None, description="Input signature.")
-    feature_importance: list[FeatureImportanceInput] | None = strawberry.field(
-        default=None, description="Importance."
-    )
-    fine_tuned_from: strawberry.ID | None = strawberry.field(
-        default=None, description="Base model version id."
-    )
+    feature_importance: list[FeatureImportanceInput] | None = strawberry.field(default=None, description="Importance.")
+    fine_tuned_from: strawberry.ID | None = strawberry.field(default=None, description="Base model version id.")
     notes: str | None = strawberry.field(default=None, description="Notes.")
     custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
@@ -230,13 +196,9 @@ class ArchiveVersionInput:
 
 @strawberry.input(description="Change mutable metadata, stating the revision you read.")
 class UpdateMetadataInput:
-    id: strawberry.ID = strawberry.field(
-        description="Model, version, project, experiment or run id."
-    )
+    id: strawberry.ID = strawberry.field(description="Model, version, project, experiment or run id.")
     expected_revision: int = strawberry.field(description="The revision you based the change on.")
-    changes: JSON = strawberry.field(
-        description="{field: new value}; immutable fields are refused."
-    )
+    changes: JSON = strawberry.field(description="{field: new value}; immutable fields are refused.")
     custom: JSON | None = strawberry.field(default=None, description="Custom properties to set.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
@@ -252,14 +214,8 @@ class LineageDirection(Enum):
 @strawberry.input(description="Lineage traversal request (bounded).")
 class LineageInput:
     start: strawberry.ID = strawberry.field(description="Start node id.")
-    direction: LineageDirection = strawberry.field(
-        default=LineageDirection.UPSTREAM, description="Direction."
-    )
+    direction: LineageDirection = strawberry.field(default=LineageDirection.UPSTREAM, description="Direction.")
     max_hops: int = strawberry.field(default=3, description="Hops (clamped to 1..10).")
-    kinds: list[str] | None = strawberry.field(
-        default=None, description="Only these node kinds (e.g. ModelVersion)."
-    )
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The graph as it was at this time."
-    )
+    kinds: list[str] | None = strawberry.field(default=None, description="Only these node kinds (e.g. ModelVersion).")
+    as_of: datetime | None = strawberry.field(default=None, description="The graph as it was at this time.")
     max_nodes: int = strawberry.field(default=500, description="Node cap (at most 2000).")

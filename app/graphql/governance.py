@@ -38,9 +38,7 @@ class Review:
     reasons: list[str] = strawberry.field(description="Why it was flagged.")
     status: str = strawberry.field(description="PENDING, APPROVED or REJECTED.")
     created_at: datetime | None = strawberry.field(description="Filed (UTC).")
-    expires_at: datetime | None = strawberry.field(
-        description="Expires (UTC); escalate before then."
-    )
+    expires_at: datetime | None = strawberry.field(description="Expires (UTC); escalate before then.")
     decided_by: str | None = strawberry.field(description="Approver.")
     comment: str | None = strawberry.field(description="Approver's comment.")
     result_id: str | None = strawberry.field(description="Node created/changed when applied.")
@@ -87,13 +85,9 @@ class AuditTrailInput:
     target: str | None = strawberry.field(default=None, description="Target node id.")
     actor: str | None = strawberry.field(default=None, description="Actor name.")
     action: str | None = strawberry.field(default=None, description="Action prefix, e.g. promote.")
-    from_: datetime | None = strawberry.field(
-        default=None, name="from", description="From (inclusive)."
-    )
+    from_: datetime | None = strawberry.field(default=None, name="from", description="From (inclusive).")
     to: datetime | None = strawberry.field(default=None, description="To (exclusive).")
-    before_seq: int | None = strawberry.field(
-        default=None, description="Cursor: events before this seq."
-    )
+    before_seq: int | None = strawberry.field(default=None, description="Cursor: events before this seq.")
     first: int = strawberry.field(default=50, description="Page size (at most 200).")
 
 
@@ -106,9 +100,7 @@ class PolicyDecision:
 
 @strawberry.input(description="Ask policy about a command without running it (CI gates).")
 class PolicyCheckInput:
-    command: str = strawberry.field(
-        description="e.g. move_alias, register_model_version, archive_version."
-    )
+    command: str = strawberry.field(description="e.g. move_alias, register_model_version, archive_version.")
     payload: JSON = strawberry.field(description="The command's input (snake_case keys).")
 
 
@@ -116,9 +108,7 @@ class PolicyCheckInput:
 class CreatePrincipalInput:
     name: str = strawberry.field(description="Unique name.")
     kind: str = strawberry.field(default="user", description="user or service.")
-    roles: list[str] = strawberry.field(
-        description="viewer, contributor, publisher, approver, admin."
-    )
+    roles: list[str] = strawberry.field(description="viewer, contributor, publisher, approver, admin.")
     teams: list[str] | None = strawberry.field(default=None, description="Teams.")
     idempotency_key: str | None = strawberry.field(default=None, description="Retry-safe key.")
 
@@ -133,15 +123,9 @@ class IssueApiKeyInput:
 @strawberry.input(description="Grant an action on a resource (or *) until a time.")
 class CreateGrantInput:
     principal: str = strawberry.field(description="Principal name.")
-    action: str = strawberry.field(
-        description="publish, modify, retire, promote, read_artifact, ..."
-    )
-    resource_id: str | None = strawberry.field(
-        default=None, description="Resource id or * (default)."
-    )
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="Stops working at this instant."
-    )
+    action: str = strawberry.field(description="publish, modify, retire, promote, read_artifact, ...")
+    resource_id: str | None = strawberry.field(default=None, description="Resource id or * (default).")
+    expires_at: datetime | None = strawberry.field(default=None, description="Stops working at this instant.")
     idempotency_key: str | None = strawberry.field(default=None, description="Retry-safe key.")
 
 
@@ -150,17 +134,13 @@ class AdminResult:
     id: str | None = strawberry.field(description="Created or changed node id.")
     secret: str | None = strawberry.field(description="An issued API key; shown only once.")
     error: str | None = strawberry.field(description="Error code when it failed.")
-    message: str | None = strawberry.field(
-        description="What went wrong, naming the field and rule."
-    )
+    message: str | None = strawberry.field(description="What went wrong, naming the field and rule.")
     reasons: list[str] = strawberry.field(description="Policy reasons when denied.")
 
 
 def _admin_error(exc: RegistryError) -> AdminResult:
     p = error_payload(exc)
-    return AdminResult(
-        id=None, secret=None, error=exc.code, message=exc.message, reasons=getattr(p, "reasons", [])
-    )
+    return AdminResult(id=None, secret=None, error=exc.code, message=exc.message, reasons=getattr(p, "reasons", []))
 
 
 async def _admin(info: Info, command: str, inp: Any, secret: str | None = None) -> AdminResult:
@@ -202,10 +182,7 @@ class GovernanceQuery:
 
     @strawberry.field(description="Reviews, newest first (optionally by status).")
     async def reviews(self, info: Info, status: str | None = None, first: int = 50) -> list[Review]:
-        return [
-            Review.of(p)
-            for p in await rv.list_reviews(info.context.services, status, max(1, min(first, 200)))
-        ]
+        return [Review.of(p) for p in await rv.list_reviews(info.context.services, status, max(1, min(first, 200)))]
 
     @strawberry.field(description="The audit trail, newest first.")
     async def audit_trail(self, info: Info, input: AuditTrailInput) -> list[AuditEventInfo]:
@@ -236,16 +213,10 @@ class GovernanceQuery:
             for e in events
         ]
 
-    @strawberry.field(
-        description="What policy would decide for a command now (nothing is written)."
-    )
+    @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
-        d = await gov.dry_run(
-            info.context.services, meta_of(info, None), input.command, dict(input.payload)
-        )
-        return PolicyDecision(
-            allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons)
-        )
+        d = await gov.dry_run(info.context.services, meta_of(info, None), input.command, dict(input.payload))
+        return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
 
 
 @strawberry.type
@@ -254,60 +225,36 @@ class GovernanceMutation:
     async def create_principal(self, info: Info, input: CreatePrincipalInput) -> AdminResult:
         return await _admin(info, "create_principal", input)
 
-    @strawberry.mutation(
-        description="Issue an API key (admin); the key is returned once and stored hashed."
-    )
+    @strawberry.mutation(description="Issue an API key (admin); the key is returned once and stored hashed.")
     async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> AdminResult:
         key = new_api_key()
         payload = {**to_payload(input), "key_hash": hash_key(key)}
         try:
             from app.registry.execute import execute
 
-            outcome = await execute(
-                info.context.services, meta_of(info, None), "issue_api_key", payload
-            )
+            outcome = await execute(info.context.services, meta_of(info, None), "issue_api_key", payload)
         except RegistryError as exc:
             return _admin_error(exc)
-        return AdminResult(
-            id=(outcome.result or {}).get("id"), secret=key, error=None, message=None, reasons=[]
-        )
+        return AdminResult(id=(outcome.result or {}).get("id"), secret=key, error=None, message=None, reasons=[])
 
     @strawberry.mutation(description="Revoke an API key (admin).")
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> AdminResult:
         try:
             from app.registry.execute import execute
 
-            outcome = await execute(
-                info.context.services, meta_of(info, None), "revoke_api_key", {"id": str(id)}
-            )
+            outcome = await execute(info.context.services, meta_of(info, None), "revoke_api_key", {"id": str(id)})
         except RegistryError as exc:
             return _admin_error(exc)
-        return AdminResult(
-            id=(outcome.result or {}).get("id"), secret=None, error=None, message=None, reasons=[]
-        )
+        return AdminResult(id=(outcome.result or {}).get("id"), secret=None, error=None, message=None, reasons=[])
 
     @strawberry.mutation(description="Grant an action until a time (admin).")
     async def create_grant(self, info: Info, input: CreateGrantInput) -> AdminResult:
         return await _admin(info, "create_grant", input)
 
-    @strawberry.mutation(
-        description="Approve a pending review; the change is applied as requested."
-    )
-    async def approve_review(
-        self, info: Info, id: strawberry.ID, comment: str | None = None
-    ) -> Review | None:
-        return Review.of(
-            await rv.decide_review(
-                info.context.services, meta_of(info, None), str(id), True, comment
-            )
-        )
+    @strawberry.mutation(description="Approve a pending review; the change is applied as requested.")
+    async def approve_review(self, info: Info, id: strawberry.ID, comment: str | None = None) -> Review | None:
+        return Review.of(await rv.decide_review(info.context.services, meta_of(info, None), str(id), True, comment))
 
     @strawberry.mutation(description="Reject a pending review.")
-    async def reject_review(
-        self, info: Info, id: strawberry.ID, comment: str | None = None
-    ) -> Review | None:
-        return Review.of(
-            await rv.decide_review(
-                info.context.services, meta_of(info, None), str(id), False, comment
-            )
-        )
+    async def reject_review(self, info: Info, id: strawberry.ID, comment: str | None = None) -> Review | None:
+        return Review.of(await rv.decide_review(info.context.services, meta_of(info, None), str(id), False, comment))

@@ -28,9 +28,7 @@ from app.registry.execute import Outcome, execute
 class ValidationError:
     code: str = strawberry.field(description="Stable error code.")
     message: str = strawberry.field(description="Which field and which rule.")
-    field: str | None = strawberry.field(
-        description="The offending input field, when one is to blame."
-    )
+    field: str | None = strawberry.field(description="The offending input field, when one is to blame.")
 
 
 @strawberry.type(description="Something the request refers to does not exist; nothing was changed.")
@@ -40,18 +38,14 @@ class NotFoundError:
     field: str | None = strawberry.field(description="The input field that named it.")
 
 
-@strawberry.type(
-    description="The change conflicts with the current state (stale revision, immutable fact, duplicate)."
-)
+@strawberry.type(description="The change conflicts with the current state (stale revision, immutable fact, duplicate).")
 class ConflictError:
     code: str = strawberry.field(description="CONFLICT or ALREADY_EXISTS.")
     message: str = strawberry.field(description="What conflicts and how to proceed.")
     field: str | None = strawberry.field(description="The input field involved, if any.")
 
 
-@strawberry.type(
-    description="Policy denied the request; nothing was changed. The attempt is audited."
-)
+@strawberry.type(description="Policy denied the request; nothing was changed. The attempt is audited.")
 class PermissionError:
     code: str = strawberry.field(description="PERMISSION_DENIED or UNAUTHENTICATED.")
     message: str = strawberry.field(description="Summary of the denial.")
@@ -66,9 +60,7 @@ class UnavailableError:
     message: str = strawberry.field(description="Which dependency, and what to do.")
 
 
-@strawberry.type(
-    description="Policy flagged the change; it waits for an approver and is applied on approval."
-)
+@strawberry.type(description="Policy flagged the change; it waits for an approver and is applied on approval.")
 class ReviewRequired:
     review_id: strawberry.ID = strawberry.field(description="The pending review.")
     reasons: list[str] = strawberry.field(description="Why the change was flagged.")
@@ -130,9 +122,7 @@ def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None)
 T = TypeVar("T")
 
 
-async def run_command(
-    info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
-) -> Any:
+async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
     """Execute a command and map its outcome or expected error onto the payload union."""
     payload = to_payload(input_obj)
     key = payload.pop("idempotency_key", None)

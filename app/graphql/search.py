@@ -174,12 +174,18 @@ class SaveSearchSuccess:
     saved_search_id: str = strawberry.field(description="Id of the saved search.")
 
 
-SearchPayload = Annotated[SearchResults | InvalidSearchInput, strawberry.union(
-    "SearchPayload", description="Results, or why the input is invalid.")]
-UpsertTermPayload = Annotated[TermSuccess | InvalidSearchInput | SearchPermissionDenied, strawberry.union(
-    "UpsertTermPayload", description="Stored, invalid or denied.")]
-SaveSearchPayload = Annotated[SaveSearchSuccess | InvalidSearchInput | SearchPermissionDenied, strawberry.union(
-    "SaveSearchPayload", description="Stored, invalid or denied.")]
+SearchPayload = Annotated[
+    SearchResults | InvalidSearchInput,
+    strawberry.union("SearchPayload", description="Results, or why the input is invalid."),
+]
+UpsertTermPayload = Annotated[
+    TermSuccess | InvalidSearchInput | SearchPermissionDenied,
+    strawberry.union("UpsertTermPayload", description="Stored, invalid or denied."),
+]
+SaveSearchPayload = Annotated[
+    SaveSearchSuccess | InvalidSearchInput | SearchPermissionDenied,
+    strawberry.union("SaveSearchPayload", description="Stored, invalid or denied."),
+]
 
 
 def to_raw(value: Any) -> Any:
@@ -199,10 +205,17 @@ def invalid(error: RegistryError) -> InvalidSearchInput:
 
 
 def hit_type(h: SearchHit) -> SearchHitType:
-    return SearchHitType(id=h.id, model_name=str(h.model.get("name")), version=int(h.version.get("version") or 0),
-                         score=h.score, aliases=h.aliases, matched_fields=h.matched_fields,
-                         domain=h.model.get("domain"), task=h.model.get("task"),
-                         metrics=h.run.metrics if h.run else {})
+    return SearchHitType(
+        id=h.id,
+        model_name=str(h.model.get("name")),
+        version=int(h.version.get("version") or 0),
+        score=h.score,
+        aliases=h.aliases,
+        matched_fields=h.matched_fields,
+        domain=h.model.get("domain"),
+        task=h.model.get("task"),
+        metrics=h.run.metrics if h.run else {},
+    )
 
 
 def meta_of(info: Info) -> RequestMeta:
@@ -217,10 +230,17 @@ class SearchQuery:
             result = await vocab.search(info.context.services, to_raw(input))
         except ValidationFailed as error:
             return invalid(error)
-        facets = [FacetType(field=f.field, values=[FacetValueType(value=v.value, count=v.count) for v in f.values])
-                  for f in result.facets]
-        return SearchResults(hits=[hit_type(h) for h in result.hits], total=result.total, facets=facets,
-                             has_next_page=result.has_next, end_cursor=result.end_cursor)
+        facets = [
+            FacetType(field=f.field, values=[FacetValueType(value=v.value, count=v.count) for v in f.values])
+            for f in result.facets
+        ]
+        return SearchResults(
+            hits=[hit_type(h) for h in result.hits],
+            total=result.total,
+            facets=facets,
+            has_next_page=result.has_next,
+            end_cursor=result.end_cursor,
+        )
 
     @strawberry.field(description="Filterable fields with their kinds, operators and top values.")
     async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldInfo]:
@@ -228,23 +248,46 @@ class SearchQuery:
         facetable = tuple(f for f, spec in s.FIELDS.items() if spec.facet)
         repo = SearchRepo(services.driver, services.settings.neo4j_database)
         tops = {f.field: f.values for f in await repo.facet_values(facetable, min(max(size, 1), 50))}
-        return [FilterFieldInfo(field=f, kind=spec.kind.value, ops=list(s.OPS[spec.kind]),
-                                description=spec.description, vocabulary=spec.vocabulary, needs_key=spec.needs_key,
-                                top_values=[FacetValueType(value=v.value, count=v.count) for v in tops.get(f, [])])
-                for f, spec in s.FIELDS.items()]
+        return [
+            FilterFieldInfo(
+                field=f,
+                kind=spec.kind.value,
+                ops=list(s.OPS[spec.kind]),
+                description=spec.description,
+                vocabulary=spec.vocabulary,
+                needs_key=spec.needs_key,
+                top_values=[FacetValueType(value=v.value, count=v.count) for v in tops.get(f, [])],
+            )
+            for f, spec in s.FIELDS.items()
+        ]
 
     @strawberry.field(description="Saved searches, by name.")
     async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> list[SavedSearchType]:
         found = await vocab.vocab_reader(info.context.services).saved_searches(after, min(max(first, 1), 100))
-        return [SavedSearchType(id=e.id, name=e.get("name"), description=e.get("description"),
-                                input=json.loads(e.get("input") or "{}"), created_by=e.get("created_by"))
-                for e in found]
+        return [
+            SavedSearchType(
+                id=e.id,
+                name=e.get("name"),
+                description=e.get("description"),
+                input=json.loads(e.get("input") or "{}"),
+                created_by=e.get("created_by"),
+            )
+            for e in found
+        ]
 
     @strawberry.field(description="Vocabulary terms, optionally of one vocabulary.")
     async def terms(self, info: Info, vocabulary: str | None = None) -> list[TermType]:
         found = await vocab.vocab_reader(info.context.services).term_entities(vocabulary)
-        return [TermType(id=e.id, vocabulary=e.get("vocabulary"), value=e.get("value"),
-                         synonyms=list(e.get("synonyms") or []), broader=e.get("broader")) for e in found]
+        return [
+            TermType(
+                id=e.id,
+                vocabulary=e.get("vocabulary"),
+                value=e.get("value"),
+                synonyms=list(e.get("synonyms") or []),
+                broader=e.get("broader"),
+            )
+            for e in found
+        ]
 
 
 @strawberry.type
@@ -262,8 +305,7 @@ class SearchMutation:
     @strawberry.mutation(description="Save a search under a shared name.")
     async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:
         raw = to_raw(input)
-        payload = {"name": raw["name"], "description": raw.get("description"),
-                   "input": _jsonable(raw["search"])}
+        payload = {"name": raw["name"], "description": raw.get("description"), "input": _jsonable(raw["search"])}
         try:
             outcome = await execute(info.context.services, meta_of(info), "save_search", payload)
         except ValidationFailed as error:

@@ -67,9 +67,7 @@ async def create_experiment(services: Services, meta: RequestMeta, p: dict[str, 
 
 
 @command("register_dataset_version")
-async def register_dataset_version(
-    services: Services, meta: RequestMeta, p: dict[str, Any]
-) -> Plan:
+async def register_dataset_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
     rights = p.get("usage_rights") or {}
     data: dict[str, Any] = {
         "dataset": v.name("dataset", p["dataset"]),
@@ -85,9 +83,7 @@ async def register_dataset_version(
         "description": v.text("description", p.get("description")),
         "derived_from": [
             {
-                "dataset_version_id": v.short(
-                    "derivedFrom.datasetVersionId", d["dataset_version_id"], required=True
-                ),
+                "dataset_version_id": v.short("derivedFrom.datasetVersionId", d["dataset_version_id"], required=True),
                 "step": v.short("derivedFrom.step", d.get("step")),
             }
             for d in p.get("derived_from") or []
@@ -121,9 +117,7 @@ async def register_feature(services: Services, meta: RequestMeta, p: dict[str, A
         ),
         "definition": v.text("definition", p.get("definition"), required=True),
         "description": v.text("description", p.get("description")),
-        "source_dataset_version_id": v.short(
-            "sourceDatasetVersionId", p["source_dataset_version_id"], required=True
-        ),
+        "source_dataset_version_id": v.short("sourceDatasetVersionId", p["source_dataset_version_id"], required=True),
     }
     return Plan(
         "publish",
@@ -158,9 +152,7 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
             **custom_props("custom", p.get("custom")),
         },
     }
-    return Plan(
-        "publish", {"kind": "run", "id": data["experiment_id"]}, w.start_run(data, meta.actor.name)
-    )
+    return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, w.start_run(data, meta.actor.name))
 
 
 @command("add_run_inputs")
@@ -213,10 +205,7 @@ async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any])
         "task": v.short("task", p.get("task")),
         "tags": v.string_list("tags", p.get("tags")),
         "licence": v.short("licence", p.get("licence")),
-        "regulatory": [
-            v.one_of("regulatory", r, REGULATORY)
-            for r in v.string_list("regulatory", p.get("regulatory"))
-        ],
+        "regulatory": [v.one_of("regulatory", r, REGULATORY) for r in v.string_list("regulatory", p.get("regulatory"))],
         "intended_use": v.text("intendedUse", p.get("intended_use")),
         "commercial_use": bool(p.get("commercial_use", False)),
         "project": v.name("project", p["project"]) if p.get("project") else None,
@@ -260,8 +249,7 @@ async def register_model_version(services: Services, meta: RequestMeta, p: dict[
     context = {
         "commercial_use": bool(model.get("commercial_use")),
         "training_data": [
-            {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)}
-            for d in training
+            {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)} for d in training
         ],
         "known_sources": await core.known_sources(data["model"]),
     }
@@ -322,9 +310,7 @@ async def archive_version(services: Services, meta: RequestMeta, p: dict[str, An
         "reason": v.text("reason", p.get("reason"), required=True),
     }
     model = await _model(services, data["model"])
-    context = {
-        "serving_production": await serving_production(services, model["id"], data["version"])
-    }
+    context = {"serving_production": await serving_production(services, model["id"], data["version"])}
     resource = {**owned(model, "model_version"), "version": data["version"]}
     return Plan("retire", resource, w.archive_version(data, meta.actor.name), context)
 
@@ -390,9 +376,7 @@ def _changes(label: str, raw: dict[str, Any]) -> dict[str, Any]:
         if rule == "list":
             out[field] = v.string_list(f"changes.{field}", value)
         elif rule == "regulatory":
-            out[field] = [
-                v.one_of(f"changes.{field}", r, REGULATORY) for r in v.string_list(field, value)
-            ]
+            out[field] = [v.one_of(f"changes.{field}", r, REGULATORY) for r in v.string_list(field, value)]
         elif rule == "short":
             out[field] = v.short(f"changes.{field}", value)
         else:

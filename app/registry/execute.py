@@ -123,9 +123,7 @@ async def execute(
     key = unit.scoped_key(meta.actor.name, meta.idempotency_key) if meta.idempotency_key else None
     fingerprint = unit.fingerprint(command_name, payload)
     if key is not None:
-        previous = await unit.replay(
-            services.driver, services.settings.neo4j_database, key, fingerprint
-        )
+        previous = await unit.replay(services.driver, services.settings.neo4j_database, key, fingerprint)
         if previous is not None:
             return Outcome(result=previous, replayed=True)
     if not meta.grants:
@@ -143,9 +141,7 @@ async def execute(
     if decision.requires_review and approved_by is None:
         from app.registry.reviews import file_review
 
-        review = await file_review(
-            services, meta, command_name, payload, plan, decision, key, fingerprint
-        )
+        review = await file_review(services, meta, command_name, payload, plan, decision, key, fingerprint)
         return Outcome(review=review, decision=decision)
     record = AuditRecord(
         actor=meta.actor.name,

@@ -94,9 +94,7 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
     }
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        row = await tx_one(
-            tx, CREATE_GRANT, id=new_id("Grant"), at=at, actor=meta.actor.name, **data
-        )
+        row = await tx_one(tx, CREATE_GRANT, id=new_id("Grant"), at=at, actor=meta.actor.name, **data)
         if row is None:
             raise NotFound(f"principal: no principal {data['principal']!r}", field="principal")
         return {"id": row["id"], "kind": "Grant"}
@@ -105,16 +103,12 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
 
 
 async def grants_of(services: Services, principal: str) -> list[dict[str, object]]:
-    found = await rows(
-        services.driver, services.settings.neo4j_database, GRANTS_OF, principal=principal
-    )
+    found = await rows(services.driver, services.settings.neo4j_database, GRANTS_OF, principal=principal)
     return [
         {
             "action": r["action"],
             "resource_id": r["resource_id"],
-            "expires_at": r["expires_at"].to_native().isoformat().replace("+00:00", "Z")
-            if r["expires_at"]
-            else None,
+            "expires_at": r["expires_at"].to_native().isoformat().replace("+00:00", "Z") if r["expires_at"] else None,
         }
         for r in found
     ]
@@ -146,9 +140,7 @@ async def audit_trail(
     return [r["props"] for r in found]
 
 
-async def dry_run(
-    services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]
-) -> Decision:
+async def dry_run(services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]) -> Decision:
     """What policy would decide for this command now, without writing anything."""
     handler = handler_for(command_name)
     plan = await handler(services, meta, payload)

@@ -52,9 +52,7 @@ async def metrics_of(
     return run_metrics
 
 
-async def promotion_context(
-    services: Services, model: dict[str, Any], alias: str, version: int
-) -> dict[str, Any]:
+async def promotion_context(services: Services, model: dict[str, Any], alias: str, version: int) -> dict[str, Any]:
     from app.registry.core import reader
 
     core = reader(services)
@@ -76,8 +74,6 @@ async def promotion_context(
         incumbent = Entity.of("ModelVersion", current[0]["props"])
         if incumbent.get("version") != version:
             run = await core.node(incumbent.get("run_id"))
-            metrics = await metrics_of(
-                services, model["id"], incumbent.get("version"), run.metrics if run else {}
-            )
+            metrics = await metrics_of(services, model["id"], incumbent.get("version"), run.metrics if run else {})
             context["incumbent"] = {"version": incumbent.get("version"), "metrics": metrics}
     return context

@@ -108,9 +108,7 @@ async def get_review(services: Services, review_id: str) -> dict[str, Any]:
 
 
 async def list_reviews(services: Services, status: str | None, limit: int) -> list[dict[str, Any]]:
-    found = await rows(
-        services.driver, services.settings.neo4j_database, LIST_REVIEWS, status=status, limit=limit
-    )
+    found = await rows(services.driver, services.settings.neo4j_database, LIST_REVIEWS, status=status, limit=limit)
     return [r["props"] for r in found]
 
 
@@ -124,9 +122,7 @@ async def decide_review(
     if review["status"] != "PENDING":
         raise Conflict(f"review {review_id} is already {review['status']}")
     if review["expires_at"].to_native() <= datetime.now(UTC):
-        raise Conflict(
-            f"review {review_id} expired at {review['expires_at'].to_native().isoformat()}; ask again"
-        )
+        raise Conflict(f"review {review_id} expired at {review['expires_at'].to_native().isoformat()}; ask again")
 
     async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         return {}

@@ -43,8 +43,9 @@ def saved_search_id() -> str:
 def term_data(p: dict[str, Any], where: str = "") -> dict[str, Any]:
     vocabulary = p.get("vocabulary")
     if not isinstance(vocabulary, str) or not VOCABULARY_PATTERN.match(vocabulary):
-        raise ValidationFailed(f"{where}vocabulary: must match {VOCABULARY_PATTERN.pattern}",
-                               field=f"{where}vocabulary")
+        raise ValidationFailed(
+            f"{where}vocabulary: must match {VOCABULARY_PATTERN.pattern}", field=f"{where}vocabulary"
+        )
     synonyms = v.string_list(f"{where}synonyms", p.get("synonyms"))
     if len(synonyms) > MAX_SYNONYMS:
         raise ValidationFailed(f"{where}synonyms: at most {MAX_SYNONYMS}", field=f"{where}synonyms")
@@ -72,12 +73,16 @@ async def upsert_term(services: Services, meta: RequestMeta, p: dict[str, Any]) 
 @command("seed_vocabularies")
 async def seed_vocabularies(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
     """Load a versioned seed file's terms and example saved searches (idempotent)."""
-    terms = [term_data({**t, "vocabulary": vocab}, f"terms.{vocab}.")
-             for vocab, items in (p.get("vocabularies") or {}).items() for t in items]
+    terms = [
+        term_data({**t, "vocabulary": vocab}, f"terms.{vocab}.")
+        for vocab, items in (p.get("vocabularies") or {}).items()
+        for t in items
+    ]
     searches = [_search_data(x) for x in p.get("saved_searches") or []]
     version = int(p.get("version") or 0)
-    return Plan("admin", {"kind": "term", "name": f"seed-v{version}"},
-                _seed_work(terms, searches, version, meta.actor.name))
+    return Plan(
+        "admin", {"kind": "term", "name": f"seed-v{version}"}, _seed_work(terms, searches, version, meta.actor.name)
+    )
 
 
 def _seed_work(terms: list[dict[str, Any]], searches: list[dict[str, Any]], version: int, actor: str) -> Work:
@@ -95,9 +100,11 @@ def _seed_work(terms: list[dict[str, Any]], searches: list[dict[str, Any]], vers
 def _search_data(p: dict[str, Any]) -> dict[str, Any]:
     raw_input = p.get("input") or {}
     s.request(raw_input)  # refuse to store a search that could never run
-    return {"name": v.name("name", p.get("name") or ""),
-            "description": v.text("description", p.get("description")),
-            "input": json.dumps(raw_input, sort_keys=True, default=str)}
+    return {
+        "name": v.name("name", p.get("name") or ""),
+        "description": v.text("description", p.get("description")),
+        "input": json.dumps(raw_input, sort_keys=True, default=str),
+    }
 
 
 @command("save_search")
@@ -142,5 +149,9 @@ async def search(services: Services, raw: dict[str, Any]) -> SearchResult:
 
 
 def _needs_terms(req: s.SearchRequest) -> bool:
-    return bool(req.text or req.metrics or req.sort.metric or any(
-        s.FIELDS[c.field].vocabulary for group in req.groups for c in group))
+    return bool(
+        req.text
+        or req.metrics
+        or req.sort.metric
+        or any(s.FIELDS[c.field].vocabulary for group in req.groups for c in group)
+    )

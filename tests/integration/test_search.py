@@ -23,13 +23,17 @@ VIEWER = RequestMeta(actor=Actor(id="u2", name="bob", roles=("viewer",)), reques
 DIGEST = "sha256:" + "b" * 64
 
 DONE_MEANS: dict[str, Any] = {
-    "filters": [{"all_of": [
-        {"field": "ALIAS", "op": "EQ", "value": "production"},
-        {"field": "TASK", "op": "EQ", "value": "classification"},
-        {"field": "DOMAIN", "op": "EQ", "value": "finance"},
-        {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
-        {"field": "CONTAINS_PERSONAL_DATA", "op": "EQ", "flag": False},
-    ]}],
+    "filters": [
+        {
+            "all_of": [
+                {"field": "ALIAS", "op": "EQ", "value": "production"},
+                {"field": "TASK", "op": "EQ", "value": "classification"},
+                {"field": "DOMAIN", "op": "EQ", "value": "finance"},
+                {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
+                {"field": "CONTAINS_PERSONAL_DATA", "op": "EQ", "flag": False},
+            ]
+        }
+    ],
     "metrics": [{"name": "f1", "op": "GTE", "value": 0.8, "dataset": "holdout"}],
     "facets": ["DOMAIN", "TASK", "FRAMEWORK", "ALIAS"],
 }
@@ -45,22 +49,53 @@ async def do(services: Services, name: str, payload: dict[str, Any]) -> dict[str
 
 async def dataset(services: Services, name: str, domain: str, personal: bool | None) -> str:
     rights = {} if personal is None else {"contains_personal_data": personal, "training_allowed": True}
-    return (await do(services, "register_dataset_version", {
-        "dataset": name, "source_uri": f"s3://data/{name}", "data_domain": domain,
-        "usage_rights": rights, "description": f"{name} snapshot"}))["id"]
+    return (
+        await do(
+            services,
+            "register_dataset_version",
+            {
+                "dataset": name,
+                "source_uri": f"s3://data/{name}",
+                "data_domain": domain,
+                "usage_rights": rights,
+                "description": f"{name} snapshot",
+            },
+        )
+    )["id"]
 
 
-async def version(services: Services, model: str, data: list[str], f1: float, framework: str,
-                  notes: str = "", duration: int = 60) -> dict[str, Any]:
+async def version(
+    services: Services, model: str, data: list[str], f1: float, framework: str, notes: str = "", duration: int = 60
+) -> dict[str, Any]:
     exp = (await services.driver.execute_query("MATCH (e:Experiment) RETURN e.id AS id")).records[0]["id"]
     start = datetime.now(UTC) - timedelta(seconds=duration + 5)
-    run = await do(services, "start_run", {"experiment_id": exp, "inputs": data, "started_at": start,
-                                           "environment": {"framework": framework}, "notes": notes})
-    await do(services, "finish_run", {"run_id": run["id"], "metrics": {"f1_score": f1},
-                                      "ended_at": start + timedelta(seconds=duration)})
-    return await do(services, "register_model_version", {
-        "model": model, "run_id": run["id"], "artifact": {"uri": "s3://m", "digest": DIGEST},
-        "notes": notes, "feature_importance": [{"feature": "amount", "score": 0.7}]})
+    run = await do(
+        services,
+        "start_run",
+        {
+            "experiment_id": exp,
+            "inputs": data,
+            "started_at": start,
+            "environment": {"framework": framework},
+            "notes": notes,
+        },
+    )
+    await do(
+        services,
+        "finish_run",
+        {"run_id": run["id"], "metrics": {"f1_score": f1}, "ended_at": start + timedelta(seconds=duration)},
+    )
+    return await do(
+        services,
+        "register_model_version",
+        {
+            "model": model,
+            "run_id": run["id"],
+            "artifact": {"uri": "s3://m", "digest": DIGEST},
+            "notes": notes,
+            "feature_importance": [{"feature": "amount", "score": 0.7}],
+        },
+    )
 
 
 @pytest.fixture
@@ -82,9 +117,20 @@ async def registry(clean_graph: Services) -> dict[str, Any]:
         "sentiment": ("retail", "natural-language-processing", "Apache-2.0", ["reviews"]),
     }
     for name, (domain, task, licence, tags) in models.items():
-        await do(svc, "create_model", {"name": name, "domain": domain, "task": task, "licence": licence,
-                                       "tags": tags, "description": f"{name} model", "owners": ["alice"],
-                                       "regulatory": ["GDPR"] if domain == "healthcare" else []})
+        await do(
+            svc,
+            "create_model",
+            {
+                "name": name,
+                "domain": domain,
+                "task": task,
+                "licence": licence,
+                "tags": tags,
+                "description": f"{name} model",
+                "owners": ["alice"],
+                "regulatory": ["GDPR"] if domain == "healthcare" else [],
+            },
+        )
     out = {
         "fraud1": await version(svc, "fraud-scorer", [clean], 0.70, "xgboost", "gradient boosted trees"),
         "fraud2": await version(svc, "fraud-scorer", [clean], 0.99, "xgboost", "retrained", 7200),
@@ -93,10 +139,18 @@ async def registry(clean_graph: Services) -> dict[str, Any]:
         "churn": await version(svc, "churn", [undeclared], 0.90, "sklearn"),
         "sentiment": await version(svc, "sentiment", [clean], 0.81, "pytorch", "fine-tuned transformer"),
     }
-    for model, number, f1 in (("fraud-scorer", 1, 0.86), ("credit-risk", 1, 0.91), ("patient-triage", 1, 0.9),
-                              ("churn", 1, 0.95), ("fraud-scorer", 2, 0.97)):
-        await do(svc, "record_evaluation", {"model": model, "version": number, "metrics": {"f1": f1},
-                                            "dataset_version_id": holdout})
+    for model, number, f1 in (
+        ("fraud-scorer", 1, 0.86),
+        ("credit-risk", 1, 0.91),
+        ("patient-triage", 1, 0.9),
+        ("churn", 1, 0.95),
+        ("fraud-scorer", 2, 0.97),
+    ):
+        await do(
+            svc,
+            "record_evaluation",
+            {"model": model, "version": number, "metrics": {"f1": f1}, "dataset_version_id": holdout},
+        )
     for model in ("fraud-scorer", "credit-risk", "patient-triage", "churn"):
         await do(svc, "move_alias", {"model": model, "alias": "production", "version": 1})
     out["holdout"] = holdout
@@ -112,8 +166,9 @@ def facet(result: SearchResult, name: str) -> dict[str, int]:
     return {v.value: v.count for v in found.values}
 
 
-async def test_done_means_query_finds_exactly_the_matching_version(registry: dict[str, Any],
-                                                                   services: Services) -> None:
+async def test_done_means_query_finds_exactly_the_matching_version(
+    registry: dict[str, Any], services: Services
+) -> None:
     result = await vocab.search(services, DONE_MEANS)
     assert ids(result) == [registry["fraud1"]["id"]]
     assert result.total == 1
@@ -123,32 +178,63 @@ async def test_done_means_query_finds_exactly_the_matching_version(registry: dic
 
 
 async def test_task_synonym_gives_the_same_hits(registry: dict[str, Any], services: Services) -> None:
-    synonym = {**DONE_MEANS, "filters": [{"all_of": [
-        c if c["field"] != "TASK" else {**c, "value": "classifier"} for c in DONE_MEANS["filters"][0]["all_of"]]}]}
+    synonym = {
+        **DONE_MEANS,
+        "filters": [
+            {
+                "all_of": [
+                    c if c["field"] != "TASK" else {**c, "value": "classifier"}
+                    for c in DONE_MEANS["filters"][0]["all_of"]
+                ]
+            }
+        ],
+    }
     assert ids(await vocab.search(services, synonym)) == [registry["fraud1"]["id"]]
 
 
-async def test_latest_non_superseded_evaluation_decides_the_threshold(registry: dict[str, Any],
-                                                                      services: Services) -> None:
-    first = (await services.driver.execute_query(
-        "MATCH (e:Evaluation {version_id: $v}) RETURN e.id AS id", v=registry["fraud1"]["id"])).records[0]["id"]
-    await do(services, "record_evaluation", {"model": "fraud-scorer", "version": 1, "supersedes": first,
-                                             "metrics": {"f1": 0.5}, "dataset_version_id": registry["holdout"]})
+async def test_latest_non_superseded_evaluation_decides_the_threshold(
+    registry: dict[str, Any], services: Services
+) -> None:
+    first = (
+        await services.driver.execute_query(
+            "MATCH (e:Evaluation {version_id: $v}) RETURN e.id AS id", v=registry["fraud1"]["id"]
+        )
+    ).records[0]["id"]
+    await do(
+        services,
+        "record_evaluation",
+        {
+            "model": "fraud-scorer",
+            "version": 1,
+            "supersedes": first,
+            "metrics": {"f1": 0.5},
+            "dataset_version_id": registry["holdout"],
+        },
+    )
     assert ids(await vocab.search(services, DONE_MEANS)) == []
 
 
-async def test_run_metric_is_used_without_a_dataset_and_or_of_and_combines(registry: dict[str, Any],
-                                                                           services: Services) -> None:
+async def test_run_metric_is_used_without_a_dataset_and_or_of_and_combines(
+    registry: dict[str, Any], services: Services
+) -> None:
     # No dataset: sentiment has no evaluation, so its run's f1_score (0.81) counts.
-    result = await vocab.search(services, {
-        "filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "retail"}]},
-                    {"all_of": [{"field": "TRAINING_DURATION", "op": "GT", "number": 3600}]}],
-        "metrics": [{"name": "f1", "op": "GT", "value": 0.8}], "sort": {"by": "METRIC", "metric": "f1_score"}})
+    result = await vocab.search(
+        services,
+        {
+            "filters": [
+                {"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "retail"}]},
+                {"all_of": [{"field": "TRAINING_DURATION", "op": "GT", "number": 3600}]},
+            ],
+            "metrics": [{"name": "f1", "op": "GT", "value": 0.8}],
+            "sort": {"by": "METRIC", "metric": "f1_score"},
+        },
+    )
     assert ids(result) == [registry["fraud2"]["id"], registry["sentiment"]["id"]]
 
 
-async def test_text_search_expands_synonyms_and_reports_matched_fields(registry: dict[str, Any],
-                                                                       services: Services) -> None:
+async def test_text_search_expands_synonyms_and_reports_matched_fields(
+    registry: dict[str, Any], services: Services
+) -> None:
     result = await vocab.search(services, {"text": "NLP"})
     assert ids(result) == [registry["sentiment"]["id"]]
     assert "model.task" in result.hits[0].matched_fields or result.hits[0].matched_fields == []
@@ -185,14 +271,26 @@ async def test_filter_validation_names_field_and_rule(services: Services) -> Non
     with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.op: GT does not apply to DOMAIN"):
         await vocab.search(services, {"filters": [{"all_of": [{"field": "DOMAIN", "op": "GT", "value": "x"}]}]})
     with pytest.raises(ValidationFailed, match="key"):
-        await vocab.search(services, {"filters": [{"all_of": [
-            {"field": "CUSTOM", "op": "EQ", "key": "x}) DETACH DELETE n //", "value": "y"}]}]})
+        await vocab.search(
+            services,
+            {"filters": [{"all_of": [{"field": "CUSTOM", "op": "EQ", "key": "x}) DETACH DELETE n //", "value": "y"}]}]},
+        )
 
 
 async def test_feature_importance_and_custom_filters(registry: dict[str, Any], services: Services) -> None:
-    result = await vocab.search(services, {"filters": [{"all_of": [
-        {"field": "FEATURE_IMPORTANCE", "op": "GTE", "key": "amount", "number": 0.5},
-        {"field": "REGULATORY", "op": "EQ", "value": "GDPR"}]}]})
+    result = await vocab.search(
+        services,
+        {
+            "filters": [
+                {
+                    "all_of": [
+                        {"field": "FEATURE_IMPORTANCE", "op": "GTE", "key": "amount", "number": 0.5},
+                        {"field": "REGULATORY", "op": "EQ", "value": "GDPR"},
+                    ]
+                }
+            ]
+        },
+    )
     assert ids(result) == [registry["triage"]["id"]]
 
 
@@ -209,12 +307,21 @@ async def test_terms_are_admin_managed_and_expand_queries(registry: dict[str, An
 
 
 async def test_saved_searches_are_shared_and_seeded(registry: dict[str, Any], services: Services) -> None:
-    await do(services, "save_search", {"name": "my-finance", "description": "mine",
-                                       "input": {"filters": [{"all_of": [
-                                           {"field": "DOMAIN", "op": "EQ", "value": "finance"}]}]}})
+    await do(
+        services,
+        "save_search",
+        {
+            "name": "my-finance",
+            "description": "mine",
+            "input": {"filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "finance"}]}]},
+        },
+    )
     saved = await vocab.vocab_reader(services).saved_searches(None, 50)
     names = [s.get("name") for s in saved]
     assert "my-finance" in names and "production-finance-classifiers" in names
     with pytest.raises(ValidationFailed, match="op"):
-        await do(services, "save_search", {"name": "bad", "input": {"filters": [{"all_of": [
-            {"field": "DOMAIN", "op": "LT", "value": "x"}]}]}})
+        await do(
+            services,
+            "save_search",
+            {"name": "bad", "input": {"filters": [{"all_of": [{"field": "DOMAIN", "op": "LT", "value": "x"}]}]}},
+        )

@@ -108,32 +108,24 @@ async def policy_client(settings: Settings) -> AsyncIterator[PolicyClient]:
 
 
 async def query(client: PolicyClient, package: str, policy_input: dict[str, object]) -> Decision:
-    body = await client._client.query_rule(
-        input_data=policy_input, package_path=package, rule_name="decision"
-    )
+    body = await client._client.query_rule(input_data=policy_input, package_path=package, rule_name="decision")
     return Decision.from_opa(body)
 
 
-async def test_opa_allows_what_the_policy_allows(
-    policy_client: PolicyClient, uploaded_policy: str
-) -> None:
+async def test_opa_allows_what_the_policy_allows(policy_client: PolicyClient, uploaded_policy: str) -> None:
     decision = await query(policy_client, uploaded_policy, {"user": "alice", "amount": 5})
 
     assert decision == Decision(allow=True, reasons=("owner",), requires_review=False)
 
 
-async def test_opa_routes_to_review_when_the_policy_says_so(
-    policy_client: PolicyClient, uploaded_policy: str
-) -> None:
+async def test_opa_routes_to_review_when_the_policy_says_so(policy_client: PolicyClient, uploaded_policy: str) -> None:
     decision = await query(policy_client, uploaded_policy, {"user": "alice", "amount": 500})
 
     assert decision.allow is True
     assert decision.requires_review is True
 
 
-async def test_opa_denies_what_the_policy_denies(
-    policy_client: PolicyClient, uploaded_policy: str
-) -> None:
+async def test_opa_denies_what_the_policy_denies(policy_client: PolicyClient, uploaded_policy: str) -> None:
     decision = await query(policy_client, uploaded_policy, {"user": "mallory", "amount": 5})
 
     assert decision == Decision(allow=False, reasons=("only the owner may publish",))
@@ -167,7 +159,5 @@ async def test_unreachable_opa_denies_with_dependency_unavailable() -> None:
         await client.close()
 
     assert info.value.code == "DEPENDENCY_UNAVAILABLE"
-    assert info.value.message == (
-        "policy engine unavailable; the request was denied and nothing was written"
-    )
+    assert info.value.message == ("policy engine unavailable; the request was denied and nothing was written")
     assert ping_info.value.message.startswith("opa unavailable:")

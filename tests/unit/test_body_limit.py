@@ -70,18 +70,14 @@ def assert_too_large(response: httpx.Response) -> None:
     }
 
 
-async def test_declared_body_over_the_limit_is_refused_unseen(
-    client: httpx.AsyncClient, recorder: Recorder
-) -> None:
+async def test_declared_body_over_the_limit_is_refused_unseen(client: httpx.AsyncClient, recorder: Recorder) -> None:
     response = await client.post("/echo", content=b"x" * (LIMIT + 1))
 
     assert_too_large(response)
     assert recorder.calls == 0  # the app never ran
 
 
-async def test_chunked_body_over_the_limit_is_refused(
-    client: httpx.AsyncClient, recorder: Recorder
-) -> None:
+async def test_chunked_body_over_the_limit_is_refused(client: httpx.AsyncClient, recorder: Recorder) -> None:
     request = client.build_request("POST", "/echo", content=chunks(LIMIT * 4))
     assert "content-length" not in request.headers
     assert request.headers["transfer-encoding"] == "chunked"
@@ -107,9 +103,7 @@ async def test_body_of_exactly_the_limit_passes(client: httpx.AsyncClient) -> No
     assert response.json() == {"received": LIMIT}
 
 
-async def test_chunked_body_under_the_limit_passes(
-    client: httpx.AsyncClient, recorder: Recorder
-) -> None:
+async def test_chunked_body_under_the_limit_passes(client: httpx.AsyncClient, recorder: Recorder) -> None:
     response = await client.post("/echo", content=chunks(LIMIT - 24, size=100))
 
     assert response.status_code == 200

@@ -63,9 +63,7 @@ def test_stack_up_without_java_is_one_line_and_exit_2(env: dict[str, str | None]
     assert len(lines) == 1, lines
 
 
-def test_stack_up_without_java_says_java_not_found_and_exits_2(
-    env: dict[str, str | None], tmp_path: Path
-) -> None:
+def test_stack_up_without_java_says_java_not_found_and_exits_2(env: dict[str, str | None], tmp_path: Path) -> None:
     env["MODELGRAPH_JAVA"] = "/nonexistent/java"
     env["COLUMNS"] = "1000"
     result = CliRunner().invoke(cli, ["--profile", "test", "stack", "up"], env=env)
@@ -74,9 +72,7 @@ def test_stack_up_without_java_says_java_not_found_and_exits_2(
     assert "Traceback" not in result.output
     lines = error_lines(result.stderr)
     assert len(lines) == 1, lines
-    assert lines[0].startswith(
-        "error: Java not found ('/nonexistent/java'): install a JDK 17 or 21"
-    )
+    assert lines[0].startswith("error: Java not found ('/nonexistent/java'): install a JDK 17 or 21")
     assert "MODELGRAPH_JAVA" in lines[0]
     assert not (tmp_path / "state" / "test" / "env").exists()  # nothing half-started
 
@@ -113,15 +109,11 @@ def test_invalid_setting_is_reported_without_traceback(env: dict[str, str | None
 
 def test_unknown_stack_service_is_refused(env: dict[str, str | None]) -> None:
     env["COLUMNS"] = "1000"
-    result = CliRunner().invoke(
-        cli, ["--profile", "test", "stack", "start-service", "redis"], env=env
-    )
+    result = CliRunner().invoke(cli, ["--profile", "test", "stack", "start-service", "redis"], env=env)
 
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert error_lines(result.stderr) == [
-        "error: unknown stack service 'redis'; one of neo4j, opa, s3"
-    ]
+    assert error_lines(result.stderr) == ["error: unknown stack service 'redis'; one of neo4j, opa, s3"]
 
 
 @pytest.fixture

@@ -28,9 +28,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def write_profile_env(state: Path, profile: str, values: dict[str, str]) -> Path:
     env_file = state / profile / "env"
     env_file.parent.mkdir(parents=True, exist_ok=True)
-    env_file.write_text(
-        "# comment line\n\n" + "".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8"
-    )
+    env_file.write_text("# comment line\n\n" + "".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
     return env_file
 
 
@@ -45,9 +43,7 @@ def complete(**changes: object) -> Settings:
     return Settings(**base)  # type: ignore[arg-type]
 
 
-def test_defaults_point_at_the_dev_stack_on_loopback(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_defaults_point_at_the_dev_stack_on_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("MODELGRAPH_STATE_DIR")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
@@ -121,9 +117,7 @@ def test_load_settings_ignores_other_profiles_files(clean_env: Path) -> None:
     assert s.neo4j_password.get_secret_value() == ""
 
 
-def test_environment_wins_over_the_env_file(
-    monkeypatch: pytest.MonkeyPatch, clean_env: Path
-) -> None:
+def test_environment_wins_over_the_env_file(monkeypatch: pytest.MonkeyPatch, clean_env: Path) -> None:
     write_profile_env(
         clean_env,
         "test",
@@ -140,18 +134,14 @@ def test_environment_wins_over_the_env_file(
     assert s.neo4j_password.get_secret_value() == "from-file"
 
 
-def test_explicit_overrides_win_over_environment_and_file(
-    monkeypatch: pytest.MonkeyPatch, clean_env: Path
-) -> None:
+def test_explicit_overrides_win_over_environment_and_file(monkeypatch: pytest.MonkeyPatch, clean_env: Path) -> None:
     write_profile_env(clean_env, "test", {"MODELGRAPH_PORT": "8100"})
     monkeypatch.setenv("MODELGRAPH_PORT", "8200")
 
     assert load_settings("test", port=8300).port == 8300
 
 
-def test_profile_comes_from_the_environment_when_not_given(
-    monkeypatch: pytest.MonkeyPatch, clean_env: Path
-) -> None:
+def test_profile_comes_from_the_environment_when_not_given(monkeypatch: pytest.MonkeyPatch, clean_env: Path) -> None:
     write_profile_env(clean_env, "test", {"MODELGRAPH_NEO4J_PASSWORD": "test-pw"})
     monkeypatch.setenv("MODELGRAPH_PROFILE", "test")
 
@@ -212,9 +202,7 @@ def test_only_the_missing_credentials_are_named() -> None:
     with pytest.raises(ConfigurationError) as info:
         s.require_service_credentials()
 
-    assert info.value.message.startswith(
-        "missing MODELGRAPH_S3_ACCESS_KEY, MODELGRAPH_ARTIFACT_KEY:"
-    )
+    assert info.value.message.startswith("missing MODELGRAPH_S3_ACCESS_KEY, MODELGRAPH_ARTIFACT_KEY:")
     assert "NEO4J_PASSWORD" not in info.value.message
     assert "S3_SECRET_KEY" not in info.value.message
 

@@ -29,9 +29,7 @@ def test_missing_allow_is_a_denial() -> None:
 
 
 def test_allow_true_with_reasons_is_an_allow() -> None:
-    decision = Decision.from_opa(
-        {"result": {"allow": True, "reasons": ["owner of the model", "role: editor"]}}
-    )
+    decision = Decision.from_opa({"result": {"allow": True, "reasons": ["owner of the model", "role: editor"]}})
 
     assert decision == Decision(allow=True, reasons=("owner of the model", "role: editor"))
     assert decision.requires_review is False
@@ -66,9 +64,7 @@ def test_a_body_that_is_not_an_object_is_a_denial(body: Any) -> None:
 
 @pytest.mark.parametrize("result", [True, "allow", [True], None], ids=repr)
 def test_a_result_that_is_not_an_object_is_a_denial(result: Any) -> None:
-    assert Decision.from_opa({"result": result}) == Decision(
-        allow=False, reasons=("policy decision malformed",)
-    )
+    assert Decision.from_opa({"result": result}) == Decision(allow=False, reasons=("policy decision malformed",))
 
 
 def test_deny_carries_its_reason() -> None:

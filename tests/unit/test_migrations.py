@@ -53,9 +53,7 @@ class FakeRunner:
         self.statements.append(statement)
 
 
-V1 = (
-    "// people\nCREATE CONSTRAINT person_id IF NOT EXISTS\nFOR (p:Person) REQUIRE p.id IS UNIQUE;\n"
-)
+V1 = "// people\nCREATE CONSTRAINT person_id IF NOT EXISTS\nFOR (p:Person) REQUIRE p.id IS UNIQUE;\n"
 V2 = (
     "CREATE INDEX person_name IF NOT EXISTS\n  FOR (p:Person) ON (p.name);\n"
     "\n// second statement\n"
@@ -122,9 +120,7 @@ def test_discover_orders_by_version_not_by_creation_order(folder: Path) -> None:
     assert found[0].checksum == hashlib.sha256(b"RETURN 0001;\n").hexdigest()
 
 
-@pytest.mark.parametrize(
-    "name", ["V1__short.cypher", "V0001__Upper.cypher", "V0001-dash.cypher", "0001__no_v.cypher"]
-)
+@pytest.mark.parametrize("name", ["V1__short.cypher", "V0001__Upper.cypher", "V0001-dash.cypher", "0001__no_v.cypher"])
 def test_discover_refuses_badly_named_files(folder: Path, name: str) -> None:
     write(folder, name, "RETURN 1;\n")
 
@@ -162,9 +158,7 @@ def test_discover_explains_a_missing_folder(tmp_path: Path) -> None:
         discover(missing)
 
     assert info.value.code == "CONFIGURATION_ERROR"
-    assert info.value.message == (
-        f"migrations folder {missing} not found: run from the repository root"
-    )
+    assert info.value.message == (f"migrations folder {missing} not found: run from the repository root")
 
 
 # -- migrate ----------------------------------------------------------------------------------
@@ -250,9 +244,7 @@ async def test_a_failing_statement_names_file_and_statement_and_is_not_recorded(
     with pytest.raises(ValidationFailed) as info:
         await migrate(runner, folder)
 
-    assert info.value.message == (
-        "V0002__indexes.cypher: statement 2 failed: Invalid input near 'person_age'"
-    )
+    assert info.value.message == ("V0002__indexes.cypher: statement 2 failed: Invalid input near 'person_age'")
     assert sorted(runner.records) == [1]  # V0002 not recorded, V0003 never reached
     assert not any("RETURN 3" in s for s in runner.statements)
 

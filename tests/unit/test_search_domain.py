@@ -18,8 +18,7 @@ TERMS = [
 
 
 def test_synonym_expands_to_canonical_and_narrower_terms() -> None:
-    assert s.expand("classifier", TERMS, "task") == [
-        "classifier", "classification", "binary-classification", "binary"]
+    assert s.expand("classifier", TERMS, "task") == ["classifier", "classification", "binary-classification", "binary"]
     assert s.expand("nlp", TERMS)[:2] == ["nlp", "natural-language-processing"]
     assert s.expand("f1", TERMS, "metric") == ["f1", "f1_score"]
     assert s.expand("unknown", TERMS) == ["unknown"]
@@ -27,8 +26,7 @@ def test_synonym_expands_to_canonical_and_narrower_terms() -> None:
 
 def test_simple_text_is_escaped_and_expanded() -> None:
     assert s.text_query('fraud AND (x) "q"', s.TextMode.SIMPLE, []) == 'fraud AND and AND \\(x\\) AND \\"q\\"'
-    assert s.text_query("NLP model", s.TextMode.SIMPLE, TERMS) == (
-        '("NLP" OR "natural-language-processing") AND model')
+    assert s.text_query("NLP model", s.TextMode.SIMPLE, TERMS) == ('("NLP" OR "natural-language-processing") AND model')
     assert s.text_query("a OR b", s.TextMode.LUCENE, TERMS) == "a OR b"
 
 
@@ -56,10 +54,19 @@ def test_metric_sort_needs_a_metric() -> None:
 
 
 def test_compiled_filter_keeps_values_in_parameters() -> None:
-    req = s.request({"filters": [
-        {"all_of": [{"field": "TASK", "op": "EQ", "value": "classifier"},
-                    {"field": "CUSTOM", "op": "EQ", "key": "team_code", "value": "') RETURN 1 //"}]},
-        {"all_of": [{"field": "TAG", "op": "PREFIX", "value": "fr"}]}]})
+    req = s.request(
+        {
+            "filters": [
+                {
+                    "all_of": [
+                        {"field": "TASK", "op": "EQ", "value": "classifier"},
+                        {"field": "CUSTOM", "op": "EQ", "key": "team_code", "value": "') RETURN 1 //"},
+                    ]
+                },
+                {"all_of": [{"field": "TAG", "op": "PREFIX", "value": "fr"}]},
+            ]
+        }
+    )
     out = Compiled()
     cypher = filter_cypher(req.groups, TERMS, out)
     assert "RETURN 1" not in cypher and "classifier" not in cypher

@@ -131,9 +131,7 @@ def test_secrets_are_reused_from_an_existing_env_file(tmp_path: Path) -> None:
     assert again == first
 
 
-def test_the_settings_read_what_the_stack_wrote(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_settings_read_what_the_stack_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The env file is the contract between `stack up` and the service."""
     for name in list(os.environ):
         if name.startswith("MODELGRAPH_"):

@@ -18,21 +18,15 @@ class DependencyHealth:
 @strawberry.type(description="Version and live dependency status of this registry.")
 class RegistryInfo:
     version: str = strawberry.field(description="modelgraph version serving this request.")
-    dependencies: list[DependencyHealth] = strawberry.field(
-        description="Each dependency, checked now."
-    )
+    dependencies: list[DependencyHealth] = strawberry.field(description="Each dependency, checked now.")
 
 
 @strawberry.type
 class RegistryQuery:
-    @strawberry.field(
-        description="Registry version and the health of Neo4j, OPA and the object store."
-    )
+    @strawberry.field(description="Registry version and the health of Neo4j, OPA and the object store.")
     async def registry_info(self, info: Info) -> RegistryInfo:
         statuses = await info.context.services.check()
         return RegistryInfo(
             version=__version__,
-            dependencies=[
-                DependencyHealth(name=s.name, ok=s.ok, detail=s.detail) for s in statuses
-            ],
+            dependencies=[DependencyHealth(name=s.name, ok=s.ok, detail=s.detail) for s in statuses],
         )

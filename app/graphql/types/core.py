@@ -127,9 +127,7 @@ class Experiment(_Base, Node):
 @strawberry.type(description="Usage rights recorded for a dataset version.")
 class UsageRights:
     training_allowed: bool | None = strawberry.field(description="May be used to train models.")
-    commercial_use: bool | None = strawberry.field(
-        description="May be used in commercial products."
-    )
+    commercial_use: bool | None = strawberry.field(description="May be used in commercial products.")
     contains_personal_data: bool | None = strawberry.field(description="Contains personal data.")
 
 
@@ -143,9 +141,7 @@ class DatasetVersion(_Base, Node):
     def version(self) -> int:
         return int(self._e.get("version"))
 
-    @strawberry.field(
-        description="Where the data came from (recorded, never used as a storage location)."
-    )
+    @strawberry.field(description="Where the data came from (recorded, never used as a storage location).")
     def source_uri(self) -> str | None:
         return self._e.get("source_uri")
 
@@ -270,9 +266,7 @@ class Run(_Base, Node):
         )
 
     @strawberry.field(description="Dataset versions and features it used.")
-    async def inputs(
-        self, info: Info
-    ) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
+    async def inputs(self, info: Info) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
         found = await core_reader(info).run_inputs(self._e.id)
         return [DatasetVersion(e) if e.kind == "DatasetVersion" else Feature(e) for e in found]
 
@@ -474,25 +468,16 @@ class Model(_Base, Node):
     def custom(self) -> list[CustomProperty]:
         return _custom(self._e)
 
-    @strawberry.field(
-        description="Versions, newest first (cursor pagination, at most 100 per page)."
-    )
-    async def versions(
-        self, info: Info, first: int = 20, after: str | None = None
-    ) -> ModelVersionConnection:
+    @strawberry.field(description="Versions, newest first (cursor pagination, at most 100 per page).")
+    async def versions(self, info: Info, first: int = 20, after: str | None = None) -> ModelVersionConnection:
         limit = max(1, min(first, MAX_PAGE))
         found = await core_reader(info).versions(self._e.id, decode_cursor(after), limit + 1)
         page = found[:limit]
-        edges = [
-            ModelVersionEdge(cursor=encode_cursor(int(e.get("version"))), node=ModelVersion(e))
-            for e in page
-        ]
+        edges = [ModelVersionEdge(cursor=encode_cursor(int(e.get("version"))), node=ModelVersion(e)) for e in page]
         return ModelVersionConnection(
             edges=edges,
             total_count=int(self._e.get("seq") or 0),
-            page_info=PageInfo(
-                has_next_page=len(found) > limit, end_cursor=edges[-1].cursor if edges else None
-            ),
+            page_info=PageInfo(has_next_page=len(found) > limit, end_cursor=edges[-1].cursor if edges else None),
         )
 
     @strawberry.field(description="Current aliases.")
