@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import LiteralString
 
 # ---- projects and experiments ------------------------------------------------------------
+PROJECT_EXISTS: LiteralString = "MATCH (p:Project {name: $name}) RETURN p.id AS id"
+EXPERIMENT_EXISTS: LiteralString = (
+    "MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN e.id AS id"
+)
+FEATURE_EXISTS: LiteralString = "MATCH (f:Feature {name: $name})-[:IN]->(:Project {name: $project}) RETURN f.id AS id"
+MODEL_EXISTS: LiteralString = "MATCH (m:Model {name: $name}) RETURN m.id AS id"
 CREATE_PROJECT: LiteralString = """
 CREATE (p:Project {id: $id, name: $name, description: $description, owners: $owners,
                    created_at: $at, updated_at: $at, created_by: $actor, revision: 1})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
@@ -20,10 +20,17 @@ def created(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     return {"id": props["id"], "kind": kind}
 
 
+async def refuse_existing(tx: AsyncManagedTransaction, query: LiteralString, message: str, **params: Any) -> None:
+    """Name clashes fail with a clear error; the uniqueness constraint stays the backstop."""
+    if await tx_one(tx, query, **params):
+        raise AlreadyExists(message, field="name")
+
+
 def create_project(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        if await tx_one(tx, "MATCH (p:Project {name: $name}) RETURN p.id AS id", name=p["name"]):
-            raise AlreadyExists(f"name: a project named {p['name']!r} already exists", field="name")
+        await refuse_existing(
+            tx, q.PROJECT_EXISTS, f"name: a project named {p['name']!r} already exists", name=p["name"]
+        )
         row = await tx_one(
             tx,
             q.CREATE_PROJECT,
@@ -43,17 +50,8 @@ def create_project(p: dict[str, Any], actor: str) -> Work:
 
 def create_experiment(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        exists = await tx_one(
-            tx,
-            "MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN e.id AS id",
-            name=p["name"],
-            project=p["project"],
-        )
-        if exists:
-            raise AlreadyExists(
-                f"name: experiment {p['name']!r} already exists in project {p['project']!r}",
-                field="name",
-            )
+        message = f"name: experiment {p['name']!r} already exists in project {p['project']!r}"
+        await refuse_existing(tx, q.EXPERIMENT_EXISTS, message, name=p["name"], project=p["project"])
         row = await tx_one(
             tx,
             q.CREATE_EXPERIMENT,
@@ -105,17 +103,8 @@ def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
 
 def register_feature(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        exists = await tx_one(
-            tx,
-            "MATCH (f:Feature {name: $name})-[:IN]->(:Project {name: $project}) RETURN f.id AS id",
-            name=p["name"],
-            project=p["project"],
-        )
-        if exists:
-            raise AlreadyExists(
-                f"name: feature {p['name']!r} already exists in project {p['project']!r}",
-                field="name",
-            )
+        message = f"name: feature {p['name']!r} already exists in project {p['project']!r}"
+        await refuse_existing(tx, q.FEATURE_EXISTS, message, name=p["name"], project=p["project"])
         row = await tx_one(
             tx,
             q.REGISTER_FEATURE,
@@ -217,8 +206,8 @@ def finish_run(p: dict[str, Any], actor: str) -> Work:
 
 def create_model(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        if await tx_one(tx, "MATCH (m:Model {name: $name}) RETURN m.id AS id", name=p["name"]):
-            raise AlreadyExists(f"name: a model named {p['name']!r} already exists", field="name")
+        message = f"name: a model named {p['name']!r} already exists"
+        await refuse_existing(tx, q.MODEL_EXISTS, message, name=p["name"])
         fields = {
             k: p[k]
             for k in (

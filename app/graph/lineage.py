@@ -35,6 +35,8 @@ LINEAGE_TYPES = (
     "STORED_AS",
     "FOR",
 )
+# Node kinds a lineage request may name: every addressable kind that provenance edges connect.
+LINEAGE_KINDS = frozenset(NODES_BY_ID) - {"Review", "AuditEvent", "Term", "Annotation", "Principal"}
 HIDDEN_LABELS = (
     "Revision",
     "AuditEvent",

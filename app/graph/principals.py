@@ -7,12 +7,14 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from app.errors import AlreadyExists, NotFound
+from app.errors import NotFound
+from app.graph.core_writes import refuse_existing
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
 from app.graph.unit import Work
 from app.registry.actor import Actor
 
+PRINCIPAL_EXISTS: LiteralString = "MATCH (p:Principal {name: $name}) RETURN p.id AS id"
 KEY_LOOKUP: LiteralString = """
 MATCH (k:ApiKey {key_hash: $hash})-[:FOR]->(p:Principal)
 WHERE coalesce(p.disabled, false) = false
@@ -69,8 +71,7 @@ class PrincipalStore:
 
 def create_principal(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        if await tx_one(tx, "MATCH (p:Principal {name: $name}) RETURN p.id AS id", name=p["name"]):
-            raise AlreadyExists(f"name: principal {p['name']!r} already exists", field="name")
+        await refuse_existing(tx, PRINCIPAL_EXISTS, f"name: principal {p['name']!r} already exists", name=p["name"])
         row = await tx_one(
             tx,
             CREATE_PRINCIPAL,

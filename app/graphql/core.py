@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from app.domain.entities import Subgraph
 from app.errors import NotFound, ValidationFailed
-from app.graph.lineage import LineageRequest, lineage
+from app.graph.lineage import LINEAGE_KINDS, LineageRequest, lineage
 from app.graphql import core_inputs as i
 from app.graphql.context import Info
 from app.graphql.loaders import core_reader, node_loader
@@ -27,23 +27,6 @@ from app.graphql.types.core import (
     wrap,
 )
 from app.registry.execute import Outcome
-
-LINEAGE_KINDS = {
-    "Project",
-    "Experiment",
-    "Run",
-    "Dataset",
-    "DatasetVersion",
-    "Feature",
-    "Model",
-    "ModelVersion",
-    "Artifact",
-    "Alias",
-    "Evaluation",
-    "Deployment",
-    "Environment",
-    "DeploymentEvent",
-}
 
 
 @strawberry.type(description="A node in a lineage subgraph.")

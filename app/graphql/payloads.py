@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 import strawberry
@@ -136,7 +135,3 @@ async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[
         return await success(outcome)
     except RegistryError as exc:
         return error_payload(exc)
-
-
-def iso(value: datetime | None) -> datetime | None:
-    return value

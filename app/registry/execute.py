@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import DependencyUnavailable, NotFound, PermissionDenied
+from app.errors import NotFound, PermissionDenied
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.unit import Work
@@ -86,10 +86,7 @@ def policy_input(meta: RequestMeta, plan: Plan) -> dict[str, Any]:
 
 async def decide(services: Services, meta: RequestMeta, plan: Plan, command_name: str) -> Decision:
     """Ask OPA; deny (and audit the denial) unless it explicitly allows."""
-    try:
-        decision = await services.policy.decide(policy_input(meta, plan))
-    except DependencyUnavailable:
-        raise
+    decision = await services.policy.decide(policy_input(meta, plan))  # raises when OPA cannot answer
     if not decision.allow:
         await unit.record_only(
             services.driver,

@@ -61,6 +61,79 @@ class _Base:
         self.id = strawberry.ID(e.id)
 
 
+def _prop(prop: str, description: str, resolve: Any) -> Any:
+    resolve.__name__ = f"resolve_{prop}"
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def text(prop: str, description: str) -> Any:
+    """An optional string property of the wrapped entity."""
+
+    def resolve(root: _Base) -> str | None:
+        value = root._e.get(prop)
+        return None if value is None else str(value)
+
+    return _prop(prop, description, resolve)
+
+
+def required_text(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> str:
+        return str(root._e.get(prop))
+
+    return _prop(prop, description, resolve)
+
+
+def strings(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> list[str]:
+        return list(root._e.get(prop) or [])
+
+    return _prop(prop, description, resolve)
+
+
+def integer(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> int:
+        return int(root._e.get(prop))
+
+    return _prop(prop, description, resolve)
+
+
+def optional_integer(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> int | None:
+        value = root._e.get(prop)
+        return None if value is None else int(value)
+
+    return _prop(prop, description, resolve)
+
+
+def optional_float(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> float | None:
+        value = root._e.get(prop)
+        return None if value is None else float(value)
+
+    return _prop(prop, description, resolve)
+
+
+def revision(description: str) -> Any:
+    def resolve(root: _Base) -> int:
+        return int(root._e.get("revision") or 1)
+
+    return _prop("revision", description, resolve)
+
+
+def timestamp(prop: str, description: str) -> Any:
+    def resolve(root: _Base) -> datetime | None:
+        return root._e.time(prop)
+
+    return _prop(prop, description, resolve)
+
+
+def custom(description: str = "Typed custom properties.") -> Any:
+    def resolve(root: _Base) -> list[CustomProperty]:
+        return _custom(root._e)
+
+    return _prop("custom", description, resolve)
+
+
 def node_type(description: str) -> Any:
     """strawberry.type for Entity wrappers: keep our constructor (Strawberry's dataclass
     __init__ would expect every field as an argument)."""
@@ -75,53 +148,26 @@ def node_type(description: str) -> Any:
 
 @node_type(description="A team's space for experiments, features and models.")
 class Project(_Base, Node):
-    @strawberry.field(description="Unique name.")
-    def name(self) -> str:
-        return str(self._e.get("name"))
-
-    @strawberry.field(description="Free text.")
-    def description(self) -> str | None:
-        return self._e.get("description")
-
-    @strawberry.field(description="Owning principals.")
-    def owners(self) -> list[str]:
-        return list(self._e.get("owners") or [])
-
-    @strawberry.field(description="Metadata revision (pass it as expectedRevision when updating).")
-    def revision(self) -> int:
-        return int(self._e.get("revision") or 1)
-
-    @strawberry.field(description="Typed custom properties.")
-    def custom(self) -> list[CustomProperty]:
-        return _custom(self._e)
-
-    @strawberry.field(description="Created (UTC).")
-    def created_at(self) -> datetime | None:
-        return self._e.created_at
+    name = required_text("name", "Unique name.")
+    description = text("description", "Free text.")
+    owners = strings("owners", "Owning principals.")
+    revision = revision("Metadata revision (pass it as expectedRevision when updating).")
+    custom = custom()
+    created_at = timestamp("created_at", "Created (UTC).")
 
 
 @node_type(description="A group of runs in a project.")
 class Experiment(_Base, Node):
-    @strawberry.field(description="Name, unique in its project.")
-    def name(self) -> str:
-        return str(self._e.get("name"))
-
-    @strawberry.field(description="Narrative of the experiment.")
-    def description(self) -> str | None:
-        return self._e.get("description")
-
-    @strawberry.field(description="Metadata revision.")
-    def revision(self) -> int:
-        return int(self._e.get("revision") or 1)
+    name = required_text("name", "Name, unique in its project.")
+    description = text("description", "Narrative of the experiment.")
+    revision = revision("Metadata revision.")
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
         e = await node_loader(info).load(self._e.get("project_id"))
         return Project(e) if e else None
 
-    @strawberry.field(description="Typed custom properties.")
-    def custom(self) -> list[CustomProperty]:
-        return _custom(self._e)
+    custom = custom()
 
 
 @strawberry.type(description="Usage rights recorded for a dataset version.")
@@ -133,33 +179,17 @@ class UsageRights:
 
 @node_type(description="An immutable snapshot of a dataset.")
 class DatasetVersion(_Base, Node):
-    @strawberry.field(description="Dataset name.")
-    def dataset(self) -> str:
-        return str(self._e.get("dataset_name"))
-
-    @strawberry.field(description="Version number within the dataset.")
-    def version(self) -> int:
-        return int(self._e.get("version"))
+    dataset = required_text("dataset_name", "Dataset name.")
+    version = integer("version", "Version number within the dataset.")
 
     @strawberry.field(description="Where the data came from (recorded, never used as a storage location).")
     def source_uri(self) -> str | None:
         return self._e.get("source_uri")
 
-    @strawberry.field(description="Content digest (sha256:...).")
-    def digest(self) -> str | None:
-        return self._e.get("digest")
-
-    @strawberry.field(description="Number of rows.")
-    def row_count(self) -> int | None:
-        return self._e.get("row_count")
-
-    @strawberry.field(description="Schema description (JSON or text).")
-    def schema(self) -> str | None:
-        return self._e.get("schema")
-
-    @strawberry.field(description="Data domain.")
-    def data_domain(self) -> str | None:
-        return self._e.get("data_domain")
+    digest = text("digest", "Content digest (sha256:...).")
+    row_count = optional_integer("row_count", "Number of rows.")
+    schema = text("schema", "Schema description (JSON or text).")
+    data_domain = text("data_domain", "Data domain.")
 
     @strawberry.field(description="Usage rights.")
     def usage_rights(self) -> UsageRights:
@@ -170,32 +200,16 @@ class DatasetVersion(_Base, Node):
             contains_personal_data=g("contains_personal_data"),
         )
 
-    @strawberry.field(description="Preprocessing steps, in order.")
-    def preprocessing(self) -> list[str]:
-        return list(self._e.get("preprocessing") or [])
-
-    @strawberry.field(description="Free text.")
-    def description(self) -> str | None:
-        return self._e.get("description")
-
-    @strawberry.field(description="Registered (UTC).")
-    def created_at(self) -> datetime | None:
-        return self._e.created_at
+    preprocessing = strings("preprocessing", "Preprocessing steps, in order.")
+    description = text("description", "Free text.")
+    created_at = timestamp("created_at", "Registered (UTC).")
 
 
 @node_type(description="A feature computed from a dataset version.")
 class Feature(_Base, Node):
-    @strawberry.field(description="Name, unique in its project.")
-    def name(self) -> str:
-        return str(self._e.get("name"))
-
-    @strawberry.field(description="Data type.")
-    def dtype(self) -> str:
-        return str(self._e.get("dtype"))
-
-    @strawberry.field(description="Definition / transformation.")
-    def definition(self) -> str | None:
-        return self._e.get("definition")
+    name = required_text("name", "Name, unique in its project.")
+    dtype = required_text("dtype", "Data type.")
+    definition = text("definition", "Definition / transformation.")
 
     @strawberry.field(description="The dataset version it is computed from.")
     async def source(self, info: Info) -> DatasetVersion | None:
@@ -214,13 +228,8 @@ class RunEnvironment:
 
 @node_type(description="A training or processing run; its inputs are fixed once finished.")
 class Run(_Base, Node):
-    @strawberry.field(description="Optional display name.")
-    def name(self) -> str | None:
-        return self._e.get("name")
-
-    @strawberry.field(description="RUNNING, FINISHED, FAILED or KILLED.")
-    def status(self) -> str:
-        return str(self._e.get("status"))
+    name = text("name", "Optional display name.")
+    status = required_text("status", "RUNNING, FINISHED, FAILED or KILLED.")
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
@@ -230,29 +239,12 @@ class Run(_Base, Node):
     def metrics(self) -> list[MetricValue]:
         return _metrics(self._e.metrics)
 
-    @strawberry.field(description="Start (UTC).")
-    def started_at(self) -> datetime | None:
-        return self._e.time("started_at")
-
-    @strawberry.field(description="End (UTC).")
-    def ended_at(self) -> datetime | None:
-        return self._e.time("ended_at")
-
-    @strawberry.field(description="Training duration in seconds.")
-    def duration_seconds(self) -> float | None:
-        return self._e.get("duration_seconds")
-
-    @strawberry.field(description="Code version (e.g. git commit).")
-    def code_version(self) -> str | None:
-        return self._e.get("code_version")
-
-    @strawberry.field(description="Free-text notes / narrative.")
-    def notes(self) -> str | None:
-        return self._e.get("notes")
-
-    @strawberry.field(description="Metadata revision.")
-    def revision(self) -> int:
-        return int(self._e.get("revision") or 1)
+    started_at = timestamp("started_at", "Start (UTC).")
+    ended_at = timestamp("ended_at", "End (UTC).")
+    duration_seconds = optional_float("duration_seconds", "Training duration in seconds.")
+    code_version = text("code_version", "Code version (e.g. git commit).")
+    notes = text("notes", "Free-text notes / narrative.")
+    revision = revision("Metadata revision.")
 
     @strawberry.field(description="Environment.")
     def environment(self) -> RunEnvironment:
@@ -275,9 +267,7 @@ class Run(_Base, Node):
         e = await node_loader(info).load(self._e.get("experiment_id"))
         return Experiment(e) if e else None
 
-    @strawberry.field(description="Typed custom properties.")
-    def custom(self) -> list[CustomProperty]:
-        return _custom(self._e)
+    custom = custom()
 
 
 @strawberry.type(description="Where a version's bytes are and how to check them.")
@@ -317,17 +307,9 @@ class AliasState:
 
 @node_type(description="A numbered, immutable version of a model, produced by a run.")
 class ModelVersion(_Base, Node):
-    @strawberry.field(description="Model name.")
-    def model_name(self) -> str:
-        return str(self._e.get("model_name"))
-
-    @strawberry.field(description="Version number (1, 2, ... per model).")
-    def version(self) -> int:
-        return int(self._e.get("version"))
-
-    @strawberry.field(description="READY or ARCHIVED.")
-    def status(self) -> str:
-        return str(self._e.get("status"))
+    model_name = required_text("model_name", "Model name.")
+    version = integer("version", "Version number (1, 2, ... per model).")
+    status = required_text("status", "READY or ARCHIVED.")
 
     @strawberry.field(description="Artifact reference (digest immutable).")
     def artifact(self) -> ArtifactRef:
@@ -339,26 +321,16 @@ class ModelVersion(_Base, Node):
             format=g("artifact_format"),
         )
 
-    @strawberry.field(description="Input signature / schema.")
-    def signature(self) -> str | None:
-        return self._e.get("signature")
+    signature = text("signature", "Input signature / schema.")
 
     @strawberry.field(description="Feature importance, highest first.")
     def feature_importance(self) -> list[FeatureImportance]:
         items = sorted(self._e.feature_importance.items(), key=lambda kv: -kv[1])
         return [FeatureImportance(feature=k, score=v) for k, v in items]
 
-    @strawberry.field(description="Free-text notes.")
-    def notes(self) -> str | None:
-        return self._e.get("notes")
-
-    @strawberry.field(description="Metadata revision.")
-    def revision(self) -> int:
-        return int(self._e.get("revision") or 1)
-
-    @strawberry.field(description="Registered (UTC).")
-    def created_at(self) -> datetime | None:
-        return self._e.created_at
+    notes = text("notes", "Free-text notes.")
+    revision = revision("Metadata revision.")
+    created_at = timestamp("created_at", "Registered (UTC).")
 
     @strawberry.field(description="The run that produced it (immutable).")
     async def run(self, info: Info) -> Run | None:
@@ -370,9 +342,7 @@ class ModelVersion(_Base, Node):
         e = await node_loader(info).load(self._e.get("model_id"))
         return Model(e) if e else None
 
-    @strawberry.field(description="Typed custom properties.")
-    def custom(self) -> list[CustomProperty]:
-        return _custom(self._e)
+    custom = custom()
 
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
@@ -416,57 +386,19 @@ def decode_cursor(cursor: str | None) -> int | None:
 
 @node_type(description="A registered model: metadata, owners, versions and aliases.")
 class Model(_Base, Node):
-    @strawberry.field(description="Unique name.")
-    def name(self) -> str:
-        return str(self._e.get("name"))
-
-    @strawberry.field(description="Free text.")
-    def description(self) -> str | None:
-        return self._e.get("description")
-
-    @strawberry.field(description="Owning principals.")
-    def owners(self) -> list[str]:
-        return list(self._e.get("owners") or [])
-
-    @strawberry.field(description="Owning teams.")
-    def owner_teams(self) -> list[str]:
-        return list(self._e.get("owner_teams") or [])
-
-    @strawberry.field(description="Business domain.")
-    def domain(self) -> str | None:
-        return self._e.get("domain")
-
-    @strawberry.field(description="ML task.")
-    def task(self) -> str | None:
-        return self._e.get("task")
-
-    @strawberry.field(description="Tags.")
-    def tags(self) -> list[str]:
-        return list(self._e.get("tags") or [])
-
-    @strawberry.field(description="Licence (SPDX id or internal).")
-    def licence(self) -> str | None:
-        return self._e.get("licence")
-
-    @strawberry.field(description="Regulatory constraints (controlled values).")
-    def regulatory(self) -> list[str]:
-        return list(self._e.get("regulatory") or [])
-
-    @strawberry.field(description="Intended use.")
-    def intended_use(self) -> str | None:
-        return self._e.get("intended_use")
-
-    @strawberry.field(description="Metadata revision (pass as expectedRevision).")
-    def revision(self) -> int:
-        return int(self._e.get("revision") or 1)
-
-    @strawberry.field(description="Created (UTC).")
-    def created_at(self) -> datetime | None:
-        return self._e.created_at
-
-    @strawberry.field(description="Typed custom properties.")
-    def custom(self) -> list[CustomProperty]:
-        return _custom(self._e)
+    name = required_text("name", "Unique name.")
+    description = text("description", "Free text.")
+    owners = strings("owners", "Owning principals.")
+    owner_teams = strings("owner_teams", "Owning teams.")
+    domain = text("domain", "Business domain.")
+    task = text("task", "ML task.")
+    tags = strings("tags", "Tags.")
+    licence = text("licence", "Licence (SPDX id or internal).")
+    regulatory = strings("regulatory", "Regulatory constraints (controlled values).")
+    intended_use = text("intended_use", "Intended use.")
+    revision = revision("Metadata revision (pass as expectedRevision).")
+    created_at = timestamp("created_at", "Created (UTC).")
+    custom = custom()
 
     @strawberry.field(description="Versions, newest first (cursor pagination, at most 100 per page).")
     async def versions(self, info: Info, first: int = 20, after: str | None = None) -> ModelVersionConnection:
