@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import urllib3
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from minio import Minio
 from minio.error import S3Error
@@ -51,12 +52,20 @@ class ArtifactStore:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ArtifactStore:
+        # minio's default pool retries 5 times with backoff, so an unreachable store looked like
+        # a 5 s hang to /readyz; fail fast instead (the caller decides about retrying).
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=3, read=60),
+            retries=urllib3.Retry(total=1, backoff_factor=0.2, status_forcelist=[502, 503, 504]),
+            maxsize=20,
+        )
         client = Minio(
             settings.s3_endpoint,
             access_key=settings.s3_access_key,
             secret_key=settings.s3_secret_key.get_secret_value(),
             secure=settings.s3_secure,
             region=settings.s3_region,
+            http_client=http,
         )
         return cls(client, settings.s3_bucket, settings.artifact_key.get_secret_value())
 
@@ -64,6 +73,8 @@ class ArtifactStore:
         """An authenticated call that proves the bucket is reachable."""
         try:
             exists = await anyio.to_thread.run_sync(lambda: self._client.bucket_exists(bucket_name=self._bucket))
+        except S3Error as exc:
+            raise DependencyUnavailable(f"s3 refused the request: {exc.code}") from None
         except Exception as exc:
             raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
         if not exists:

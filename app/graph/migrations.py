@@ -40,7 +40,8 @@ class CypherRunner(Protocol):
 def split_statements(text: str) -> tuple[str, ...]:
     """Statements end with `;` at the end of a line; `//` comment lines are dropped."""
     body = "\n".join(line for line in text.splitlines() if not line.strip().startswith("//"))
-    return tuple(part.strip() for part in re.split(r";\s*(?:\n|$)", body) if part.strip())
+    # A statement ends at `;` at the end of a line, optionally followed by a `//` comment.
+    return tuple(part.strip() for part in re.split(r";[ \t]*(?://[^\n]*)?(?:\n|$)", body) if part.strip())
 
 
 def discover(folder: Path) -> list[Migration]:

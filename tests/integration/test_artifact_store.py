@@ -238,4 +238,4 @@ async def test_wrong_secret_surfaces_as_dependency_unavailable(settings: Setting
 
     assert put_info.value.code == "DEPENDENCY_UNAVAILABLE"
     assert put_info.value.message == "s3 error: SignatureDoesNotMatch"
-    assert ping_info.value.message == "s3 unavailable: S3Error"
+    assert ping_info.value.message == "s3 refused the request: AccessDenied"

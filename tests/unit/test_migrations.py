@@ -97,6 +97,16 @@ def test_split_drops_comment_lines_and_keeps_multiline_statements() -> None:
     )
 
 
+def test_split_ends_a_statement_before_a_trailing_comment() -> None:
+    text = (
+        "CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x); // first\nCREATE INDEX b IF NOT EXISTS FOR (n:B) ON (n.y);\n"
+    )
+    assert split_statements(text) == (
+        "CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)",
+        "CREATE INDEX b IF NOT EXISTS FOR (n:B) ON (n.y)",
+    )
+
+
 def test_split_of_only_comments_and_blank_lines_is_empty() -> None:
     assert split_statements("// nothing here\n\n   \n// still nothing;\n") == ()
 
