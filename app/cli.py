@@ -27,6 +27,8 @@ cli = typer.Typer(
 )
 stack_cli = typer.Typer(no_args_is_help=True, help="Run Neo4j, OPA and the S3 store locally (no Docker).")
 cli.add_typer(stack_cli, name="stack")
+policy_cli = typer.Typer(no_args_is_help=True, help="Ask the running registry's policies (CI gates).")
+cli.add_typer(policy_cli, name="policy")
 audit_cli = typer.Typer(no_args_is_help=True, help="Tamper-evident audit trail.")
 cli.add_typer(audit_cli, name="audit")
 console = Console()
@@ -209,6 +211,44 @@ def audit_verify() -> None:
         raise typer.Exit(1)
 
     run_async(go)
+
+
+@policy_cli.command("check")
+def policy_check(
+    action: str = typer.Option(..., help="promote, retire or publish."),
+    model: str = typer.Option(..., help="Model name."),
+    version: int = typer.Option(None, help="Version number (promote, retire)."),
+    alias: str = typer.Option(None, help="Alias to promote to (promote)."),
+    licence: str = typer.Option(None, help="Licence of a new model (publish)."),
+    run: str = typer.Option(None, "--run", help="Run id of a new version (publish)."),
+    output: str = typer.Option("text", help="text or json."),
+    url: str = typer.Option(None, help="Registry URL (default MODELGRAPH_API_URL)."),
+    token: str = typer.Option(None, help="Bearer token (default MODELGRAPH_TOKEN)."),
+) -> None:
+    """Print the decision and reasons; exit 0 allowed, 1 denied, 3 allowed only after review."""
+    import json
+
+    from app.clients.policy_check import CheckRequest, check
+
+    cfg = settings()
+    req = CheckRequest(action=action, model=model, version=version, alias=alias, licence=licence, run_id=run)
+    result = guarded(lambda: check(url or cfg.api_url, token or cfg.token.get_secret_value(), req))
+    if output == "json":
+        print(
+            json.dumps(
+                {
+                    "decision": result.verdict,
+                    "allow": result.allow,
+                    "requires_review": result.requires_review,
+                    "reasons": result.reasons,
+                }
+            )
+        )
+    else:
+        console.print(f"{action} {model}: {result.verdict}", highlight=False)
+        for reason in result.reasons:
+            console.print(f"  - {reason}", highlight=False)
+    raise typer.Exit(result.exit_code)
 
 
 @cli.command("export-schema")

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "modelgraph"
     jwt_audience: str = "modelgraph"
 
+    # For CLI commands that talk to a running registry (e.g. `modelgraph policy check`).
+    api_url: str = "http://127.0.0.1:8000"
+    token: SecretStr = SecretStr("")
+
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     max_query_depth: int = Field(default=15, ge=2)
     max_query_aliases: int = Field(default=30, ge=1)
