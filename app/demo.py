@@ -7,6 +7,7 @@ and a few demo principals whose API keys are written to the stack folder.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -15,9 +16,11 @@ from app.graph.reads import rows
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
 from app.registry.reviews import decide_review
+from app.registry.vocab import seed_from_file
 from app.services import Services
 
 ANY_MODEL: LiteralString = "MATCH (m:Model) RETURN count(m) > 0 AS any"
+DATASET_VERSION_ID: LiteralString = "MATCH (v:DatasetVersion {dataset_name: $name}) RETURN v.id AS id LIMIT 1"
 ADMIN = RequestMeta(
     actor=Actor(id="bootstrap-admin", name="bootstrap-admin", kind="service", roles=("admin",)), request_id="demo"
 )
@@ -41,8 +44,8 @@ async def _do(services: Services, command: str, payload: dict[str, Any], meta: R
         approver = RequestMeta(
             actor=Actor(id="ann", name="ann", roles=("approver",), teams=("risk",)), request_id="demo"
         )
-        await decide_review(services, approver, outcome.review["id"], True, "demo: approved")
-        return outcome.review
+        decided = await decide_review(services, approver, outcome.review["id"], True, "demo: approved")
+        return {"id": decided["result_id"], "kind": "applied review", "review": outcome.review["id"]}
     assert outcome.result is not None
     return outcome.result
 
@@ -69,7 +72,9 @@ async def load(services: Services, keys_file: Path) -> dict[str, str]:
         actor=Actor(id="trainer-bot", name="trainer-bot", kind="service", roles=("publisher",), teams=("risk",)),
         request_id="demo",
     )
+    await seed_from_file(services, ADMIN)
     await _chain(services, bot)
+    await _history(services, bot)
     return keys
 
 
@@ -201,3 +206,107 @@ def _write_keys(path: Path, keys: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.write_text("".join(f"{n}={k}\n" for n, k in keys.items()))
+
+
+async def _history(services: Services, bot: RequestMeta) -> None:
+    """Evaluations over time, a production deployment whose canary was rolled back, live health
+    and a drift flag, so every history query has something to show."""
+    holdout = await _dataset_version_id(services, "loan-applications-clean")
+    now = datetime.now(UTC)
+    for version, scores in ((1, (0.80, 0.81, 0.79)), (2, (0.85, 0.86, 0.84)), (3, (0.84, 0.83, 0.82))):
+        for week, f1 in enumerate(scores):
+            await _do(
+                services,
+                "record_evaluation",
+                {
+                    "model": "credit-default",
+                    "version": version,
+                    "dataset_version_id": holdout,
+                    "metrics": {"f1": f1, "auc": round(f1 + 0.07, 3)},
+                    "evaluator": "eval-pipeline",
+                    "method": "holdout, stratified by region",
+                    "evaluated_at": now - timedelta(days=21 - 7 * week),
+                },
+                bot,
+            )
+    await _do(
+        services,
+        "record_evaluation",
+        {
+            "model": "credit-default",
+            "version": 2,
+            "dataset_version_id": holdout,
+            "slice": "region=EU",
+            "metrics": {"f1": 0.83},
+            "evaluator": "eval-pipeline",
+            "evaluated_at": now - timedelta(days=1),
+        },
+        bot,
+    )
+    deployment = await _do(
+        services,
+        "create_deployment",
+        {
+            "model": "credit-default",
+            "name": "credit-default-prod",
+            "owners": ["trainer-bot", "pat"],
+            "environment": {"tier": "production", "region": "eu-west", "cluster": "serving-1"},
+            "endpoint": "https://scoring.internal/credit-default",
+            "max_concurrency": 64,
+            "serving": [{"version": 2, "traffic_percent": 100}],
+            "rollback_version": 1,
+        },
+        bot,
+    )
+    dep = deployment["id"]
+    await _do(
+        services,
+        "record_deployment_event",
+        {"deployment_id": dep, "type": "canary_started", "version": 3, "traffic_percent": 10},
+        bot,
+    )
+    await _do(
+        services,
+        "record_deployment_event",
+        {
+            "deployment_id": dep,
+            "type": "rolled_back",
+            "reason": "canary p95 latency 840 ms vs 210 ms on version 2; error rate doubled",
+        },
+        bot,
+    )
+    samples = [
+        {
+            "deployment_id": dep,
+            "at": now - timedelta(minutes=m),
+            "latency_p50_ms": 42 + m,
+            "latency_p95_ms": 180 + 4 * m,
+            "latency_p99_ms": 260 + 6 * m,
+            "error_rate": 0.002,
+            "request_rate": 120.0,
+            "cpu": 0.35,
+            "memory_mb": 910.0,
+        }
+        for m in range(10, 0, -1)
+    ]
+    await _do(services, "report_health", {"samples": samples}, bot)
+    await _do(
+        services,
+        "record_feedback",
+        {
+            "model": "credit-default",
+            "version": 2,
+            "kind": "drift",
+            "statistic": "psi_bureau_score",
+            "value": 0.27,
+            "threshold": 0.2,
+            "deployment_id": dep,
+            "slice": "region=EU",
+        },
+        bot,
+    )
+
+
+async def _dataset_version_id(services: Services, dataset: str) -> str:
+    found = await rows(services.driver, services.settings.neo4j_database, DATASET_VERSION_ID, name=dataset)
+    return str(found[0]["id"])

@@ -28,7 +28,7 @@ from app.registry.execute import Outcome, Plan, command, execute
 from app.services import Services
 
 VOCABULARY_PATTERN = re.compile(r"^[a-z][a-z_]{0,31}$")
-SEED_FILE = Path(__file__).resolve().parents[2] / "graph_schema" / "vocabularies" / "v1.json"
+SEED_FILE = Path("vocabularies") / "v1.json"  # relative to settings.graph_schema_dir
 MAX_SYNONYMS = 50
 
 
@@ -119,8 +119,9 @@ async def save_search(services: Services, meta: RequestMeta, p: dict[str, Any]) 
     return Plan("publish", {"kind": "saved_search", "name": data["name"]}, work)
 
 
-async def seed_from_file(services: Services, meta: RequestMeta, path: Path = SEED_FILE) -> Outcome:
+async def seed_from_file(services: Services, meta: RequestMeta, path: Path | None = None) -> Outcome:
     """Apply the repository's seed file through the one write path."""
+    path = path or services.settings.graph_schema_dir / SEED_FILE
     payload = json.loads(await anyio.Path(path).read_text(encoding="utf-8"))
     payload.pop("description", None)
     return await execute(services, meta, "seed_vocabularies", payload)
