@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any
 
 from app.auth.tokens import hash_key, new_api_key
+from app.graph.demo_queries import ANY_MODEL, DATASET_VERSION_ID
 from app.graph.reads import rows
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
@@ -19,8 +20,6 @@ from app.registry.reviews import decide_review
 from app.registry.vocab import seed_from_file
 from app.services import Services
 
-ANY_MODEL: LiteralString = "MATCH (m:Model) RETURN count(m) > 0 AS any"
-DATASET_VERSION_ID: LiteralString = "MATCH (v:DatasetVersion {dataset_name: $name}) RETURN v.id AS id LIMIT 1"
 ADMIN = RequestMeta(
     actor=Actor(id="bootstrap-admin", name="bootstrap-admin", kind="service", roles=("admin",)), request_id="demo"
 )

@@ -11,6 +11,9 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction, AsyncSession
 
+from app.graph.core_queries import AUDIT_ABOUT
+from app.graph.ids import label_of
+
 GENESIS = "0" * 64
 
 # Taking the head's write lock serialises appends, so seq and prev_hash never fork. MATCH then SET
@@ -31,9 +34,6 @@ APPEND_AUDIT: LiteralString = """
 MATCH (h:AuditHead {id: 'audit-head'})
 CREATE (e:AuditEvent)
 SET e = $props, h.hash = $props.hash
-WITH e
-OPTIONAL MATCH (t {id: $target_id}) WHERE $target_id IS NOT NULL AND NOT t:AuditEvent
-FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (e)-[:ABOUT]->(t))
 """
 AUDIT_CHAIN_PAGE: LiteralString = """
 MATCH (e:AuditEvent) WHERE e.seq > $after
@@ -96,7 +96,8 @@ async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime)
     }
     props = {k: v for k, v in props.items() if v is not None}
     props["hash"] = chain_hash(str(head["prev_hash"]), props)
-    await (await tx.run(APPEND_AUDIT, props=props, target_id=record.target_id)).consume()
+    await (await tx.run(APPEND_AUDIT, props=props)).consume()
+    await link_about(tx, AUDIT_ABOUT, props["id"], record.target_id)
     return props
 
 
@@ -125,3 +126,12 @@ async def verify(session: AsyncSession, page: int = 2000) -> VerifyResult:
             if chain_hash(prev_hash, props) != props.get("hash"):
                 return VerifyResult(False, checked, seq, "hash does not match the event's contents")
             prev_hash, expected_seq, checked = props["hash"], expected_seq + 1, checked + 1
+
+
+async def link_about(
+    tx: AsyncManagedTransaction, queries: dict[str, LiteralString], source_id: str, target_id: str | None
+) -> None:
+    """Point a record at what it is about, when the target is a node we know how to find."""
+    label = label_of(target_id) if target_id else None
+    if label in queries:
+        await (await tx.run(queries[label], source_id=source_id, target_id=target_id)).consume()

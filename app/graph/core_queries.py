@@ -214,13 +214,15 @@ BUMP_REVISION: dict[str, LiteralString] = {
     "Model": "MATCH (n:Model {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
     "ModelVersion": "MATCH (n:ModelVersion {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
 }
-APPLY_REVISION: LiteralString = """
-MATCH (n {id: $id})
+_APPLY_REVISION: LiteralString = """
 SET n += $changes, n.updated_at = $at
 CREATE (rev:Revision {id: $rev_id, target_id: $id, revision: n.revision, at: $at, actor: $actor,
                       changes: $changes_json})-[:OF]->(n)
 RETURN properties(n) AS props
 """
+APPLY_REVISION: dict[str, LiteralString] = {
+    label: "MATCH (n:" + label + " {id: $id}) " + _APPLY_REVISION for label in BUMP_REVISION
+}
 REVISIONS_OF: LiteralString = """
 MATCH (rev:Revision {target_id: $id})
 RETURN rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
@@ -274,3 +276,17 @@ WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
 WHERE d IS NOT NULL AND d.source_uri IS NOT NULL
 RETURN collect(DISTINCT d.source_uri) AS sources
 """
+
+
+def _about(source_label: LiteralString) -> dict[str, LiteralString]:
+    """`(source)-[:ABOUT]->(target)` with both ends found through their id index."""
+    return {
+        label: "MATCH (s:" + source_label + " {id: $source_id}) MATCH (t:" + label + " {id: $target_id}) "
+        "CREATE (s)-[:ABOUT]->(t)"
+        for label in NODES_BY_ID
+        if label != "AuditEvent"
+    }
+
+
+AUDIT_ABOUT: dict[str, LiteralString] = _about("AuditEvent")
+REVIEW_ABOUT: dict[str, LiteralString] = _about("Review")

@@ -378,7 +378,7 @@ def update_metadata(label: str, node_id: str, expected: int, changes: dict[str, 
         diff = {k: {"from": _plain(before.get(k)), "to": v} for k, v in changes.items() if before.get(k) != v}
         updated = await tx_one(
             tx,
-            q.APPLY_REVISION,
+            q.APPLY_REVISION[label],
             id=node_id,
             changes=changes,
             rev_id=new_id("Revision"),

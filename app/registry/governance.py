@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from app.domain import validation as v
 from app.errors import NotFound
 from app.graph import principals as pr
+from app.graph.governance_queries import AUDIT_TRAIL, CREATE_GRANT, GRANTS_OF
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
 from app.policy.decision import Decision
@@ -27,25 +28,6 @@ GRANT_ACTIONS = (
     "read_artifact",
     "approve_review",
 )
-
-CREATE_GRANT: LiteralString = """
-MATCH (p:Principal {name: $principal})
-CREATE (g:Grant {id: $id, principal: $principal, action: $action, resource_id: $resource_id,
-                 expires_at: $expires_at, created_at: $at, created_by: $actor})-[:FOR]->(p)
-RETURN g.id AS id
-"""
-GRANTS_OF: LiteralString = """
-MATCH (g:Grant {principal: $principal}) WHERE g.revoked_at IS NULL
-RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires_at
-"""
-AUDIT_TRAIL: LiteralString = """
-MATCH (e:AuditEvent)
-WHERE ($target IS NULL OR e.target_id = $target) AND ($actor IS NULL OR e.actor = $actor)
-  AND ($action IS NULL OR e.action STARTS WITH $action)
-  AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)
-  AND ($before IS NULL OR e.seq < $before)
-RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $limit
-"""
 
 
 @command("create_principal")

@@ -3,26 +3,12 @@ and whether a version serves production. Evaluations and deployments extend thes
 
 from __future__ import annotations
 
-from typing import Any, LiteralString
+from typing import Any
 
 from app.domain.entities import Entity
+from app.graph.promotion_queries import BEST_EVALUATION, CURRENT_TARGET, SERVING_PRODUCTION
 from app.graph.reads import rows
 from app.services import Services
-
-SERVING_PRODUCTION: LiteralString = """
-MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion {model_id: $model_id, version: $version})
-WHERE s.until IS NULL AND d.environment = 'production' AND coalesce(d.desired_state, 'DEPLOYED') <> 'RETIRED'
-RETURN count(d) > 0 AS serving
-"""
-BEST_EVALUATION: LiteralString = """
-MATCH (e:Evaluation)-[:OF]->(v:ModelVersion {model_id: $model_id, version: $version})
-WHERE NOT (e)<-[:SUPERSEDES]-(:Evaluation)
-RETURN properties(e) AS props ORDER BY e.created_at DESC LIMIT 1
-"""
-CURRENT_TARGET: LiteralString = """
-MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
-RETURN properties(v) AS props
-"""
 
 
 async def serving_production(services: Services, model_id: str, version: int) -> bool:

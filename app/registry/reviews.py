@@ -4,46 +4,22 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any, LiteralString
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from app.errors import Conflict, NotFound
 from app.graph import unit
-from app.graph.audit import AuditRecord
+from app.graph.audit import AuditRecord, link_about
+from app.graph.core_queries import REVIEW_ABOUT
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
+from app.graph.review_queries import CREATE_REVIEW, DECIDE_REVIEW, GET_REVIEW, LIST_REVIEWS, LOCK_REVIEW
 from app.policy.decision import Decision
 from app.registry.actor import Actor, RequestMeta
 from app.services import Services
 
 REVIEW_TTL = timedelta(hours=72)
-
-CREATE_REVIEW: LiteralString = """
-CREATE (r:Review {id: $id, command: $command, payload: $payload, action: $action,
-        target_id: $target_id, target_kind: $target_kind, requested_by: $requested_by,
-        requester_kind: $requester_kind, requester_roles: $roles, requester_teams: $teams,
-        reasons: $reasons, status: 'PENDING', created_at: $at, expires_at: $expires_at,
-        purpose: $purpose})
-WITH r
-OPTIONAL MATCH (t {id: $target_id}) WHERE $target_id IS NOT NULL
-FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (r)-[:ABOUT]->(t))
-RETURN properties(r) AS props
-"""
-LOCK_REVIEW: LiteralString = """
-MATCH (r:Review {id: $id}) SET r.lock = coalesce(r.lock, 0) + 1 RETURN properties(r) AS props
-"""
-DECIDE_REVIEW: LiteralString = """
-MATCH (r:Review {id: $id})
-SET r.status = $status, r.decided_by = $actor, r.decided_at = $at, r.comment = $comment,
-    r.result_id = $result_id
-RETURN properties(r) AS props
-"""
-LIST_REVIEWS: LiteralString = """
-MATCH (r:Review) WHERE $status IS NULL OR r.status = $status
-RETURN properties(r) AS props ORDER BY r.created_at DESC LIMIT $limit
-"""
-GET_REVIEW: LiteralString = "MATCH (r:Review {id: $id}) RETURN properties(r) AS props"
 
 
 async def file_review(
@@ -76,6 +52,7 @@ async def file_review(
             purpose=meta.purpose,
         )
         assert row is not None
+        await link_about(tx, REVIEW_ABOUT, row["props"]["id"], plan.resource.get("id"))
         return {"id": row["props"]["id"], "kind": "Review"}
 
     record = AuditRecord(

@@ -1,0 +1,26 @@
+"""Cypher for grants and the audit trail query."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+CREATE_GRANT: LiteralString = """
+MATCH (p:Principal {name: $principal})
+CREATE (g:Grant {id: $id, principal: $principal, action: $action, resource_id: $resource_id,
+                 expires_at: $expires_at, created_at: $at, created_by: $actor})-[:FOR]->(p)
+RETURN g.id AS id
+"""
+
+GRANTS_OF: LiteralString = """
+MATCH (g:Grant {principal: $principal}) WHERE g.revoked_at IS NULL
+RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires_at
+"""
+
+AUDIT_TRAIL: LiteralString = """
+MATCH (e:AuditEvent)
+WHERE ($target IS NULL OR e.target_id = $target) AND ($actor IS NULL OR e.actor = $actor)
+  AND ($action IS NULL OR e.action STARTS WITH $action)
+  AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)
+  AND ($before IS NULL OR e.seq < $before)
+RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $limit
+"""

@@ -1,0 +1,22 @@
+"""Cypher for the facts promotion and retire policies need."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+SERVING_PRODUCTION: LiteralString = """
+MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion {model_id: $model_id, version: $version})
+WHERE s.until IS NULL AND d.environment = 'production' AND coalesce(d.desired_state, 'DEPLOYED') <> 'RETIRED'
+RETURN count(d) > 0 AS serving
+"""
+
+BEST_EVALUATION: LiteralString = """
+MATCH (e:Evaluation)-[:OF]->(v:ModelVersion {model_id: $model_id, version: $version})
+WHERE NOT (e)<-[:SUPERSEDES]-(:Evaluation)
+RETURN properties(e) AS props ORDER BY e.created_at DESC LIMIT 1
+"""
+
+CURRENT_TARGET: LiteralString = """
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
+RETURN properties(v) AS props
+"""
