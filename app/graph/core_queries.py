@@ -10,6 +10,7 @@ EXPERIMENT_EXISTS: LiteralString = (
     "MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN e.id AS id"
 )
 FEATURE_EXISTS: LiteralString = "MATCH (f:Feature {name: $name})-[:IN]->(:Project {name: $project}) RETURN f.id AS id"
+VERSION_EXISTS: LiteralString = "MATCH (v:ModelVersion {id: $id}) RETURN v.id AS id"
 MODEL_EXISTS: LiteralString = "MATCH (m:Model {name: $name}) RETURN m.id AS id"
 CREATE_PROJECT: LiteralString = """
 CREATE (p:Project {id: $id, name: $name, description: $description, owners: $owners,
@@ -113,11 +114,16 @@ FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (m)-[:IN {since:
 RETURN properties(m) AS props
 """
 # The counter is bumped under the model's write lock; the (model_id, version) constraint backs it.
+# Taken first in the transaction: the model's write lock serialises numbering for that model.
+NEXT_VERSION_NUMBER: LiteralString = """
+MATCH (m:Model {name: $model})
+SET m.seq = m.seq + 1, m.updated_at = $at
+RETURN m.seq AS version
+"""
 REGISTER_MODEL_VERSION: LiteralString = """
 MATCH (m:Model {name: $model})
 MATCH (r:Run {id: $run_id})
-SET m.seq = m.seq + 1, m.updated_at = $at
-CREATE (v:ModelVersion {id: $id, model_id: m.id, model_name: m.name, version: m.seq,
+CREATE (v:ModelVersion {id: $id, model_id: m.id, model_name: m.name, version: $version,
         run_id: r.id, status: 'READY', artifact_uri: $artifact_uri, artifact_digest: $artifact_digest,
         artifact_size: $artifact_size, artifact_format: $artifact_format, signature: $signature,
         feature_importance: $importance_json, notes: $notes, created_at: $at, updated_at: $at,

@@ -242,6 +242,9 @@ def create_model(p: dict[str, Any], actor: str) -> Work:
 
 def register_model_version(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        number = await tx_one(tx, q.NEXT_VERSION_NUMBER, model=p["model"], at=at)
+        if number is None:
+            raise NotFound(f"model: no model named {p['model']!r}", field="model")
         run = await tx_one(tx, q.RUN_STATUS, id=p["run_id"])
         if run is None:
             raise NotFound(f"runId: no run {p['run_id']!r}", field="runId")
@@ -249,9 +252,7 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
             raise Conflict(
                 f"runId: run is {run['status']}; register versions from FINISHED runs so their inputs are fixed"
             )
-        if p["fine_tuned_from"] and not await tx_one(
-            tx, "MATCH (v:ModelVersion {id: $id}) RETURN v.id AS id", id=p["fine_tuned_from"]
-        ):
+        if p["fine_tuned_from"] and not await tx_one(tx, q.VERSION_EXISTS, id=p["fine_tuned_from"]):
             raise NotFound(f"fineTunedFrom: no model version {p['fine_tuned_from']!r}", field="fineTunedFrom")
         art = p["artifact"]
         row = await tx_one(
@@ -270,11 +271,11 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
             notes=p["notes"],
             dynamic=p["dynamic"],
             fine_tuned_from=p["fine_tuned_from"],
+            version=number["version"],
             at=at,
             actor=actor,
         )
-        if row is None:
-            raise NotFound(f"model: no model named {p['model']!r}", field="model")
+        assert row is not None
         return {**created("ModelVersion", row["props"]), "version": row["props"]["version"]}
 
     return work
