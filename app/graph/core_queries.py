@@ -145,14 +145,15 @@ MODEL_BY_NAME: LiteralString = "MATCH (m:Model {name: $name}) RETURN properties(
 VERSION_BY_NUMBER: LiteralString = """
 MATCH (v:ModelVersion {model_id: $model_id, version: $version}) RETURN properties(v) AS props
 """
+# A range on version (never "$before IS NULL OR ...") lets the planner seek the (model_id, version) index.
 LIST_VERSIONS: LiteralString = """
-MATCH (v:ModelVersion {model_id: $model_id})
-WHERE $before IS NULL OR v.version < $before
+MATCH (v:ModelVersion)
+WHERE v.model_id = $model_id AND v.version < coalesce($before, 9223372036854775807)
 RETURN properties(v) AS props ORDER BY v.version DESC LIMIT $limit
 """
 COUNT_VERSIONS: LiteralString = "MATCH (m:Model {id: $model_id}) RETURN m.seq AS total"
 LIST_MODELS: LiteralString = """
-MATCH (m:Model) WHERE $after IS NULL OR m.name > $after
+MATCH (m:Model) WHERE m.name > coalesce($after, '')
 RETURN properties(m) AS props ORDER BY m.name LIMIT $limit
 """
 ARCHIVE_VERSION: LiteralString = """

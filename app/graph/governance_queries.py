@@ -16,11 +16,18 @@ MATCH (g:Grant {principal: $principal}) WHERE g.revoked_at IS NULL
 RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires_at
 """
 
-AUDIT_TRAIL: LiteralString = """
-MATCH (e:AuditEvent)
-WHERE ($target IS NULL OR e.target_id = $target) AND ($actor IS NULL OR e.actor = $actor)
-  AND ($action IS NULL OR e.action STARTS WITH $action)
+_AUDIT_FILTERS: LiteralString = """
+  AND ($actor IS NULL OR e.actor = $actor) AND ($action IS NULL OR e.action STARTS WITH $action)
   AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)
-  AND ($before IS NULL OR e.seq < $before)
 RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $limit
 """
+# Newest first, walking the seq index backwards from the cursor.
+AUDIT_TRAIL: LiteralString = (
+    "MATCH (e:AuditEvent) WHERE e.seq < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
+)
+# With a target: start from the events about it (target_id index), not from the whole trail.
+AUDIT_TRAIL_OF_TARGET: LiteralString = (
+    "MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id) "
+    "WHERE e.target_id = $target AND e.seq < coalesce($before, 9223372036854775807)"
+    + _AUDIT_FILTERS
+)

@@ -10,7 +10,7 @@ from neo4j import AsyncManagedTransaction
 from app.domain import validation as v
 from app.errors import NotFound
 from app.graph import principals as pr
-from app.graph.governance_queries import AUDIT_TRAIL, CREATE_GRANT, GRANTS_OF
+from app.graph.governance_queries import AUDIT_TRAIL, AUDIT_TRAIL_OF_TARGET, CREATE_GRANT, GRANTS_OF
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
 from app.policy.decision import Decision
@@ -110,7 +110,7 @@ async def audit_trail(
     found = await rows(
         services.driver,
         services.settings.neo4j_database,
-        AUDIT_TRAIL,
+        AUDIT_TRAIL_OF_TARGET if target else AUDIT_TRAIL,
         target=target,
         actor=actor,
         action=action,

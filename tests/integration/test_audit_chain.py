@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.graph.audit import verify
 from app.services import Services
-from tests.integration.chain import build_chain
+from tests.integration.chain import build_chain, run
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("always_working_hours")]
 
@@ -48,3 +48,32 @@ async def test_deleting_an_event_breaks_verification(clean_graph: Services) -> N
     await clean_graph.driver.execute_query("MATCH (e:AuditEvent {seq: 2}) DETACH DELETE e")
     result = await chain_result(clean_graph)
     assert not result.ok and result.broken_seq == 2 and result.problem == "event 2 is missing"
+
+
+async def test_trail_of_one_target_pages_newest_first(clean_graph: Services) -> None:
+    from app.registry.governance import audit_trail
+
+    ids = await build_chain(clean_graph, "trail")
+    for revision in (1, 2, 3):
+        await run(
+            clean_graph,
+            "update_metadata",
+            {"id": ids["model"], "expected_revision": revision, "changes": {"description": f"r{revision}"}},
+        )
+    page = await audit_trail(
+        clean_graph, target=ids["model"], actor=None, action=None, start=None, end=None, before=None, limit=3
+    )
+    assert [e["target_id"] for e in page] == [ids["model"]] * 3
+    assert [e["action"] for e in page] == ["modify:update_metadata"] * 3
+    rest = await audit_trail(
+        clean_graph,
+        target=ids["model"],
+        actor=None,
+        action=None,
+        start=None,
+        end=None,
+        before=page[-1]["seq"],
+        limit=10,
+    )
+    # Registering a version is part of the model's own trail.
+    assert [e["action"] for e in rest] == ["publish:register_model_version", "publish:create_model"]
