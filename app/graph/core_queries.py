@@ -49,7 +49,7 @@ RETURN properties(v) AS props, linked
 """
 REGISTER_FEATURE: LiteralString = """
 MATCH (p:Project {name: $project})
-MATCH (s:DatasetVersion {id: $source_id})
+MATCH (s:DatasetVersion {id: $source_dataset_version_id})
 CREATE (f:Feature {id: $id, name: $name, project_id: p.id, project_name: p.name,
         dtype: $dtype, definition: $definition, description: $description,
         source_dataset_version_id: s.id, created_at: $at, created_by: $actor})

@@ -26,24 +26,30 @@ async def refuse_existing(tx: AsyncManagedTransaction, query: LiteralString, mes
         raise AlreadyExists(message, field="name")
 
 
+async def create_node(
+    tx: AsyncManagedTransaction,
+    query: LiteralString,
+    label: str,
+    at: datetime,
+    actor: str,
+    missing: NotFound | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """Run a CREATE query whose parameters are the validated payload; no row means a
+    referenced node is missing (`missing` says which)."""
+    row = await tx_one(tx, query, id=new_id(label), at=at, actor=actor, **params)
+    if row is None:
+        if missing is None:
+            raise AssertionError(f"creating a {label} returned no row")
+        raise missing
+    return created(label, row["props"])
+
+
 def create_project(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        await refuse_existing(
-            tx, q.PROJECT_EXISTS, f"name: a project named {p['name']!r} already exists", name=p["name"]
-        )
-        row = await tx_one(
-            tx,
-            q.CREATE_PROJECT,
-            id=new_id("Project"),
-            name=p["name"],
-            description=p["description"],
-            owners=p["owners"] or [actor],
-            custom=p["custom"],
-            at=at,
-            actor=actor,
-        )
-        assert row is not None
-        return created("Project", row["props"])
+        message = f"name: a project named {p['name']!r} already exists"
+        await refuse_existing(tx, q.PROJECT_EXISTS, message, name=p["name"])
+        return await create_node(tx, q.CREATE_PROJECT, "Project", at, actor, **{**p, "owners": p["owners"] or [actor]})
 
     return work
 
@@ -52,20 +58,8 @@ def create_experiment(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         message = f"name: experiment {p['name']!r} already exists in project {p['project']!r}"
         await refuse_existing(tx, q.EXPERIMENT_EXISTS, message, name=p["name"], project=p["project"])
-        row = await tx_one(
-            tx,
-            q.CREATE_EXPERIMENT,
-            id=new_id("Experiment"),
-            name=p["name"],
-            project=p["project"],
-            description=p["description"],
-            custom=p["custom"],
-            at=at,
-            actor=actor,
-        )
-        if row is None:
-            raise NotFound(f"project: no project named {p['project']!r}", field="project")
-        return created("Experiment", row["props"])
+        missing = NotFound(f"project: no project named {p['project']!r}", field="project")
+        return await create_node(tx, q.CREATE_EXPERIMENT, "Experiment", at, actor, missing, **p)
 
     return work
 
@@ -73,25 +67,15 @@ def create_experiment(p: dict[str, Any], actor: str) -> Work:
 def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         derived = [{"id": d["dataset_version_id"], "step": d["step"]} for d in p["derived_from"]]
+        params = {**p, "derived_from": derived}
         row = await tx_one(
             tx,
             q.REGISTER_DATASET_VERSION,
             id=new_id("DatasetVersion"),
             dataset_id=new_id("Dataset"),
-            dataset=p["dataset"],
-            source_uri=p["source_uri"],
-            digest=p["digest"],
-            row_count=p["row_count"],
-            schema=p["schema"],
-            data_domain=p["data_domain"],
-            training_allowed=p["training_allowed"],
-            commercial_use=p["commercial_use"],
-            contains_personal_data=p["contains_personal_data"],
-            preprocessing=p["preprocessing"],
-            description=p["description"],
-            derived_from=derived,
             at=at,
             actor=actor,
+            **params,
         )
         assert row is not None
         if row["linked"] != len(derived):
@@ -105,22 +89,8 @@ def register_feature(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         message = f"name: feature {p['name']!r} already exists in project {p['project']!r}"
         await refuse_existing(tx, q.FEATURE_EXISTS, message, name=p["name"], project=p["project"])
-        row = await tx_one(
-            tx,
-            q.REGISTER_FEATURE,
-            id=new_id("Feature"),
-            name=p["name"],
-            project=p["project"],
-            dtype=p["dtype"],
-            definition=p["definition"],
-            description=p["description"],
-            source_id=p["source_dataset_version_id"],
-            at=at,
-            actor=actor,
-        )
-        if row is None:
-            raise NotFound("project or sourceDatasetVersionId: not found", field="sourceDatasetVersionId")
-        return created("Feature", row["props"])
+        missing = NotFound("project or sourceDatasetVersionId: not found", field="sourceDatasetVersionId")
+        return await create_node(tx, q.REGISTER_FEATURE, "Feature", at, actor, missing, **p)
 
     return work
 
@@ -208,34 +178,7 @@ def create_model(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         message = f"name: a model named {p['name']!r} already exists"
         await refuse_existing(tx, q.MODEL_EXISTS, message, name=p["name"])
-        fields = {
-            k: p[k]
-            for k in (
-                "name",
-                "description",
-                "owner_teams",
-                "domain",
-                "task",
-                "tags",
-                "licence",
-                "regulatory",
-                "intended_use",
-                "commercial_use",
-                "project",
-            )
-        }
-        row = await tx_one(
-            tx,
-            q.CREATE_MODEL,
-            id=new_id("Model"),
-            owners=p["owners"] or [actor],
-            custom=p["custom"],
-            at=at,
-            actor=actor,
-            **fields,
-        )
-        assert row is not None
-        return created("Model", row["props"])
+        return await create_node(tx, q.CREATE_MODEL, "Model", at, actor, **{**p, "owners": p["owners"] or [actor]})
 
     return work
 
