@@ -16,6 +16,7 @@ from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.queries.registry import RegistryQuery
+from app.graphql.read_gate import ReadGate
 from app.graphql.search import SearchMutation, SearchQuery
 from app.graphql.types.core import (
     DatasetVersion,
@@ -66,6 +67,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            ReadGate,
             lambda: MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
         ],
     )

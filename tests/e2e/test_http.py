@@ -132,3 +132,20 @@ def test_graphiql_page_is_served_from_vendored_assets(live_server: str) -> None:
     assert "unpkg.com" not in page.text
     script = httpx.get(f"{live_server}/static/vendor/graphiql/graphiql.min.js", timeout=10)
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+def test_reads_need_a_role_that_policy_lets_read(live_server: str, settings: Settings, clean_graph: object) -> None:
+    admin = settings.bootstrap_admin_key.get_secret_value()
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "nobody", roles: []}) { error } }')
+    key = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "nobody"}) { secret } }').json()
+    nobody = key["data"]["issueApiKey"]["secret"]
+    refused = gql(live_server, nobody, "{ models { name } }").json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+    assert "read denied" in refused["errors"][0]["message"]
+    schema_only = gql(live_server, nobody, "{ __schema { queryType { name } } }").json()
+    assert schema_only["data"]["__schema"]["queryType"]["name"] == "Query"
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "vic", roles: ["viewer"]}) { error } }')
+    viewer = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "vic"}) { secret } }').json()
+    allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { name } }").json()
+    assert allowed == {"data": {"models": []}}

@@ -52,6 +52,16 @@ test_contributor_publishes_experiment_records if {
 }
 
 # METADATA
+# title: Annotations and saved searches
+# description: Contributors annotate history and share saved searches; viewers only read.
+test_contributor_annotates_and_saves_searches if {
+	every kind in ["annotation", "saved_search"] {
+		decide("publish", ["contributor"], {"kind": kind, "id": "x"}, {}) == allow
+		decide("publish", ["viewer"], {"kind": kind, "id": "x"}, {}) == deny([sprintf("role viewer may not publish %s", [kind])])
+	}
+}
+
+# METADATA
 # title: Contributor may not publish models
 # description: Publishing a model needs the publisher role.
 test_contributor_may_not_publish_model if {
