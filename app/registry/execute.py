@@ -6,6 +6,7 @@ pending Review and applied later, exactly as first requested.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,18 @@ class Outcome:
     replayed: bool = False
     review: dict[str, Any] | None = None
     decision: Decision | None = None
+
+
+# Larger requests (e.g. health batches) are audited by digest: the event stays small and the
+# single-writer audit chain stays fast, while the digest still pins exactly what was requested.
+MAX_AUDITED_PAYLOAD = 4096
+
+
+def audited_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    text = json.dumps(payload, default=str, sort_keys=True, separators=(",", ":"))
+    if len(text) <= MAX_AUDITED_PAYLOAD:
+        return {"payload": json.loads(text)}
+    return {"payload_sha256": hashlib.sha256(text.encode()).hexdigest(), "payload_bytes": len(text)}
 
 
 def policy_input(meta: RequestMeta, plan: Plan) -> dict[str, Any]:
@@ -149,10 +162,7 @@ async def execute(
         reasons=list(decision.reasons),
         request_id=meta.request_id,
         purpose=meta.purpose,
-        details={
-            "payload": json.loads(json.dumps(payload, default=str)),
-            "approved_by": approved_by,
-        },
+        details={**audited_payload(payload), "approved_by": approved_by},
     )
     written = await unit.write(
         services.driver,
