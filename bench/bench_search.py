@@ -197,7 +197,7 @@ async def main(versions: int, runs: int, keep: bool) -> None:
     driver = open_driver(settings)
     db = settings.neo4j_database
     try:
-        await driver.execute_query(CLEAR, database_=db)
+        await clear(driver, db)
         t0 = time.perf_counter()
         await generate(driver, db, versions)
         print(f"generated {versions} versions in {time.perf_counter() - t0:.1f}s")
@@ -211,8 +211,14 @@ async def main(versions: int, runs: int, keep: bool) -> None:
         print(summary.profile and plan_text(summary.profile))
     finally:
         if not keep:
-            await driver.execute_query(CLEAR, database_=db)
+            await clear(driver, db)
         await driver.close()
+
+
+async def clear(driver: Any, db: str) -> None:
+    """CALL ... IN TRANSACTIONS needs an auto-commit transaction, not a managed one."""
+    async with driver.session(database=db) as session:
+        await (await session.run(CLEAR)).consume()
 
 
 def report(name: str, samples: list[float]) -> None:
