@@ -36,9 +36,10 @@ WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $t
   AND ($slice IS NULL OR e.slice = $slice)
   AND e[$metric] IS NOT NULL
   AND NOT EXISTS { (e)<-[:SUPERSEDES]-(:Evaluation) }
-RETURN e.id AS id, e.version AS version, e.evaluated_at AS at, e[$metric] AS value,
-       e.dataset_version_id AS dataset_version_id, e.slice AS slice
-ORDER BY at, id LIMIT $limit
+WITH e ORDER BY e.evaluated_at, e.id LIMIT $limit
+// One row holding plain lists: hydrating 10k records (and 10k DateTimes) one by one cost ~10x more.
+RETURN collect([e.id, e.version, e.evaluated_at.epochSeconds, e.evaluated_at.microsecond, e[$metric],
+                e.dataset_version_id, e.slice]) AS points
 """
 COMPARE_VERSIONS: LiteralString = """
 UNWIND $versions AS n

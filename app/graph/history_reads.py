@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -51,16 +51,10 @@ class HistoryReader:
             slice=slice_,
             limit=min(limit, MAX_POINTS),
         )
+        points = found[0]["points"] if found else []
         return [
-            HistoryPoint(
-                r["id"],
-                r["version"],
-                _t(r["at"]),
-                float(r["value"]),
-                r["dataset_version_id"],
-                r["slice"],
-            )
-            for r in found
+            HistoryPoint(id_, version, _from_epoch(seconds, micros), float(value), dataset_version_id, slice_name)
+            for id_, version, seconds, micros, value, dataset_version_id, slice_name in points
         ]
 
     async def compare_versions(
@@ -150,3 +144,7 @@ def _span(r: dict[str, Any]) -> ServingSpan:
         _t(r["since"]),
         _t(r["until"]),
     )
+
+
+def _from_epoch(seconds: int, micros: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micros)
