@@ -17,6 +17,7 @@ from typing import Any
 from app.config import load_settings
 from app.domain import search as s
 from app.graph.driver import open_driver
+from app.graph.search_queries import REFRESH_SEARCH_DOCS
 from app.graph.search_repo import Compiled, SearchRepo, page_query
 
 DOMAINS = ["finance", "healthcare", "retail", "insurance", "telecom", "energy", "logistics", "advertising"]
@@ -163,6 +164,8 @@ async def generate(driver: Any, db: str, versions: int) -> None:
         )
     for i in range(0, len(rows), 2000):
         await driver.execute_query(GEN_VERSIONS, rows=rows[i : i + 2000], holdout="bdsv_holdout", database_=db)
+        # The write path keeps each version's search document current; bulk fixtures build it here.
+        await driver.execute_query(REFRESH_SEARCH_DOCS, ids=[r["id"] for r in rows[i : i + 2000]], database_=db)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
 
 

@@ -387,6 +387,39 @@ def escape(token: str) -> str:
     return LUCENE_SPECIAL.sub(r"\\\1", token)
 
 
+# Filter fields whose values the search_doc full-text index also holds (graph_schema/V0022): an
+# EQ/IN condition on them can narrow Lucene's candidates; Cypher still checks the exact value.
+LUCENE_FIELDS: dict[FilterField, str] = {
+    FilterField.DOMAIN: "s_domain",
+    FilterField.TASK: "s_task",
+    FilterField.LICENCE: "s_licence",
+    FilterField.FRAMEWORK: "s_framework",
+    FilterField.ALIAS: "s_aliases",
+    FilterField.TAG: "s_tags",
+    FilterField.REGULATORY: "s_regulatory",
+}
+
+
+def lucene_prefilter(groups: tuple[tuple[Condition, ...], ...], values_of: Any) -> str | None:
+    """A Lucene clause every hit must satisfy, derived from the filters (OR of ANDs), or None when
+    some group has no condition Lucene can check. Only a superset: the analyser ignores case and
+    punctuation, so Cypher re-checks each value exactly."""
+    ors = []
+    for group in groups:
+        clauses = []
+        for c in group:
+            if c.field not in LUCENE_FIELDS or c.op not in (FilterOp.EQ, FilterOp.IN):
+                continue
+            values = values_of(c)
+            if not values or not all(any(ch.isalnum() for ch in str(v)) for v in values):
+                continue
+            clauses.append(LUCENE_FIELDS[c.field] + ":(" + " OR ".join(phrase(str(v)) for v in values) + ")")
+        if not clauses:
+            return None
+        ors.append("(" + " AND ".join(clauses) + ")")
+    return " OR ".join(ors) if ors else None
+
+
 def phrase(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

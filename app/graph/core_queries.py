@@ -189,9 +189,9 @@ CREATE (a)-[:POINTS_TO {since: $at, actor: $actor, reason: $reason}]->(v)
 RETURN a.id AS id
 """
 CLOSE_ALIAS: LiteralString = """
-MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->() WHERE p.until IS NULL
+MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
 SET p.until = $at
-RETURN a.id AS id
+RETURN a.id AS id, v.id AS version_id
 """
 ALIAS_AT: LiteralString = """
 MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion)

@@ -11,6 +11,7 @@ from neo4j import AsyncManagedTransaction
 
 from app.errors import AlreadyExists, Conflict, NotFound
 from app.graph import core_queries as q
+from app.graph import search_queries as sq
 from app.graph.ids import new_id
 from app.graph.reads import tx_one, tx_rows
 from app.graph.unit import Work
@@ -43,6 +44,20 @@ async def create_node(
             raise AssertionError(f"creating a {label} returned no row")
         raise missing
     return created(label, row["props"])
+
+
+async def refresh_search_docs(tx: AsyncManagedTransaction, version_ids: list[str | None]) -> None:
+    """Recompute the search documents of these versions inside the writing transaction."""
+    ids = [i for i in version_ids if i]
+    if ids:
+        await (await tx.run(sq.REFRESH_SEARCH_DOCS, ids=ids)).consume()
+
+
+async def refresh_docs_affected_by(tx: AsyncManagedTransaction, label: str, node_id: str) -> None:
+    query = sq.DOCS_AFFECTED_BY.get(label)
+    if query is not None:
+        row = await tx_one(tx, query, id=node_id)
+        await refresh_search_docs(tx, list(row["ids"]) if row else [])
 
 
 def create_project(p: dict[str, Any], actor: str) -> Work:
@@ -219,6 +234,7 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
             actor=actor,
         )
         assert row is not None
+        await refresh_search_docs(tx, [row["props"]["id"]])
         return {**created("ModelVersion", row["props"]), "version": row["props"]["version"]}
 
     return work
@@ -261,6 +277,7 @@ def move_alias(p: dict[str, Any], actor: str) -> Work:
             actor=actor,
         )
         assert row is not None
+        await refresh_search_docs(tx, [target["props"]["id"], current["version_id"] if current else None])
         return {
             "id": row["id"],
             "kind": "Alias",
@@ -276,6 +293,7 @@ def remove_alias(p: dict[str, Any], actor: str) -> Work:
         row = await tx_one(tx, q.CLOSE_ALIAS, model_id=model["id"], alias=p["alias"], at=at)
         if row is None:
             raise NotFound(f"alias: model {p['model']!r} has no alias {p['alias']!r}", field="alias")
+        await refresh_search_docs(tx, [row["version_id"]])
         return {"id": row["id"], "kind": "Alias"}
 
     return work
@@ -331,6 +349,7 @@ def update_metadata(label: str, node_id: str, expected: int, changes: dict[str, 
             actor=actor,
         )
         assert updated is not None
+        await refresh_docs_affected_by(tx, label, node_id)
         return {"id": node_id, "kind": label, "revision": updated["props"]["revision"]}
 
     return work

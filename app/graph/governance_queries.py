@@ -28,6 +28,5 @@ AUDIT_TRAIL: LiteralString = (
 # With a target: start from the events about it (target_id index), not from the whole trail.
 AUDIT_TRAIL_OF_TARGET: LiteralString = (
     "MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id) "
-    "WHERE e.target_id = $target AND e.seq < coalesce($before, 9223372036854775807)"
-    + _AUDIT_FILTERS
+    "WHERE e.target_id = $target AND e.seq < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
 )

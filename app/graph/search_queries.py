@@ -7,69 +7,96 @@ from typing import LiteralString
 
 from app.domain.search import FilterField, FilterOp, Kind, SortBy
 
+# The search document of a model version: what search filters, facets and matches on, copied from
+# its model, run, experiment, training data and aliases. The write path refreshes it whenever one of
+# those changes (graph_schema/V0023 backfilled it once with the same fields).
+REFRESH_SEARCH_DOCS: LiteralString = """
+UNWIND $ids AS version_id
+MATCH (v:ModelVersion {id: version_id})
+MATCH (v)-[:VERSION_OF]->(m:Model)
+OPTIONAL MATCH (v)-[:TRAINED_BY]->(r:Run)
+OPTIONAL MATCH (r)-[:IN]->(x:Experiment)
+CALL (r) {
+  OPTIONAL MATCH (r)-[:USED]->()-[:COMPUTED_FROM*0..1]->(d:DatasetVersion)
+  RETURN collect(DISTINCT d) AS data
+}
+CALL (r) {
+  OPTIONAL MATCH (r)-[:USED]->(f:Feature)
+  RETURN collect(DISTINCT f.name) AS used
+}
+CALL (v) {
+  OPTIONAL MATCH (a:Alias)-[p:POINTS_TO]->(v) WHERE p.until IS NULL
+  RETURN collect(a.name) AS aliases
+}
+SET v.s_text_model = trim(coalesce(m.name, '') + ' ' + coalesce(m.description, '') + ' '
+                          + coalesce(m.intended_use, '')),
+    v.s_tags = coalesce(m.tags, []), v.s_domain = m.domain, v.s_task = m.task, v.s_licence = m.licence,
+    v.s_owners = coalesce(m.owners, []), v.s_teams = coalesce(m.owner_teams, []),
+    v.s_regulatory = coalesce(m.regulatory, []), v.s_model_updated_at = m.updated_at,
+    v.s_framework = r.framework, v.s_duration = r.duration_seconds,
+    v.s_text_run = trim(coalesce(r.name, '') + ' ' + coalesce(r.notes, '') + ' ' + coalesce(x.name, '') + ' '
+                        + coalesce(x.description, '')),
+    v.s_text_data = reduce(t = '', d IN data | t + ' ' + coalesce(d.dataset_name, '') + ' '
+                           + coalesce(d.description, '')),
+    v.s_data_domains = [d IN data WHERE d.data_domain IS NOT NULL | d.data_domain],
+    v.s_personal = any(d IN data WHERE coalesce(d.contains_personal_data, true)),
+    v.s_trained_on = [d IN data | d.id],
+    v.s_features = used + [k IN keys(v) WHERE k STARTS WITH 'fi.' | substring(k, 3)],
+    v.s_aliases = aliases
+"""
+# Which versions' documents a change to a node of this label affects.
+DOCS_AFFECTED_BY: dict[str, LiteralString] = {
+    "Model": "MATCH (v:ModelVersion) WHERE v.model_id = $id RETURN collect(v.id) AS ids",
+    "Run": "MATCH (v:ModelVersion)-[:TRAINED_BY]->(:Run {id: $id}) RETURN collect(v.id) AS ids",
+    "Experiment": (
+        "MATCH (v:ModelVersion)-[:TRAINED_BY]->(:Run)-[:IN]->(:Experiment {id: $id}) RETURN collect(v.id) AS ids"
+    ),
+    "ModelVersion": "RETURN [$id] AS ids",
+}
+
 # Candidates: full-text hits (scored) or every version. A version is found through its own notes,
 # its model (name, description, tags, intended use, domain, task), its run, the run's experiment
 # or a training dataset version; scores from several places add up.
 TEXT_CANDIDATES: LiteralString = """
-CALL () {
-  CALL db.index.fulltext.queryNodes('search_model_version', $text) YIELD node, score
-  RETURN node AS v, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('search_model', $text) YIELD node, score
-  MATCH (v:ModelVersion)-[:VERSION_OF]->(node)
-  RETURN v, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('search_run', $text) YIELD node, score
-  MATCH (v:ModelVersion)-[:TRAINED_BY]->(node)
-  RETURN v, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('search_experiment', $text) YIELD node, score
-  MATCH (v:ModelVersion)-[:TRAINED_BY]->(:Run)-[:IN]->(node)
-  RETURN v, score * 0.5 AS score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('search_dataset_version', $text) YIELD node, score
-  MATCH (v:ModelVersion)-[:TRAINED_BY]->(:Run)-[:USED]->(node)
-  RETURN v, score * 0.5 AS score
-}
-WITH v, sum(score) AS score
+CALL db.index.fulltext.queryNodes('search_doc', $text) YIELD node AS v, score
+WITH v, score
+"""
+# No text, but filters Lucene can narrow by: the index finds candidates, relevance stays 0.
+FILTER_CANDIDATES: LiteralString = """
+CALL db.index.fulltext.queryNodes('search_doc', $text) YIELD node AS v
+WITH v, 0.0 AS score
 """
 ALL_CANDIDATES: LiteralString = "MATCH (v:ModelVersion) WITH v, 0.0 AS score\n"
+# The page's rows only: the model and run are read after sorting and the limit.
 CONTEXT: LiteralString = """
 MATCH (v)-[:VERSION_OF]->(m:Model)
 OPTIONAL MATCH (v)-[:TRAINED_BY]->(r:Run)
 """
 
-TRAINING_DATA: LiteralString = "(v)-[:TRAINED_BY]->(:Run)-[:USED]->()-[:COMPUTED_FROM*0..1]->(d:DatasetVersion)"
-
-# The value of a field for one row (v: version, m: its model, r: its run). $KEY is the
-# validated property name for keyed fields.
+# The value of a field for one version, from its search document. $KEY is the validated
+# property name for keyed fields.
 FIELD_EXPR: dict[FilterField, LiteralString] = {
-    FilterField.DOMAIN: "m.domain",
-    FilterField.TASK: "m.task",
-    FilterField.DATA_DOMAIN: "COLLECT { MATCH " + TRAINING_DATA + " RETURN DISTINCT d.data_domain }",
-    FilterField.FRAMEWORK: "r.framework",
-    FilterField.LICENCE: "m.licence",
-    FilterField.OWNER: "m.owners",
-    FilterField.TEAM: "m.owner_teams",
-    FilterField.ALIAS: "[(a:Alias)-[p:POINTS_TO]->(v) WHERE p.until IS NULL | a.name]",
-    FilterField.TAG: "m.tags",
-    FilterField.REGULATORY: "m.regulatory",
+    FilterField.DOMAIN: "v.s_domain",
+    FilterField.TASK: "v.s_task",
+    FilterField.DATA_DOMAIN: "v.s_data_domains",
+    FilterField.FRAMEWORK: "v.s_framework",
+    FilterField.LICENCE: "v.s_licence",
+    FilterField.OWNER: "v.s_owners",
+    FilterField.TEAM: "v.s_teams",
+    FilterField.ALIAS: "v.s_aliases",
+    FilterField.TAG: "v.s_tags",
+    FilterField.REGULATORY: "v.s_regulatory",
     FilterField.STATUS: "v.status",
-    FilterField.MODEL_NAME: "m.name",
-    FilterField.TRAINING_DURATION: "r.duration_seconds",
+    FilterField.MODEL_NAME: "v.model_name",
+    FilterField.TRAINING_DURATION: "v.s_duration",
     FilterField.CREATED_AT: "v.created_at",
-    FilterField.UPDATED_AT: "m.updated_at",
-    FilterField.CUSTOM: "coalesce(v[$KEY], m[$KEY])",
-    FilterField.FEATURE_USED: (
-        "(COLLECT { MATCH (v)-[:TRAINED_BY]->(:Run)-[:USED]->(f:Feature) RETURN f.name }"
-        " + [k IN keys(v) WHERE k STARTS WITH 'fi.' | substring(k, 3)])"
-    ),
+    FilterField.UPDATED_AT: "v.s_model_updated_at",
+    FilterField.CUSTOM: "coalesce(v[$KEY], head(COLLECT { MATCH (v)-[:VERSION_OF]->(cm:Model) RETURN cm[$KEY] }))",
+    FilterField.FEATURE_USED: "v.s_features",
     FilterField.FEATURE_IMPORTANCE: "v[$KEY]",
     # Unknown counts as personal: a dataset version that does not declare it is not trusted.
-    FilterField.CONTAINS_PERSONAL_DATA: (
-        "EXISTS { MATCH " + TRAINING_DATA + " WHERE coalesce(d.contains_personal_data, true) }"
-    ),
-    FilterField.TRAINED_ON: "COLLECT { MATCH " + TRAINING_DATA + " RETURN DISTINCT d.id }",
+    FilterField.CONTAINS_PERSONAL_DATA: "v.s_personal",
+    FilterField.TRAINED_ON: "v.s_trained_on",
 }
 
 # Operators per storage kind. X is the field expression, $P the value parameter. EQ/NEQ on
@@ -121,7 +148,8 @@ METRIC_VALUE: LiteralString = """coalesce(head(COLLECT {
       AND CASE WHEN $MS IS NULL THEN e.slice IS NULL ELSE e.slice = $MS END
     RETURN head([k IN $MK WHERE e[k] IS NOT NULL | e[k]]) AS x
     ORDER BY coalesce(e.evaluated_at, e.created_at) DESC, e.id DESC LIMIT 1 }),
-  CASE WHEN $MD IS NULL AND $MS IS NULL THEN head([k IN $MK WHERE r[k] IS NOT NULL | r[k]]) END)"""
+  CASE WHEN $MD IS NULL AND $MS IS NULL THEN head(COLLECT {
+    MATCH (v)-[:TRAINED_BY]->(mr:Run) RETURN head([k IN $MK WHERE mr[k] IS NOT NULL | mr[k]]) }) END)"""
 
 SORT_KEY: dict[SortBy, LiteralString] = {
     SortBy.RELEVANCE: "score",

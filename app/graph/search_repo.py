@@ -123,15 +123,31 @@ _COMPARE = {
 }
 
 
-def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
-    """Candidates, context, filters and metric thresholds: rows (v, m, r, score)."""
-    parts = [q.TEXT_CANDIDATES if req.text else q.ALL_CANDIDATES, q.CONTEXT]
+def candidates(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    """Full-text candidates (text and/or filters Lucene can narrow by), else every version."""
+    prefilter = s.lucene_prefilter(req.groups, lambda c: _condition_values(c, terms))
     if req.text:
-        out.params["text"] = s.text_query(req.text, req.text_mode, terms)
-    parts.append("WITH v, m, r, score WHERE " + filter_cypher(req.groups, terms, out) + "\n")
+        text = s.text_query(req.text, req.text_mode, terms)
+        out.params["text"] = f"({text}) AND ({prefilter})" if prefilter else text
+        return q.TEXT_CANDIDATES
+    if prefilter:
+        out.params["text"] = prefilter
+        return q.FILTER_CANDIDATES
+    return q.ALL_CANDIDATES
+
+
+def _condition_values(c: s.Condition, terms: list[s.Term]) -> list[str]:
+    given = c.value if isinstance(c.value, list) else [c.value]
+    return _expanded([str(v) for v in given], terms, s.FIELDS[c.field].vocabulary)
+
+
+def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    """Candidates, filters and metric thresholds over search documents: rows (v, score)."""
+    parts = [candidates(req, terms, out)]
+    parts.append("WITH v, score WHERE " + filter_cypher(req.groups, terms, out) + "\n")
     for t in req.metrics:
         value = metric_cypher(t.name, t.dataset, t.slice, terms, out)
-        parts.append("WITH v, m, r, score WHERE " + value + " " + _COMPARE[t.op] + " " + out.add("mv", t.value) + "\n")
+        parts.append("WITH v, score WHERE " + value + " " + _COMPARE[t.op] + " " + out.add("mv", t.value) + "\n")
     return "".join(parts)
 
 
@@ -147,13 +163,16 @@ def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
     out.params["limit"] = req.first + 1
     return (
         body(req, terms, out)
-        + "WITH v, m, r, score, "
+        + "WITH v, score, "
         + key
         + " AS sk\n"
         + q.AFTER[sort.descending]
+        + "WITH v, score, sk "
+        + q.ORDER[sort.descending]
+        + "LIMIT $limit\n"
+        + q.CONTEXT
         + q.PAGE_RETURN
         + q.ORDER[sort.descending]
-        + "LIMIT $limit"
     )
 
 

@@ -325,3 +325,52 @@ async def test_saved_searches_are_shared_and_seeded(registry: dict[str, Any], se
             "save_search",
             {"name": "bad", "input": {"filters": [{"all_of": [{"field": "DOMAIN", "op": "LT", "value": "x"}]}]}},
         )
+
+
+async def test_search_documents_follow_metadata_and_alias_changes(registry: dict[str, Any], services: Services) -> None:
+    by_domain = {"filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "insurance"}]}]}
+    assert (await vocab.search(services, by_domain)).total == 0
+    model = (await services.driver.execute_query("MATCH (m:Model {name: 'credit-risk'}) RETURN m.id AS id")).records
+    await do(
+        services,
+        "update_metadata",
+        {
+            "id": model[0]["id"],
+            "expected_revision": 1,
+            "changes": {"domain": "insurance", "description": "underwriting scores"},
+        },
+    )
+    assert ids(await vocab.search(services, by_domain)) == [registry["credit"]["id"]]
+    assert ids(await vocab.search(services, {"text": "underwriting"})) == [registry["credit"]["id"]]
+
+    staging = {"filters": [{"all_of": [{"field": "ALIAS", "op": "EQ", "value": "staging"}]}]}
+    await do(services, "move_alias", {"model": "fraud-scorer", "alias": "staging", "version": 2})
+    assert ids(await vocab.search(services, staging)) == [registry["fraud2"]["id"]]
+    await do(services, "move_alias", {"model": "fraud-scorer", "alias": "staging", "version": 1})
+    assert ids(await vocab.search(services, staging)) == [registry["fraud1"]["id"]]
+    await do(services, "remove_alias", {"model": "fraud-scorer", "alias": "staging"})
+    assert (await vocab.search(services, staging)).total == 0
+
+
+async def test_words_may_match_different_parts_of_a_version(registry: dict[str, Any], services: Services) -> None:
+    # "fraud" is in the model's name, "retrained" only in version 2's notes: one document holds both.
+    assert ids(await vocab.search(services, {"text": "fraud retrained"})) == [registry["fraud2"]["id"]]
+
+
+async def test_lucene_narrowing_is_rechecked_exactly(registry: dict[str, Any], services: Services) -> None:
+    # "finance-retail" holds the Lucene token "finance" but is another domain.
+    await do(services, "create_model", {"name": "odd-domain", "licence": "Apache-2.0", "domain": "finance-retail"})
+    odd = await version(services, "odd-domain", [registry["holdout"]], 0.9, "sklearn")
+    finance = {
+        "filters": [
+            {
+                "all_of": [
+                    {"field": "DOMAIN", "op": "EQ", "value": "finance"},
+                    {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
+                ]
+            }
+        ]
+    }
+    found = ids(await vocab.search(services, finance))
+    assert odd["id"] not in found
+    assert set(found) == {registry["fraud1"]["id"], registry["fraud2"]["id"], registry["churn"]["id"]}

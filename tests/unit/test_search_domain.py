@@ -73,3 +73,20 @@ def test_compiled_filter_keeps_values_in_parameters() -> None:
     assert cypher.count(") OR (") == 1
     assert ["classifier", "classification", "binary-classification", "binary"] in out.params.values()
     assert "cp.team_code" in out.params.values()
+
+
+def test_lucene_prefilter_narrows_only_when_every_group_can() -> None:
+    from app.domain.search import Condition, FilterField, FilterOp, lucene_prefilter
+
+    def values(c: Condition) -> list[str]:
+        return c.value if isinstance(c.value, list) else [c.value]
+
+    domain = Condition(FilterField.DOMAIN, FilterOp.EQ, "finance")
+    frameworks = Condition(FilterField.FRAMEWORK, FilterOp.IN, ["xgboost", 'light"gbm'])
+    duration = Condition(FilterField.TRAINING_DURATION, FilterOp.GT, 60.0)
+    assert lucene_prefilter(((domain, frameworks),), values) == (
+        '(s_domain:("finance") AND s_framework:("xgboost" OR "light\\"gbm"))'
+    )
+    assert lucene_prefilter(((domain,), (duration,)), values) is None  # the second group cannot narrow
+    assert lucene_prefilter(((Condition(FilterField.DOMAIN, FilterOp.NEQ, "x"),),), values) is None
+    assert lucene_prefilter(((Condition(FilterField.TAG, FilterOp.EQ, "++"),),), values) is None
