@@ -122,28 +122,33 @@ async def generate(services: Services, datasets: int, runs: int, versions: int, 
     return {"datasets": datasets, "models": models, "runs": runs, "versions": versions}
 
 
-async def registration(services: Services, count: int, concurrency: int) -> float:
+async def registration(services: Services, count: int, concurrency: int, batch: int = 1) -> float:
     """Versions/s through the full write path (validation, OPA, audit, idempotency)."""
     core = CoreReader(services.driver, services.settings.neo4j_database)
-    await execute(services, ADMIN, "create_project", {"name": f"bench-reg-{concurrency}"})
-    exp = await execute(services, ADMIN, "create_experiment", {"project": f"bench-reg-{concurrency}", "name": "e"})
+    label = f"{concurrency}-{batch}"
+    await execute(services, ADMIN, "create_project", {"name": f"bench-reg-{label}"})
+    exp = await execute(services, ADMIN, "create_experiment", {"project": f"bench-reg-{label}", "name": "e"})
     run = await execute(services, ADMIN, "start_run", {"experiment_id": (exp.result or {})["id"]})
     run_id = (run.result or {})["id"]
     await execute(services, ADMIN, "finish_run", {"run_id": run_id, "metrics": {"f1": 0.9}})
-    name = f"bench-reg-model-{concurrency}"
+    name = f"bench-reg-model-{label}"
     await execute(services, ADMIN, "create_model", {"name": name, "licence": "MIT"})
     payload = {"model": name, "run_id": run_id, "artifact": {"uri": "s3://b", "digest": DIGEST}}
     gate = asyncio.Semaphore(concurrency)
 
     async def one() -> None:
         async with gate:
-            await execute(services, ADMIN, "register_model_version", payload)
+            if batch > 1:
+                items = [{k: v for k, v in payload.items() if k != "model"}] * batch
+                await execute(services, ADMIN, "register_model_versions", {"model": name, "versions": items})
+            else:
+                await execute(services, ADMIN, "register_model_version", payload)
 
     started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(count)))
+    await asyncio.gather(*(one() for _ in range(count // batch)))
     elapsed = time.perf_counter() - started
     model = await core.model_by_name(name)
-    assert model is not None and model.get("seq") == count, "lost or duplicated version numbers"
+    assert model is not None and model.get("seq") == count // batch * batch, "lost or duplicated version numbers"
     return count / elapsed
 
 
@@ -184,6 +189,8 @@ async def main(args: argparse.Namespace) -> None:
             print(line_text)
         print(f"registration, one at a time:   {await registration(services, args.register, 1):7.1f} versions/s")
         print(f"registration, 16 concurrent:   {await registration(services, args.register, 16):7.1f} versions/s")
+        batched = await registration(services, args.register * 5, 1, 100)
+        print(f"registration, batches of 100:  {batched:7.1f} versions/s")
     finally:
         async with services.driver.session(database=services.settings.neo4j_database) as session:
             await (await session.run(CLEAR)).consume()

@@ -240,6 +240,21 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
     return work
 
 
+def register_model_versions(batch: list[dict[str, Any]], actor: str) -> Work:
+    """All versions or none: each gets the next number under the model's lock, in request order."""
+    steps = [register_model_version(data, actor) for data in batch]
+
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        results = [await step(tx, at) for step in steps]
+        return {
+            "kind": "ModelVersionBatch",
+            "ids": [r["id"] for r in results],
+            "versions": [r["version"] for r in results],
+        }
+
+    return work
+
+
 async def _lock_model(tx: AsyncManagedTransaction, model: str) -> dict[str, Any]:
     row = await tx_one(tx, q.LOCK_MODEL, model=model)
     if row is None:

@@ -229,6 +229,16 @@ FeatureSuccess = _success("FeatureSuccess", "feature", Feature, "The feature")
 RunSuccess = _success("RunSuccess", "run", Run, "The run")
 ModelSuccess = _success("ModelSuccess", "model", Model, "The model")
 ModelVersionSuccess = _success("ModelVersionSuccess", "model_version", ModelVersion, "The model version")
+
+
+@strawberry.type(description="The versions registered by one batch (success).")
+class ModelVersionsSuccess:
+    model_versions: list[ModelVersion] = strawberry.field(description="The new versions, in request order.")
+    replayed: bool = strawberry.field(
+        description="True when an earlier request with this idempotency key was returned."
+    )
+
+
 AliasSuccess = _success("AliasSuccess", "model", Model, "The model with its aliases")
 NodeSuccess = _success("UpdateSuccess", "node", Node, "The updated node")
 
@@ -330,6 +340,16 @@ class CoreMutation:
             "model_version",
             ModelVersion,
         )
+
+    @strawberry.mutation(description="Register many versions of one model in one request (all or none).")
+    async def register_model_versions(self, info: Info, input: i.RegisterModelVersionsInput) -> _union(
+        "RegisterModelVersionsPayload", ModelVersionsSuccess
+    ):  # type: ignore[valid-type]
+        async def make(outcome: Outcome) -> ModelVersionsSuccess:
+            found = await node_loader(info).load_many((outcome.result or {}).get("ids", []))
+            return ModelVersionsSuccess(model_versions=[ModelVersion(e) for e in found if e], replayed=outcome.replayed)
+
+        return await run_command(info, "register_model_versions", input, make)
 
     @strawberry.mutation(description="Set or move an alias (protected aliases need promotion criteria).")
     async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union("SetAliasPayload", AliasSuccess):  # type: ignore[valid-type]

@@ -167,6 +167,25 @@ class RegisterModelVersionInput:
     purpose: str | None = strawberry.field(default=None, description=PURPOSE)
 
 
+@strawberry.input(description="One version in a batch registration.")
+class ModelVersionItemInput:
+    run_id: strawberry.ID = strawberry.field(description="Finished run that produced it.")
+    artifact: ArtifactInput = strawberry.field(description="Artifact reference.")
+    signature: str | None = strawberry.field(default=None, description="Input signature.")
+    feature_importance: list[FeatureImportanceInput] | None = strawberry.field(default=None, description="Importance.")
+    fine_tuned_from: strawberry.ID | None = strawberry.field(default=None, description="Base model version id.")
+    notes: str | None = strawberry.field(default=None, description="Notes.")
+    custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")
+
+
+@strawberry.input(description="Register up to 500 versions of one model at once: all or none, numbered in order.")
+class RegisterModelVersionsInput:
+    model: str = strawberry.field(description="Model name.")
+    versions: list[ModelVersionItemInput] = strawberry.field(description="The versions, in numbering order.")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
+    purpose: str | None = strawberry.field(default=None, description=PURPOSE)
+
+
 @strawberry.input(description="Point an alias at a version (creates or moves it; history is kept).")
 class SetAliasInput:
     model: str = strawberry.field(description="Model name.")

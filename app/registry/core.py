@@ -215,16 +215,15 @@ async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any])
     return Plan("publish", resource, w.create_model(data, meta.actor.name))
 
 
-@command("register_model_version")
-async def register_model_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+def _version_data(model: str, p: dict[str, Any]) -> dict[str, Any]:
     art = p.get("artifact") or {}
     importance = {}
     for item in p.get("feature_importance") or []:
         importance[v.key("featureImportance.feature", item["feature"])] = v.finite(
             "featureImportance.score", item["score"]
         )
-    data: dict[str, Any] = {
-        "model": v.name("model", p["model"]),
+    return {
+        "model": model,
         "run_id": v.short("runId", p["run_id"], required=True),
         "artifact": {
             "uri": v.short("artifact.uri", art.get("uri"), required=True),
@@ -241,24 +240,52 @@ async def register_model_version(services: Services, meta: RequestMeta, p: dict[
             **custom_props("custom", p.get("custom")),
         },
     }
+
+
+async def _publish_plan(services: Services, model_name: str, run_ids: list[str], work: Any) -> Plan:
+    """Publishing versions: policy sees the model, its licence and every run's training data rights."""
     core = reader(services)
-    model = await core.model_by_name(data["model"])
+    model = await core.model_by_name(model_name)
     if model is None:
-        raise NotFound(f"model: no model named {data['model']!r}", field="model")
-    training = await core.training_data(data["run_id"])
+        raise NotFound(f"model: no model named {model_name!r}", field="model")
+    training: dict[str, Any] = {}
+    for run_id in dict.fromkeys(run_ids):
+        for d in await core.training_data(run_id):
+            training[d.id] = {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)}
     context = {
         "commercial_use": bool(model.get("commercial_use")),
-        "training_data": [
-            {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)} for d in training
-        ],
-        "known_sources": await core.known_sources(data["model"]),
+        "training_data": list(training.values()),
+        "known_sources": await core.known_sources(model_name),
     }
-    resource = {
-        **owned(model.props, "model_version"),
-        "name": model.get("name"),
-        "licence": model.get("licence"),
-    }
-    return Plan("publish", resource, w.register_model_version(data, meta.actor.name), context)
+    resource = {**owned(model.props, "model_version"), "name": model.get("name"), "licence": model.get("licence")}
+    return Plan("publish", resource, work, context)
+
+
+@command("register_model_version")
+async def register_model_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    data = _version_data(v.name("model", p["model"]), p)
+    work = w.register_model_version(data, meta.actor.name)
+    return await _publish_plan(services, data["model"], [data["run_id"]], work)
+
+
+MAX_BATCH_VERSIONS = 500
+
+
+@command("register_model_versions")
+async def register_model_versions(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    """Many versions of one model in one request: one decision, one transaction, one audit event."""
+    model = v.name("model", p["model"])
+    items = p.get("versions") or []
+    if not 1 <= len(items) <= MAX_BATCH_VERSIONS:
+        raise ValidationFailed(f"versions: must list 1 to {MAX_BATCH_VERSIONS} versions", field="versions")
+    batch = []
+    for index, item in enumerate(items):
+        try:
+            batch.append(_version_data(model, item))
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"versions[{index}].{exc.message}", field=f"versions[{index}].{exc.field}") from None
+    work = w.register_model_versions(batch, meta.actor.name)
+    return await _publish_plan(services, model, [d["run_id"] for d in batch], work)
 
 
 def _rights(props: dict[str, Any]) -> dict[str, Any]:

@@ -234,3 +234,31 @@ async def test_worse_promotion_waits_for_review_and_applies_on_approval(clean_gr
     decided = await decide_review(clean_graph, carol, outcome.review["id"], True, "ok, known trade-off")
     assert decided["status"] == "APPROVED" and decided["decided_by"] == "carol"
     assert (await core.aliases(ids["model"]))[0].version == 2
+
+
+async def test_batch_registration_numbers_in_order_all_or_nothing(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    item = {"run_id": ids["run"], "artifact": {"uri": "s3://m/b", "digest": DIGEST}}
+    audit_before = await count(clean_graph, "AuditEvent")
+    batch = await run(clean_graph, "register_model_versions", {"model": "churn", "versions": [item, item, item]})
+    assert batch["versions"] == [2, 3, 4] and len(batch["ids"]) == 3
+    assert await count(clean_graph, "AuditEvent") == audit_before + 1
+    bad = [item, {**item, "artifact": {"uri": "s3://m/x", "digest": "md5:abc"}}]
+    with pytest.raises(ValidationFailed, match=r"versions\[1\]\.artifact\.digest: must be sha256"):
+        await run(clean_graph, "register_model_versions", {"model": "churn", "versions": bad})
+    assert await count(clean_graph, "ModelVersion") == 4
+
+
+async def test_batch_is_denied_whole_when_one_run_may_not_train(clean_graph: Services) -> None:
+    ids = await build_chain(clean_graph)
+    forbidden = await run(
+        clean_graph,
+        "register_dataset_version",
+        {"dataset": "no-training", "source_uri": "s3://raw/x", "usage_rights": {"training_allowed": False}},
+    )
+    r = await new_run(clean_graph, ids["experiment"], [forbidden["id"]], {"f1": 0.9})
+    ok = {"run_id": ids["run"], "artifact": {"uri": "s3://m/ok", "digest": DIGEST}}
+    bad = {"run_id": r, "artifact": {"uri": "s3://m/bad", "digest": DIGEST}}
+    with pytest.raises(PermissionDenied, match="forbids training"):
+        await run(clean_graph, "register_model_versions", {"model": "churn", "versions": [ok, bad]})
+    assert await count(clean_graph, "ModelVersion") == 1
