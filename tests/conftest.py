@@ -71,17 +71,25 @@ def live_server(settings: Settings) -> Iterator[str]:
 ALL_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-@pytest.fixture(scope="session")
-def always_working_hours(settings: Settings) -> Iterator[None]:
+def force_working_hours(settings: Settings) -> dict[str, object]:
     """Promote/retire outside working hours go to review; tests must not depend on the clock.
-    Overrides the policy data in the test OPA (the off-hours rule has its own Rego tests)."""
+    Overrides the policy data in the test OPA (the off-hours rule has its own Rego tests) and
+    returns what was there. Call it again after restarting OPA, which reloads the files."""
     import httpx
 
     url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
-    original = httpx.get(url, timeout=5).json()["result"]
+    original: dict[str, object] = httpx.get(url, timeout=5).json()["result"]
     httpx.put(url, json={**original, "days": ALL_DAYS, "start": "00:00", "end": "24:00"}, timeout=5)
+    return original
+
+
+@pytest.fixture(scope="session")
+def always_working_hours(settings: Settings) -> Iterator[None]:
+    import httpx
+
+    original = force_working_hours(settings)
     yield
-    httpx.put(url, json=original, timeout=5)
+    httpx.put(f"{settings.opa_url}/v1/data/modelgraph/config/working_hours", json=original, timeout=5)
 
 
 def actor(name: str, *roles: str, teams: tuple[str, ...] = ()) -> object:

@@ -262,3 +262,19 @@ async def test_batch_is_denied_whole_when_one_run_may_not_train(clean_graph: Ser
     with pytest.raises(PermissionDenied, match="forbids training"):
         await run(clean_graph, "register_model_versions", {"model": "churn", "versions": [ok, bad]})
     assert await count(clean_graph, "ModelVersion") == 1
+
+
+async def test_an_expired_review_cannot_be_approved(clean_graph: Services) -> None:
+    from app.registry.reviews import decide_review
+
+    await build_chain(clean_graph)
+    await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    publisher = RequestMeta(actor=Actor(id="pat", name="pat", roles=("publisher",)), request_id="late")
+    outcome = await execute(clean_graph, publisher, "move_alias", {"model": "churn", "alias": "champion", "version": 1})
+    assert outcome.review is not None
+    await clean_graph.driver.execute_query(
+        "MATCH (r:Review {id: $id}) SET r.expires_at = datetime() - duration('PT1S')", id=outcome.review["id"]
+    )
+    approver = RequestMeta(actor=Actor(id="ann", name="ann", roles=("approver",)), request_id="late")
+    with pytest.raises(Conflict, match="expired at"):
+        await decide_review(clean_graph, approver, outcome.review["id"], True, "too late")

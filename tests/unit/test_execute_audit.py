@@ -16,5 +16,7 @@ def test_large_requests_are_recorded_by_digest_and_size() -> None:
     payload = {"samples": [{"deployment_id": "dep_1", "latency_p95_ms": float(i)} for i in range(500)]}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     assert len(text) > MAX_AUDITED_PAYLOAD
-    assert audited_payload(payload) == {"payload_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                                        "payload_bytes": len(text)}
+    assert audited_payload(payload) == {
+        "payload_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "payload_bytes": len(text),
+    }
