@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     token: SecretStr = SecretStr("")
 
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    # Artifact uploads are held in memory to encrypt them (AES-GCM); larger ones need a chunked upload.
+    max_artifact_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     max_query_depth: int = Field(default=15, ge=2)
     max_query_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=5000, ge=100)

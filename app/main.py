@@ -19,6 +19,7 @@ from app.graph.principals import PrincipalStore
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
+from app.web.artifacts import download_artifact, upload_artifact
 from app.web.health import healthz, readyz
 from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
@@ -53,12 +54,18 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Route("/metrics", metrics.endpoint),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/api/v1/health", health_ingest, methods=["POST"]),
+        Route("/api/v1/artifacts", upload_artifact, methods=["POST"]),
+        Route("/api/v1/artifacts/{digest}", download_artifact, methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
     ]
     middleware = [
         Middleware(MetricsMiddleware, metrics=metrics),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            overrides={"/api/v1/artifacts": settings.max_artifact_bytes},
+        ),
         Middleware(AuthMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

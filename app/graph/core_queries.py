@@ -151,6 +151,9 @@ MATCH (v:ModelVersion)
 WHERE v.model_id = $model_id AND v.version < coalesce($before, 9223372036854775807)
 RETURN properties(v) AS props ORDER BY v.version DESC LIMIT $limit
 """
+VERSION_BY_DIGEST: LiteralString = """
+MATCH (v:ModelVersion {artifact_digest: $digest}) RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
+"""
 COUNT_VERSIONS: LiteralString = "MATCH (m:Model {id: $model_id}) RETURN m.seq AS total"
 LIST_MODELS: LiteralString = """
 MATCH (m:Model) WHERE m.name > coalesce($after, '')

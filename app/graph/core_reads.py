@@ -54,6 +54,9 @@ class CoreReader:
             version=number,
         )
 
+    async def version_by_digest(self, digest: str) -> Entity | None:
+        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
+
     async def versions(self, model_id: str, before: int | None, limit: int) -> list[Entity]:
         """Newest first; `before` is the cursor (a version number)."""
         return await entities(

@@ -18,7 +18,8 @@ def open_driver(settings: Settings) -> AsyncDriver:
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         connection_timeout=5,
         connection_acquisition_timeout=10,
-        max_transaction_retry_time=10,
+        # Concurrent writes to one model queue on its lock and may be retried after a deadlock.
+        max_transaction_retry_time=30,
         max_connection_pool_size=50,
         # Schema hints such as "label does not exist" are noise for a fresh graph.
         notifications_min_severity="OFF",

@@ -261,9 +261,26 @@ async def _publish_plan(services: Services, model_name: str, run_ids: list[str],
     return Plan("publish", resource, work, context)
 
 
+STORED_URI = "modelgraph://artifacts/"
+
+
+async def _check_stored(services: Services, data: dict[str, Any], field: str = "artifact") -> None:
+    """A version that says its bytes are in our store must name bytes that are there."""
+    art = data["artifact"]
+    if not str(art["uri"]).startswith(STORED_URI):
+        return
+    if art["uri"] != STORED_URI + art["digest"]:
+        raise ValidationFailed(f"{field}.uri: a stored artifact's uri is {STORED_URI}<digest>", field=f"{field}.uri")
+    if not await services.artifacts.exists(art["digest"]):
+        raise ValidationFailed(
+            f"{field}.digest: no stored artifact has this digest; upload it first", field=f"{field}.digest"
+        )
+
+
 @command("register_model_version")
 async def register_model_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
     data = _version_data(v.name("model", p["model"]), p)
+    await _check_stored(services, data)
     work = w.register_model_version(data, meta.actor.name)
     return await _publish_plan(services, data["model"], [data["run_id"]], work)
 
@@ -284,6 +301,7 @@ async def register_model_versions(services: Services, meta: RequestMeta, p: dict
             batch.append(_version_data(model, item))
         except ValidationFailed as exc:
             raise ValidationFailed(f"versions[{index}].{exc.message}", field=f"versions[{index}].{exc.field}") from None
+        await _check_stored(services, batch[-1], f"versions[{index}].artifact")
     work = w.register_model_versions(batch, meta.actor.name)
     return await _publish_plan(services, model, [d["run_id"] for d in batch], work)
 

@@ -20,6 +20,7 @@ from app.registry.actor import RequestMeta
 
 STATUS = {
     "VALIDATION_FAILED": 422,
+    "INTEGRITY_ERROR": 502,
     "NOT_FOUND": 404,
     "CONFLICT": 409,
     "PERMISSION_DENIED": 403,

@@ -109,3 +109,22 @@ async def test_chunked_body_under_the_limit_passes(client: httpx.AsyncClient, re
     assert response.status_code == 200
     assert response.json() == {"received": LIMIT - 24}
     assert recorder.bodies == [b"x" * (LIMIT - 24)]
+
+
+async def test_a_path_prefix_can_have_its_own_larger_limit(recorder: Recorder) -> None:
+    async def echo(request: Request) -> JSONResponse:
+        recorder.calls += 1
+        return JSONResponse({"received": len(await request.body())})
+
+    app = Starlette(
+        routes=[Route("/echo", echo, methods=["POST"]), Route("/uploads/x", echo, methods=["POST"])],
+        middleware=[Middleware(BodyLimitMiddleware, max_bytes=LIMIT, overrides={"/uploads": LIMIT * 4})],
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        big = b"x" * (LIMIT * 2)
+        assert (await c.post("/uploads/x", content=big)).json() == {"received": LIMIT * 2}
+        refused = await c.post("/echo", content=big)
+        assert refused.status_code == 413 and refused.json()["message"] == f"request body exceeds {LIMIT} bytes"
+        too_big = await c.post("/uploads/x", content=b"x" * (LIMIT * 5))
+        assert too_big.status_code == 413 and str(LIMIT * 4) in too_big.json()["message"]
+    assert recorder.calls == 1
