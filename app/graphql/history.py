@@ -501,12 +501,15 @@ class HistoryQuery:
     @strawberry.field(description="A version's live status: serving deployments with health, and its flags.")
     async def version_status(self, info: Info, model: str, version: int) -> VersionStatus | None:
         found = await core_reader(info.context.services).version(await _model_id(info, model), version)
-        if found is None:
-            return None
-        reader = _reader(info)
-        deployments = [Deployment(entity=d) for d, _ in await reader.version_deployments(found.id)]
-        flags = [_flag(f) for f in await reader.flags(found.id)]
-        return VersionStatus(deployments=deployments, flags=flags)
+        return await version_status_of(info, found.id) if found else None
+
+
+async def version_status_of(info: Info, version_id: str) -> VersionStatus:
+    """Deployments serving the version (with their latest health) and its flags."""
+    reader = _reader(info)
+    deployments = [Deployment(entity=d) for d, _ in await reader.version_deployments(version_id)]
+    flags = [_flag(f) for f in await reader.flags(version_id)]
+    return VersionStatus(deployments=deployments, flags=flags)
 
 
 def _row(version: int, e: Entity | None, metrics: list[str]) -> ComparisonRow:

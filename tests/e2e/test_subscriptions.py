@@ -89,3 +89,40 @@ async def test_legacy_graphql_ws_protocol_is_not_offered(live_server: str) -> No
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await receive(ws)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406
+
+
+async def test_version_record_shows_where_it_serves_and_its_health(
+    live_server: str, settings: Settings, clean_graph: Services
+) -> None:
+    await build_chain(clean_graph, "shown")
+    dep = await run(
+        clean_graph,
+        "create_deployment",
+        {
+            "model": "shown",
+            "name": "shown-staging",
+            "environment": {"tier": "staging"},
+            "serving": [{"version": 1, "traffic_percent": 100}],
+        },
+    )
+    at = datetime.now(UTC) - timedelta(seconds=5)
+    await run(
+        clean_graph,
+        "report_health",
+        {"samples": [{"deployment_id": dep["id"], "at": at, "latency_p95_ms": 700.0, "error_rate": 0.0}]},
+    )
+    token = settings.bootstrap_admin_key.get_secret_value()
+    query = (
+        '{ modelVersion(model: "shown", version: 1) { liveStatus { deployments { name healthStatus } '
+        "flags { reason } } } }"
+    )
+    async with httpx.AsyncClient() as client:
+        body = (
+            await client.post(
+                f"{live_server}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+            )
+        ).json()
+    assert body["data"]["modelVersion"]["liveStatus"] == {
+        "deployments": [{"name": "shown-staging", "healthStatus": "DEGRADED"}],
+        "flags": [],
+    }

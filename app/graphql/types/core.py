@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,6 +14,9 @@ from app.graphql.context import Info
 from app.graphql.loaders import core_reader, node_loader
 
 MAX_PAGE = 100
+
+if TYPE_CHECKING:
+    from app.graphql.history import VersionStatus
 
 
 @strawberry.interface(description="Anything in the provenance graph, addressable by a stable id.")
@@ -343,6 +346,12 @@ class ModelVersion(_Base, Node):
         return Model(e) if e else None
 
     custom = custom()
+
+    @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
+    async def live_status(self, info: Info) -> Annotated[VersionStatus, strawberry.lazy("app.graphql.history")]:
+        from app.graphql.history import version_status_of
+
+        return await version_status_of(info, self._e.id)
 
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
