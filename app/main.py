@@ -24,6 +24,7 @@ from app.web.health import healthz, readyz
 from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
 from app.web.metrics import Metrics, MetricsMiddleware
+from app.web.openlineage import lineage_event
 
 log = logging.getLogger(__name__)
 VENDOR_DIR = Path(__file__).resolve().parent / "web" / "vendor"
@@ -54,6 +55,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Route("/metrics", metrics.endpoint),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/api/v1/health", health_ingest, methods=["POST"]),
+        Route("/api/v1/lineage", lineage_event, methods=["POST"]),
         Route("/api/v1/artifacts", upload_artifact, methods=["POST"]),
         Route("/api/v1/artifacts/{digest}", download_artifact, methods=["GET"]),
         WebSocketRoute("/graphql", graphql),

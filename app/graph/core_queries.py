@@ -67,7 +67,7 @@ RETURN input_id, n IS NOT NULL AS found
 START_RUN: LiteralString = """
 MATCH (e:Experiment {id: $experiment_id})
 CREATE (r:Run {id: $id, name: $name, experiment_id: e.id, project_id: e.project_id,
-        status: 'RUNNING', started_at: $started_at, code_version: $code_version,
+        status: 'RUNNING', started_at: $started_at, code_version: $code_version, external_id: $external_id,
         notes: $notes, framework: $framework, framework_version: $framework_version,
         hardware: $hardware, container_image: $container_image, python_version: $python_version,
         created_at: $at, updated_at: $at, created_by: $actor, revision: 1})-[:IN {since: $at}]->(e)
@@ -139,6 +139,14 @@ OPTIONAL MATCH (base:ModelVersion {id: $fine_tuned_from})
 FOREACH (_ IN CASE WHEN base IS NULL THEN [] ELSE [1] END |
   CREATE (v)-[:FINE_TUNED_FROM {since: $at}]->(base))
 RETURN properties(v) AS props
+"""
+RUN_BY_EXTERNAL_ID: LiteralString = "MATCH (r:Run {external_id: $external_id}) RETURN properties(r) AS props"
+LATEST_DATASET_VERSION_BY_SOURCE: LiteralString = """
+MATCH (v:DatasetVersion {source_uri: $source_uri}) RETURN properties(v) AS props ORDER BY v.version DESC LIMIT 1
+"""
+PROJECT_BY_NAME: LiteralString = "MATCH (p:Project {name: $name}) RETURN properties(p) AS props"
+EXPERIMENT_BY_NAME: LiteralString = """
+MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN properties(e) AS props
 """
 RUN_STATUS: LiteralString = "MATCH (r:Run {id: $id}) RETURN r.status AS status"
 MODEL_BY_NAME: LiteralString = "MATCH (m:Model {name: $name}) RETURN properties(m) AS props"

@@ -54,6 +54,20 @@ class CoreReader:
             version=number,
         )
 
+    async def run_by_external_id(self, external_id: str) -> Entity | None:
+        return await one(self.driver, self.db, "Run", q.RUN_BY_EXTERNAL_ID, external_id=external_id)
+
+    async def latest_dataset_version(self, source_uri: str) -> Entity | None:
+        return await one(
+            self.driver, self.db, "DatasetVersion", q.LATEST_DATASET_VERSION_BY_SOURCE, source_uri=source_uri
+        )
+
+    async def project(self, name: str) -> Entity | None:
+        return await one(self.driver, self.db, "Project", q.PROJECT_BY_NAME, name=name)
+
+    async def experiment(self, project: str, name: str) -> Entity | None:
+        return await one(self.driver, self.db, "Experiment", q.EXPERIMENT_BY_NAME, project=project, name=name)
+
     async def version_by_digest(self, digest: str) -> Entity | None:
         return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
 

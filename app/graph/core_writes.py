@@ -128,6 +128,7 @@ def start_run(p: dict[str, Any], actor: str) -> Work:
             experiment_id=p["experiment_id"],
             started_at=p["started_at"] or at,
             code_version=p["code_version"],
+            external_id=p.get("external_id"),
             notes=p["notes"],
             framework=env.get("framework"),
             framework_version=env.get("framework_version"),

@@ -94,6 +94,9 @@ class StartRunInput:
     )
     environment: RunEnvironmentInput | None = strawberry.field(default=None, description="Environment.")
     code_version: str | None = strawberry.field(default=None, description="Code version.")
+    external_id: str | None = strawberry.field(
+        default=None, description="This run's id in the system that produced it (e.g. an OpenLineage runId); unique."
+    )
     notes: str | None = strawberry.field(default=None, description="Notes.")
     started_at: datetime | None = strawberry.field(default=None, description="Start time (default now).")
     custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")

@@ -135,6 +135,7 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
         "name": v.short("name", p.get("name")),
         "started_at": v.utc("startedAt", p.get("started_at")),
         "code_version": v.short("codeVersion", p.get("code_version")),
+        "external_id": v.short("externalId", p.get("external_id")),
         "notes": v.text("notes", p.get("notes")),
         "environment": {
             k: v.short(f"environment.{k}", env.get(k))

@@ -4,7 +4,6 @@ client path; both ask policy, both are audited; reads are verified against the d
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -13,27 +12,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.domain import validation as v
-from app.errors import IntegrityError, NotFound, RegistryError, Unauthenticated, ValidationFailed
+from app.errors import IntegrityError, NotFound, RegistryError, ValidationFailed
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.core_reads import CoreReader
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, decide
 from app.services import Services
-from app.web.health_ingest import _error
+from app.web.http import error_response, request_meta
 
 STORED_URI = "modelgraph://artifacts/"
 
 
 async def _noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
     return {}
-
-
-def _meta(request: Request) -> RequestMeta:
-    actor = getattr(request.state, "principal", None)
-    if actor is None:
-        raise Unauthenticated("a bearer token is required")
-    return RequestMeta(actor=actor, request_id=request.headers.get("x-request-id") or uuid.uuid4().hex)
 
 
 async def _audit(
@@ -55,7 +47,7 @@ async def _audit(
 async def upload_artifact(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        meta = _meta(request)
+        meta = request_meta(request)
         model = v.name("model", request.query_params.get("model", ""))
         found = await CoreReader(services.driver, services.settings.neo4j_database).model_by_name(model)
         if found is None:
@@ -78,7 +70,7 @@ async def upload_artifact(request: Request) -> Response:
             services, meta, "publish:upload_artifact", found.id, "model", {"digest": stored.digest, "size": stored.size}
         )
     except RegistryError as exc:
-        return _error(exc)
+        return error_response(exc)
     return JSONResponse(
         {"digest": stored.digest, "size": stored.size, "uri": STORED_URI + stored.digest}, status_code=201
     )
@@ -87,7 +79,7 @@ async def upload_artifact(request: Request) -> Response:
 async def download_artifact(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        meta = _meta(request)
+        meta = request_meta(request)
         digest = v.digest("digest", request.path_params["digest"])
         core = CoreReader(services.driver, services.settings.neo4j_database)
         version = await core.version_by_digest(digest)
@@ -106,5 +98,5 @@ async def download_artifact(request: Request) -> Response:
         await _audit(services, meta, "read_artifact:download_artifact", version.id, "model_version", {"digest": digest})
         data = await services.artifacts.get(digest)
     except RegistryError as exc:
-        return _error(exc)
+        return error_response(exc)
     return Response(data, media_type="application/octet-stream", headers={"X-Content-Digest": digest})

@@ -47,7 +47,7 @@ class Metrics:
 class MetricsMiddleware:
     """Counts every HTTP request by route template (not raw path, to bound cardinality)."""
 
-    KNOWN = ("/graphql", "/healthz", "/readyz", "/metrics", "/api/v1/health", "/api/v1/artifacts")
+    KNOWN = ("/graphql", "/healthz", "/readyz", "/metrics", "/api/v1/health", "/api/v1/lineage", "/api/v1/artifacts")
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app

@@ -246,6 +246,7 @@ class Run(_Base, Node):
     ended_at = timestamp("ended_at", "End (UTC).")
     duration_seconds = optional_float("duration_seconds", "Training duration in seconds.")
     code_version = text("code_version", "Code version (e.g. git commit).")
+    external_id = text("external_id", "Id of this run in the system that produced it (e.g. an OpenLineage runId).")
     notes = text("notes", "Free-text notes / narrative.")
     revision = revision("Metadata revision.")
 

@@ -1,0 +1,53 @@
+"""Helpers shared by the plain-HTTP endpoints: who is asking, JSON bodies, error responses."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from app.errors import PermissionDenied, RegistryError, Unauthenticated, ValidationFailed
+from app.registry.actor import RequestMeta
+
+STATUS = {
+    "VALIDATION_FAILED": 422,
+    "INTEGRITY_ERROR": 502,
+    "NOT_FOUND": 404,
+    "CONFLICT": 409,
+    "ALREADY_EXISTS": 409,
+    "PERMISSION_DENIED": 403,
+    "UNAUTHENTICATED": 401,
+    "DEPENDENCY_UNAVAILABLE": 503,
+}
+
+
+def request_meta(request: Request) -> RequestMeta:
+    """The authenticated caller (set by the auth middleware), request id and Idempotency-Key."""
+    actor = getattr(request.state, "principal", None)
+    if actor is None:
+        raise Unauthenticated("a bearer token is required")
+    return RequestMeta(
+        actor=actor,
+        request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValidationFailed("body: must be JSON", field="body") from None
+    if not isinstance(body, dict):
+        raise ValidationFailed("body: must be a JSON object", field="body")
+    return body
+
+
+def error_response(exc: RegistryError) -> JSONResponse:
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message, "field": exc.field}
+    if isinstance(exc, PermissionDenied):
+        body["reasons"] = exc.reasons
+    return JSONResponse({"error": body}, status_code=STATUS.get(exc.code, 400))
