@@ -156,21 +156,7 @@ class FeatureImportanceInput:
     score: float = strawberry.field(description="Score.")
 
 
-@strawberry.input(description="Register a new version of a model from a finished run.")
-class RegisterModelVersionInput:
-    model: str = strawberry.field(description="Model name.")
-    run_id: strawberry.ID = strawberry.field(description="Finished run that produced it.")
-    artifact: ArtifactInput = strawberry.field(description="Artifact reference.")
-    signature: str | None = strawberry.field(default=None, description="Input signature.")
-    feature_importance: list[FeatureImportanceInput] | None = strawberry.field(default=None, description="Importance.")
-    fine_tuned_from: strawberry.ID | None = strawberry.field(default=None, description="Base model version id.")
-    notes: str | None = strawberry.field(default=None, description="Notes.")
-    custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
-    purpose: str | None = strawberry.field(default=None, description=PURPOSE)
-
-
-@strawberry.input(description="One version in a batch registration.")
+@strawberry.input(description="A model version to register (alone, or as one item of a batch).")
 class ModelVersionItemInput:
     run_id: strawberry.ID = strawberry.field(description="Finished run that produced it.")
     artifact: ArtifactInput = strawberry.field(description="Artifact reference.")
@@ -179,6 +165,13 @@ class ModelVersionItemInput:
     fine_tuned_from: strawberry.ID | None = strawberry.field(default=None, description="Base model version id.")
     notes: str | None = strawberry.field(default=None, description="Notes.")
     custom: JSON | None = strawberry.field(default=None, description="Typed custom properties.")
+
+
+@strawberry.input(description="Register a new version of a model from a finished run.")
+class RegisterModelVersionInput(ModelVersionItemInput):
+    model: str = strawberry.field(description="Model name.")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
+    purpose: str | None = strawberry.field(default=None, description=PURPOSE)
 
 
 @strawberry.input(description="Register up to 500 versions of one model at once: all or none, numbered in order.")
