@@ -55,7 +55,8 @@ CREATE (ev:DeploymentEvent {id: 'devt_' + dep.id + '_' + k, deployment_id: dep.i
 WITH dep, versions, k, since
 WITH dep, versions[k % size(versions)] AS v, since,
      CASE WHEN k = $per - 1 THEN null ELSE since + duration({minutes: 10}) END AS until
-CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until}]->(v)
+CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until,
+                       current: CASE WHEN until IS NULL THEN true END}]->(v)
 """
 
 
@@ -160,8 +161,11 @@ async def main(args: argparse.Namespace) -> None:
             points = await reader.performance_history(ctx["model_id"], "f1", T0, end, version=1)
             assert len(points) == min(args.evals, 10_000)
 
-        async def at_t() -> None:
+        async def at_t() -> None:  # halfway through the recorded history: half the spans end after T
             await reader.in_production_at(T0 + timedelta(minutes=5 * args.events // args.deployments), ctx["model"])
+
+        async def at_now() -> None:  # the common question: what serves right now
+            await reader.in_production_at(datetime.now(UTC), ctx["model"])
 
         async def background() -> None:
             await timed(history, args.repeat)
@@ -171,6 +175,7 @@ async def main(args: argparse.Namespace) -> None:
         await bg
         hist = await timed(history, args.repeat)
         prod = await timed(at_t, args.repeat)
+        prod_now = await timed(at_now, args.repeat)
         print(
             f"health ingestion: {rate:,.0f} samples/s ({args.batches} batches x {args.batch_size}, "
             f"with performanceHistory queries running)"
@@ -180,8 +185,9 @@ async def main(args: argparse.Namespace) -> None:
             f"p95 {p95(hist):.1f} ms"
         )
         print(
-            f"inProductionAt ({args.deployments} deployments, {args.events} events): "
-            f"p50 {statistics.median(prod):.1f} ms, p95 {p95(prod):.1f} ms"
+            f"inProductionAt ({args.deployments} deployments, {args.events} events), T mid-history: "
+            f"p50 {statistics.median(prod):.1f} ms, p95 {p95(prod):.1f} ms; T = now: "
+            f"p50 {statistics.median(prod_now):.1f} ms, p95 {p95(prod_now):.1f} ms"
         )
     finally:
         await services.close()

@@ -134,14 +134,15 @@ ORDER BY traffic_percent DESC, version DESC
 """
 CLOSE_SERVING: LiteralString = """
 MATCH (d:Deployment {id: $id})-[s:SERVES]->(:ModelVersion) WHERE s.until IS NULL
-SET s.until = $at
+SET s.until = $at, s.current = null
 RETURN count(s) AS closed
 """
 OPEN_SERVING: LiteralString = """
 MATCH (d:Deployment {id: $id})
 UNWIND $split AS row
 MATCH (v:ModelVersion {id: row.version_id})
-CREATE (d)-[:SERVES {trafficPercent: row.traffic_percent, since: $at}]->(v)
+// `current` mirrors "until IS NULL" so that open spans are found through an index.
+CREATE (d)-[:SERVES {trafficPercent: row.traffic_percent, since: $at, current: true}]->(v)
 RETURN count(*) AS opened
 """
 CREATE_EVENT: LiteralString = """
@@ -163,9 +164,17 @@ TIMELINE: LiteralString = """
 MATCH (e:DeploymentEvent {deployment_id: $id}) WHERE e.seq > $after
 RETURN properties(e) AS props ORDER BY e.seq LIMIT $limit
 """
+# Spans that ended after T (SERVES.until index) plus spans still open (SERVES.current index): for a
+# recent T both are small, instead of every serving span ever recorded.
 IN_PRODUCTION_AT: LiteralString = """
-MATCH (d:Deployment {environment: 'production'})-[s:SERVES]->(v:ModelVersion)
-WHERE s.since <= $at AND (s.until IS NULL OR s.until > $at) AND ($model IS NULL OR v.model_name = $model)
+CALL () {
+  MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion) WHERE s.until > $at AND s.since <= $at
+  RETURN d, s, v
+  UNION
+  MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion) WHERE s.current = true AND s.since <= $at
+  RETURN d, s, v
+}
+WITH d, s, v WHERE d.environment = 'production' AND ($model IS NULL OR v.model_name = $model)
 RETURN d.id AS deployment_id, d.name AS deployment, d.environment_name AS environment,
        v.model_name AS model, v.version AS version, v.id AS version_id, s.trafficPercent AS traffic_percent,
        s.since AS since, s.until AS until
