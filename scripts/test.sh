@@ -4,7 +4,7 @@
 set -euo pipefail
 venv="${1:-.venv}"
 bin="$venv/bin"
-export MODELGRAPH_PROFILE=test
+export MODELGRAPH_PROFILE="${MODELGRAPH_TEST_PROFILE:-test}"
 
 "$bin/modelgraph" stack up
 trap '"$bin/modelgraph" stack down || true' EXIT

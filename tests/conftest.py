@@ -3,6 +3,7 @@ started by `make test` (profile "test"); e2e tests go through a real uvicorn on 
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -17,7 +18,8 @@ from app.services import Services
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return load_settings("test")
+    # The test stack's profile; another one (other ports) lets a second checkout test side by side.
+    return load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"))
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,8 @@ async def test_editing_an_event_in_the_database_breaks_verification(clean_graph:
     assert not result.ok and result.broken_seq == 4 and result.checked == 3
     assert result.problem == "hash does not match the event's contents"
     # The command runs its own event loop, so it goes to a thread without one.
-    cli_result = await asyncio.to_thread(CliRunner().invoke, cli, ["--profile", "test", "audit", "verify"])
+    args = ["--profile", clean_graph.settings.profile, "audit", "verify"]
+    cli_result = await asyncio.to_thread(CliRunner().invoke, cli, args)
     assert cli_result.exit_code == 1 and "BROKEN at event 4" in cli_result.output
 
 
