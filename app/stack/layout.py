@@ -10,8 +10,9 @@ from pathlib import Path
 NEO4J_VERSION = "5.26.24"
 OPA_VERSION = "v1.22.3"
 
-# dev uses the well-known ports; other profiles shift them so both can run side by side.
-PROFILE_OFFSETS = {"dev": 0, "test": 10000}
+# dev uses the well-known ports; other profiles shift them so stacks can run side by side
+# (test2/test3 let extra checkouts run their test suites beside the main one).
+PROFILE_OFFSETS = {"dev": 0, "test": 10000, "test2": 20000, "test3": 22000}
 
 BASE_PORTS = {
     "neo4j_bolt": 7687,
