@@ -188,8 +188,9 @@ def demo(if_empty: bool = typer.Option(False, "--if-empty", help="Load only when
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 and name the first broken link if any."""
-    from app.graph.audit import verify
+    """Recompute every audit stream's hash chain and check the keyed checkpoints; exit 1 and name
+    the first broken link if any."""
+    from app.graph.audit_verify import verify
     from app.graph.driver import open_driver
 
     async def go() -> None:
@@ -198,17 +199,44 @@ def audit_verify() -> None:
         driver = open_driver(cfg)
         try:
             async with driver.session(database=cfg.neo4j_database) as session:
-                result = await verify(session)
+                result = await verify(session, cfg.audit_key_bytes())
         finally:
             await driver.close()
         if result.ok:
-            console.print(f"audit chain intact: {result.checked} events verified")
+            console.print(
+                f"audit chain intact: {result.checked} events verified, {result.checkpoints} checkpoints valid"
+            )
             return
-        err.print(
-            f"audit chain BROKEN at event {result.broken_seq}: {result.problem} "
-            f"({result.checked} events before it verified)"
-        )
+        where = f" in stream {result.stream}" if result.stream else ""
+        at = f" at event {result.broken_seq}" if result.broken_seq is not None else ""
+        err.print(f"audit chain BROKEN{where}{at}: {result.problem} ({result.checked} events before it verified)")
         raise typer.Exit(1)
+
+    run_async(go)
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Record a keyed checkpoint of every audit stream changed since the last one."""
+    from app.graph.checkpoints import checkpoint
+    from app.graph.driver import open_driver
+
+    async def go() -> None:
+        cfg = settings()
+        cfg.require_service_credentials()
+        key = cfg.audit_key_bytes()
+        if key is None:
+            err.print("MODELGRAPH_AUDIT_KEY is not set: run `modelgraph stack up` or set it in the environment")
+            raise typer.Exit(2)
+        driver = open_driver(cfg)
+        try:
+            made = await checkpoint(driver, cfg.neo4j_database, key)
+        finally:
+            await driver.close()
+        if made is None:
+            console.print("no audit stream changed since the last checkpoint")
+        else:
+            console.print(f"checkpoint {made.number}: {made.streams} streams, root {made.root}")
 
     run_async(go)
 

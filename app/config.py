@@ -63,6 +63,10 @@ class Settings(BaseSettings):
 
     # 32 bytes, hex: encrypts artifacts at rest (AES-256-GCM).
     artifact_key: SecretStr = SecretStr("")
+    # 32 bytes, hex, kept outside Neo4j: keys the audit checkpoints (HMAC-SHA256).
+    audit_key: SecretStr = SecretStr("")
+    # How often the service checkpoints the audit streams' heads (0: never; `modelgraph audit checkpoint`).
+    audit_checkpoint_seconds: float = Field(default=60.0, ge=0)
     # Bearer key for the first admin, so a fresh registry can issue keys.
     bootstrap_admin_key: SecretStr = SecretStr("")
     # JWTs: verification key (PEM) or JWKS file, plus the claims we insist on.
@@ -82,6 +86,15 @@ class Settings(BaseSettings):
     max_query_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=5000, ge=100)
     webhook_urls: list[str] = Field(default_factory=list)
+
+    def audit_key_bytes(self) -> bytes | None:
+        """The checkpoint key, or None when none is configured."""
+        key = self.audit_key.get_secret_value()
+        if not key:
+            return None
+        if len(key) != 64 or any(c not in "0123456789abcdefABCDEF" for c in key):
+            raise ConfigurationError("MODELGRAPH_AUDIT_KEY must be 64 hex characters (32 bytes)")
+        return bytes.fromhex(key)
 
     @property
     def stack_dir(self) -> Path:

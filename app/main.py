@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from app.auth.middleware import AuthMiddleware
 from app.auth.tokens import Authenticator
 from app.config import Settings
+from app.graph.checkpoints import run_periodically
 from app.graph.principals import PrincipalStore
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
@@ -43,9 +45,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         app.state.authenticator = Authenticator(
             settings, PrincipalStore(app.state.services.driver, settings.neo4j_database)
         )
+        checkpointer = _start_checkpointer(settings, app.state.services)
         try:
             yield
         finally:
+            if checkpointer is not None:
+                checkpointer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await checkpointer
             if owned:
                 await app.state.services.close()
 
@@ -71,3 +78,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Middleware(AuthMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def _start_checkpointer(settings: Settings, services: Services) -> asyncio.Task[None] | None:
+    key = settings.audit_key_bytes()
+    if key is None or settings.audit_checkpoint_seconds <= 0:
+        log.warning("audit checkpoints are off (MODELGRAPH_AUDIT_KEY unset or period 0)")
+        return None
+    every = settings.audit_checkpoint_seconds
+    return asyncio.create_task(run_periodically(services.driver, settings.neo4j_database, key, every))

@@ -1,4 +1,9 @@
-"""Hash-chained audit events, written inside the transaction of the change they record."""
+"""Hash-chained audit events, one chain per stream, written inside the transaction of the change.
+
+A stream is one aggregate (a model with its versions and aliases, a run, a dataset, a deployment,
+a principal, ...). Writes lock only their own stream's head, so writes to different models never
+wait on each other; keyed checkpoints (`app/graph/checkpoints.py`) pin every head together.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +14,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction, AsyncSession
+from neo4j import AsyncManagedTransaction
 
 from app.graph.core_queries import AUDIT_ABOUT
 from app.graph.ids import label_of
 
 GENESIS = "0" * 64
+FORMAT = 2  # events of the single global chain (before streams) carry no format
+# The migration to streams labelled the old global chain with these; they are not in its hashes.
+LEGACY_UNHASHED = frozenset({"hash", "chain", "position"})
+LEGACY_STREAM = "legacy"
 
-# Taking the head's write lock serialises appends, so seq and prev_hash never fork. MATCH then SET
-# takes the exclusive lock directly; MERGE would take a shared lock first and concurrent appends
-# would deadlock upgrading it, so MERGE is only the first-ever fallback.
-LOCK_AUDIT_HEAD: LiteralString = """
-MATCH (h:AuditHead {id: 'audit-head'})
-SET h.seq = h.seq + 1
-RETURN h.seq AS seq, h.hash AS prev_hash
+# MATCH then SET takes the head's write lock directly. MERGE would take a shared lock first, and
+# concurrent appends would deadlock upgrading it, so MERGE only creates a stream's first head.
+LOCK_STREAM: LiteralString = """
+MATCH (s:AuditStream {id: $stream})
+SET s.seq = s.seq + 1, s.dirty = true
+RETURN s.seq AS seq, s.hash AS prev_hash
 """
-CREATE_AUDIT_HEAD: LiteralString = """
-MERGE (h:AuditHead {id: 'audit-head'})
-ON CREATE SET h.seq = 0, h.hash = $genesis
-SET h.seq = h.seq + 1
-RETURN h.seq AS seq, h.hash AS prev_hash
+CREATE_STREAM: LiteralString = """
+MERGE (s:AuditStream {id: $stream})
+ON CREATE SET s.seq = 0, s.hash = $genesis
+SET s.seq = s.seq + 1, s.dirty = true
+RETURN s.seq AS seq, s.hash AS prev_hash
 """
 APPEND_AUDIT: LiteralString = """
-MATCH (h:AuditHead {id: 'audit-head'})
+MATCH (s:AuditStream {id: $props.chain})
 CREATE (e:AuditEvent)
-SET e = $props, h.hash = $props.hash
-"""
-AUDIT_CHAIN_PAGE: LiteralString = """
-MATCH (e:AuditEvent) WHERE e.seq > $after
-RETURN properties(e) AS props ORDER BY e.seq LIMIT $limit
+SET e = $props, s.hash = $props.hash, s.at = $props.at
 """
 
 
@@ -49,11 +53,21 @@ class AuditRecord:
     action: str
     target_id: str | None
     target_kind: str | None
-    decision: str  # allowed | denied | review | applied
+    decision: str  # allowed | denied | review | applied | unavailable
     reasons: list[str] = field(default_factory=list)
     request_id: str | None = None
     purpose: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    stream: str | None = None  # None: the stream of the entity the write creates
+
+
+@dataclass(frozen=True)
+class Head:
+    """A stream's head as locked by the current transaction: the next seq and the hash before it."""
+
+    stream: str
+    seq: int
+    prev_hash: str
 
 
 def canonical(props: dict[str, Any]) -> str:
@@ -66,7 +80,8 @@ def canonical(props: dict[str, Any]) -> str:
             return value.astimezone(UTC).isoformat()
         return value
 
-    body = {k: encode(v) for k, v in sorted(props.items()) if k != "hash"}
+    unhashed = {"hash"} if props.get("format") else LEGACY_UNHASHED
+    body = {k: encode(v) for k, v in sorted(props.items()) if k not in unhashed}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
@@ -74,15 +89,29 @@ def chain_hash(prev_hash: str, props: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(props)).encode()).hexdigest()
 
 
-async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime) -> dict[str, Any]:
-    """Append one event after the current head; returns the stored properties."""
-    head = await (await tx.run(LOCK_AUDIT_HEAD)).single()
-    if head is None:
-        head = await (await tx.run(CREATE_AUDIT_HEAD, genesis=GENESIS)).single(strict=True)
+def position(at: datetime) -> int:
+    """Trail order without a global counter: microseconds, plus a random tie-breaker."""
+    micros = int(at.timestamp() * 1_000_000)
+    return micros * 1000 + uuid.uuid4().int % 1000
+
+
+async def lock(tx: AsyncManagedTransaction, stream: str) -> Head:
+    """Take the stream head's write lock (creating the stream on first use) and reserve a seq."""
+    row = await (await tx.run(LOCK_STREAM, stream=stream)).single()
+    if row is None:
+        row = await (await tx.run(CREATE_STREAM, stream=stream, genesis=GENESIS)).single(strict=True)
+    return Head(stream, int(row["seq"]), str(row["prev_hash"]))
+
+
+async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime, head: Head) -> dict[str, Any]:
+    """Append one event after the locked head; returns the stored properties."""
     props: dict[str, Any] = {
         "id": "ae_" + uuid.uuid4().hex,
-        "seq": head["seq"],
-        "prev_hash": head["prev_hash"],
+        "format": FORMAT,
+        "chain": head.stream,
+        "seq": head.seq,
+        "position": position(at),
+        "prev_hash": head.prev_hash,
         "at": at,
         "actor": record.actor,
         "action": record.action,
@@ -95,37 +124,10 @@ async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime)
         "details": json.dumps(record.details, sort_keys=True, default=str),
     }
     props = {k: v for k, v in props.items() if v is not None}
-    props["hash"] = chain_hash(str(head["prev_hash"]), props)
+    props["hash"] = chain_hash(head.prev_hash, props)
     await (await tx.run(APPEND_AUDIT, props=props)).consume()
     await link_about(tx, AUDIT_ABOUT, props["id"], record.target_id)
     return props
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    broken_seq: int | None = None
-    problem: str | None = None
-
-
-async def verify(session: AsyncSession, page: int = 2000) -> VerifyResult:
-    """Recompute every hash in order; report the first event whose link is broken."""
-    prev_hash, expected_seq, checked = GENESIS, 1, 0
-    while True:
-        result = await session.run(AUDIT_CHAIN_PAGE, after=expected_seq - 1, limit=page)
-        rows = [record["props"] async for record in result]
-        if not rows:
-            return VerifyResult(ok=True, checked=checked)
-        for props in rows:
-            seq = props.get("seq")
-            if seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing")
-            if props.get("prev_hash") != prev_hash:
-                return VerifyResult(False, checked, seq, "prev_hash does not match the previous event")
-            if chain_hash(prev_hash, props) != props.get("hash"):
-                return VerifyResult(False, checked, seq, "hash does not match the event's contents")
-            prev_hash, expected_seq, checked = props["hash"], expected_seq + 1, checked + 1
 
 
 async def link_about(

@@ -19,14 +19,14 @@ RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires
 _AUDIT_FILTERS: LiteralString = """
   AND ($actor IS NULL OR e.actor = $actor) AND ($action IS NULL OR e.action STARTS WITH $action)
   AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)
-RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $limit
+RETURN properties(e) AS props ORDER BY e.position DESC LIMIT $limit
 """
-# Newest first, walking the seq index backwards from the cursor.
+# Newest first, walking the position index backwards from the cursor.
 AUDIT_TRAIL: LiteralString = (
-    "MATCH (e:AuditEvent) WHERE e.seq < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
+    "MATCH (e:AuditEvent) WHERE e.position < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
 )
 # With a target: start from the events about it (target_id index), not from the whole trail.
 AUDIT_TRAIL_OF_TARGET: LiteralString = (
     "MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id) "
-    "WHERE e.target_id = $target AND e.seq < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
+    "WHERE e.target_id = $target AND e.position < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
 )

@@ -25,6 +25,7 @@ PREFIXES: dict[str, str] = {
     "Grant": "grt",
     "Review": "rvw",
     "AuditEvent": "ae",
+    "AuditCheckpoint": "acp",
     "Term": "term",
     "Annotation": "ann",
     "ApiKey": "key",

@@ -1,20 +1,31 @@
-"""One write = one managed transaction: idempotency check, the change, its audit event.
+"""One write = one managed transaction: idempotency check, the stream lock, the change, its audit
+event and the idempotency record.
 
 The driver may run the function more than once (transient errors); everything inside is
 all-or-nothing, and the idempotency record (unique key) makes a retried request a no-op.
+Lock order: the audit stream's head (the aggregate's lock) is taken before the change reads
+anything it will change, so writes to one aggregate queue instead of deadlocking, and writes to
+different aggregates never wait on each other.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-from neo4j.exceptions import ConstraintError, IncompleteCommit, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ConstraintError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from app.errors import Conflict, DependencyUnavailable, RegistryError
 from app.graph import audit
@@ -26,6 +37,8 @@ RETURN r.fingerprint AS fingerprint, r.result AS result
 PUT_IDEMPOTENCY: LiteralString = """
 CREATE (r:IdempotencyRecord {key: $key, fingerprint: $fingerprint, result: $result, created_at: $at})
 """
+
+log = logging.getLogger(__name__)
 
 Work = Callable[[AsyncManagedTransaction, datetime], Awaitable[dict[str, Any]]]
 
@@ -62,10 +75,13 @@ async def write(
             previous = await _previous(tx, idempotency_key, request_fingerprint)
             if previous is not None:
                 return WriteOutcome(previous, replayed=True)
+        head = await audit.lock(tx, record.stream) if record.stream else None
         at = datetime.now(UTC)
         result = await work(tx, at)
         record.target_id = record.target_id or result.get("id")
-        await audit.append(tx, record, at)
+        if head is None:  # a new aggregate: its stream starts with this event
+            head = await audit.lock(tx, new_stream(result))
+        await audit.append(tx, record, at, head)
         if idempotency_key:
             await tx.run(
                 PUT_IDEMPOTENCY,
@@ -79,14 +95,20 @@ async def write(
     try:
         async with driver.session(database=database) as session:
             return await session.execute_write(tx_fn)
-    except ConstraintError:
+    except ConstraintError as exc:
         # A concurrent request with the same key committed first: return its outcome.
         if idempotency_key:
             async with driver.session(database=database) as session:
                 previous = await session.execute_read(_previous, idempotency_key, request_fingerprint)
             if previous is not None:
                 return WriteOutcome(previous, replayed=True)
-        raise
+        log.info("write lost a race to a concurrent one: %s", exc.message)
+        raise Conflict("a concurrent request changed the same thing first; read it again and retry") from None
+    except TransientError as exc:
+        log.warning("write still failing after the driver's retries: %s", exc.code)
+        raise DependencyUnavailable(
+            "the database stayed busy (lock contention) past the retry budget; nothing was written, retry"
+        ) from None
     except IncompleteCommit:
         raise DependencyUnavailable(
             "the database connection dropped during commit; retry with the same idempotency key "
@@ -94,6 +116,11 @@ async def write(
         ) from None
     except (ServiceUnavailable, SessionExpired, OSError):
         raise DependencyUnavailable("neo4j unavailable; nothing was written") from None
+
+
+def new_stream(result: dict[str, Any]) -> str:
+    """The stream of an aggregate the write just created, named by its kind and id."""
+    return f"{str(result.get('kind') or 'registry').lower()}:{result.get('id')}"
 
 
 async def _previous(tx: AsyncManagedTransaction, key: str, request_fingerprint: str) -> dict[str, Any] | None:
@@ -110,15 +137,16 @@ async def record_only(driver: AsyncDriver, database: str, record: audit.AuditRec
     """Audit an attempt that changed nothing (e.g. a denied request)."""
 
     async def tx_fn(tx: AsyncManagedTransaction) -> None:
-        await audit.append(tx, record, datetime.now(UTC))
+        head = await audit.lock(tx, record.stream or "registry")
+        await audit.append(tx, record, datetime.now(UTC), head)
 
     try:
         async with driver.session(database=database) as session:
             await session.execute_write(tx_fn)
     except RegistryError:
         raise
-    except Exception:  # noqa: S110 - a failed denial audit must not turn a 403 into a 500
-        pass
+    except Exception as exc:  # a failed denial audit must not turn a 403 into a 500
+        log.warning("could not audit a %s %s by %s: %s", record.decision, record.action, record.actor, exc)
 
 
 async def replay(driver: AsyncDriver, database: str, key: str, request_fingerprint: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.auth.tokens import hash_key, new_api_key
-from app.errors import RegistryError
+from app.errors import RegistryError, ValidationFailed
 from app.graph.principals import PrincipalStore
 from app.graphql.context import Info
 from app.graphql.payloads import error_payload, meta_of, run_command, to_payload
@@ -67,7 +67,9 @@ class Review:
 
 @strawberry.type(description="One tamper-evident audit event.")
 class AuditEventInfo:
-    seq: int = strawberry.field(description="Position in the hash chain.")
+    stream: str = strawberry.field(description="The audit stream (one per aggregate, e.g. model:<name>).")
+    seq: int = strawberry.field(description="Position in its stream's hash chain.")
+    position: str = strawberry.field(description="Trail order across streams; the cursor for beforePosition.")
     at: datetime | None = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="Who.")
     action: str = strawberry.field(description="policy action:command.")
@@ -87,7 +89,9 @@ class AuditTrailInput:
     action: str | None = strawberry.field(default=None, description="Action prefix, e.g. promote.")
     from_: datetime | None = strawberry.field(default=None, name="from", description="From (inclusive).")
     to: datetime | None = strawberry.field(default=None, description="To (exclusive).")
-    before_seq: int | None = strawberry.field(default=None, description="Cursor: events before this seq.")
+    before_position: str | None = strawberry.field(
+        default=None, description="Cursor: events before this position (an event's position)."
+    )
     first: int = strawberry.field(default=50, description="Page size (at most 200).")
 
 
@@ -136,6 +140,14 @@ class AdminResult:
     error: str | None = strawberry.field(description="Error code when it failed.")
     message: str | None = strawberry.field(description="What went wrong, naming the field and rule.")
     reasons: list[str] = strawberry.field(description="Policy reasons when denied.")
+
+
+def _position(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit() or len(cursor) > 19:
+        raise ValidationFailed("beforePosition: must be the position of an audit event", field="beforePosition")
+    return int(cursor)
 
 
 def _admin_error(exc: RegistryError) -> AdminResult:
@@ -193,12 +205,14 @@ class GovernanceQuery:
             action=input.action,
             start=input.from_,
             end=input.to,
-            before=input.before_seq,
+            before=_position(input.before_position),
             limit=max(1, min(input.first, 200)),
         )
         return [
             AuditEventInfo(
+                stream=e.get("chain") or "legacy",
                 seq=e["seq"],
+                position=str(e.get("position")),
                 at=e["at"].to_native(),
                 actor=e["actor"],
                 action=e["action"],

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.domain import validation as v
 from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, PREFIX_PARAM
+from app.domain.streams import NEW_AGGREGATE
 from app.domain.vocabulary import REGULATORY, RUN_END_STATES
 from app.errors import NotFound, ValidationFailed
 from app.graph import core_writes as w
@@ -153,7 +154,8 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
             **custom_props("custom", p.get("custom")),
         },
     }
-    return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, w.start_run(data, meta.actor.name))
+    work = w.start_run(data, meta.actor.name)
+    return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, work, stream=NEW_AGGREGATE)
 
 
 @command("add_run_inputs")
@@ -401,10 +403,12 @@ async def update_metadata(services: Services, meta: RequestMeta, p: dict[str, An
     if node.kind == "Model" and "licence" in changes:
         resource["licence"] = changes["licence"]
     expected = int(p["expected_revision"])
+    stream = f"model:{node.props['model_name']}" if node.kind == "ModelVersion" else None
     return Plan(
         "modify",
         resource,
         w.update_metadata(node.kind, node.id, expected, changes, meta.actor.name),
+        stream=stream,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain.streams import stream_for
 from app.errors import NotFound, PermissionDenied
 from app.graph import unit
 from app.graph.audit import AuditRecord
@@ -30,6 +31,13 @@ class Plan:
     resource: dict[str, Any]
     work: Work
     context: dict[str, Any] = field(default_factory=dict)
+    # The audit stream (see app/domain/streams.py); None derives it from the resource.
+    stream: str | None = None
+
+    def audit_stream(self) -> str | None:
+        """None when the write creates the aggregate whose stream it starts."""
+        stream = stream_for(self.resource) if self.stream is None else self.stream
+        return stream or None
 
 
 Handler = Callable[[Services, RequestMeta, dict[str, Any]], Awaitable[Plan]]
@@ -73,7 +81,7 @@ class Outcome:
 
 
 # Larger requests (e.g. health batches) are audited by digest: the event stays small and the
-# single-writer audit chain stays fast, while the digest still pins exactly what was requested.
+# audit chain stays fast, while the digest still pins exactly what was requested.
 MAX_AUDITED_PAYLOAD = 4096
 
 
@@ -113,6 +121,7 @@ async def decide(services: Services, meta: RequestMeta, plan: Plan, command_name
                 reasons=list(decision.reasons),
                 request_id=meta.request_id,
                 purpose=meta.purpose,
+                stream=plan.audit_stream(),
             ),
         )
         reasons = list(decision.reasons) or ["policy denied the request"]
@@ -163,6 +172,7 @@ async def execute(
         request_id=meta.request_id,
         purpose=meta.purpose,
         details={**audited_payload(payload), "approved_by": approved_by},
+        stream=plan.audit_stream(),
     )
     written = await unit.write(
         services.driver,

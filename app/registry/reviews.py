@@ -64,6 +64,7 @@ async def file_review(
         reasons=list(decision.reasons),
         request_id=meta.request_id,
         purpose=meta.purpose,
+        stream=plan.audit_stream(),
     )
     written = await unit.write(
         services.driver,
@@ -160,6 +161,7 @@ async def decide_review(
         decision="applied" if approve else "rejected",
         request_id=meta.request_id,
         details={"comment": comment, "result_id": result_id},
+        stream=f"review:{review_id}",
     )
     await unit.write(services.driver, services.settings.neo4j_database, close, record)
     return await get_review(services, review_id)

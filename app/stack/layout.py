@@ -43,6 +43,7 @@ class StackSecrets:
     s3_access_key: str = field(default_factory=lambda: "mg" + secrets.token_hex(8))
     s3_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     artifact_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    audit_key: str = field(default_factory=lambda: secrets.token_hex(32))
     bootstrap_admin_key: str = field(default_factory=lambda: "mgk_admin_" + secrets.token_urlsafe(24))
 
 
@@ -96,6 +97,8 @@ def load_or_create_secrets(env_file: Path) -> StackSecrets:
         s3_secret_key=values["MODELGRAPH_S3_SECRET_KEY"],
         artifact_key=values["MODELGRAPH_ARTIFACT_KEY"],
         bootstrap_admin_key=values["MODELGRAPH_BOOTSTRAP_ADMIN_KEY"],
+        # Stacks made before audit checkpoints get their key on the next `stack up`.
+        audit_key=values.get("MODELGRAPH_AUDIT_KEY") or secrets.token_hex(32),
     )
 
 
@@ -111,6 +114,7 @@ def write_env_file(env_file: Path, profile: str, ports: dict[str, int], sec: Sta
         "MODELGRAPH_S3_ACCESS_KEY": sec.s3_access_key,
         "MODELGRAPH_S3_SECRET_KEY": sec.s3_secret_key,
         "MODELGRAPH_ARTIFACT_KEY": sec.artifact_key,
+        "MODELGRAPH_AUDIT_KEY": sec.audit_key,
         "MODELGRAPH_BOOTSTRAP_ADMIN_KEY": sec.bootstrap_admin_key,
     }
     env_file.parent.mkdir(parents=True, exist_ok=True)

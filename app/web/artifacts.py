@@ -29,7 +29,13 @@ async def _noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
 
 
 async def _audit(
-    services: Services, meta: RequestMeta, action: str, target: str | None, kind: str, details: dict[str, Any]
+    services: Services,
+    meta: RequestMeta,
+    action: str,
+    target: str | None,
+    kind: str,
+    details: dict[str, Any],
+    stream: str,
 ) -> None:
     """An audit event that must be written (raises if it cannot be) before the bytes move."""
     record = AuditRecord(
@@ -40,6 +46,7 @@ async def _audit(
         decision="allowed",
         request_id=meta.request_id,
         details=details,
+        stream=stream,
     )
     await unit.write(services.driver, services.settings.neo4j_database, _noop, record)
 
@@ -66,9 +73,8 @@ async def upload_artifact(request: Request) -> Response:
             stored = await services.artifacts.put(await request.body(), expected)
         except IntegrityError as exc:
             raise ValidationFailed(f"X-Content-Digest: {exc.message}", field="X-Content-Digest") from None
-        await _audit(
-            services, meta, "publish:upload_artifact", found.id, "model", {"digest": stored.digest, "size": stored.size}
-        )
+        details = {"digest": stored.digest, "size": stored.size}
+        await _audit(services, meta, "publish:upload_artifact", found.id, "model", details, f"model:{model}")
     except RegistryError as exc:
         return error_response(exc)
     return JSONResponse(
@@ -95,7 +101,15 @@ async def download_artifact(request: Request) -> Response:
             "owners": owners or [],
         }
         await decide(services, meta, Plan("read_artifact", resource, _noop), "download_artifact")
-        await _audit(services, meta, "read_artifact:download_artifact", version.id, "model_version", {"digest": digest})
+        await _audit(
+            services,
+            meta,
+            "read_artifact:download_artifact",
+            version.id,
+            "model_version",
+            {"digest": digest},
+            f"artifact:{digest}",
+        )
         data = await services.artifacts.get(digest)
     except RegistryError as exc:
         return error_response(exc)

@@ -71,7 +71,7 @@ async def test_upload_register_download_and_audit(live_server: str, settings: Se
         assert got.status_code == 200 and got.content == blob
         records, _, _ = await clean_graph.driver.execute_query(
             "MATCH (e:AuditEvent {action: 'read_artifact:download_artifact'}) "
-            "RETURN e.actor AS a, e.decision AS d, e.target_id AS t ORDER BY e.seq"
+            "RETURN e.actor AS a, e.decision AS d, e.target_id AS t ORDER BY e.position"
         )
         # The refused attempt is on the trail too.
         assert [(r["a"], r["d"], r["t"]) for r in records] == [

@@ -95,6 +95,7 @@ def test_env_file_is_private_and_carries_the_generated_secrets(tmp_path: Path) -
         "MODELGRAPH_S3_ACCESS_KEY": sec.s3_access_key,
         "MODELGRAPH_S3_SECRET_KEY": sec.s3_secret_key,
         "MODELGRAPH_ARTIFACT_KEY": sec.artifact_key,
+        "MODELGRAPH_AUDIT_KEY": sec.audit_key,
         "MODELGRAPH_BOOTSTRAP_ADMIN_KEY": sec.bootstrap_admin_key,
     }
 
@@ -119,6 +120,20 @@ def test_generated_secrets_are_strong_and_unique() -> None:
     assert a.neo4j_password != b.neo4j_password
     assert a.s3_secret_key != b.s3_secret_key
     assert a.artifact_key != b.artifact_key
+    assert re.fullmatch(r"[0-9a-f]{64}", a.audit_key) and a.audit_key != b.audit_key
+
+
+def test_a_stack_made_before_audit_checkpoints_gets_a_key_that_then_stays(tmp_path: Path) -> None:
+    env_file = tmp_path / "env"
+    write_env_file(env_file, "dev", ports_for("dev"), StackSecrets())
+    lines = env_file.read_text(encoding="utf-8").splitlines()
+    env_file.write_text("\n".join(x for x in lines if not x.startswith("MODELGRAPH_AUDIT_KEY")), encoding="utf-8")
+
+    upgraded = load_or_create_secrets(env_file)
+    write_env_file(env_file, "dev", ports_for("dev"), upgraded)
+
+    assert re.fullmatch(r"[0-9a-f]{64}", upgraded.audit_key)
+    assert load_or_create_secrets(env_file).audit_key == upgraded.audit_key
 
 
 def test_secrets_are_reused_from_an_existing_env_file(tmp_path: Path) -> None:
