@@ -111,7 +111,7 @@ async def generate(driver: Any, db: str, versions: int) -> None:
     now = datetime.now(UTC)
     data = [
         {
-            "id": f"bdsv_{i}",
+            "id": f"dsv_bs{i}",
             "name": f"bench-data-{i}",
             "domain": rnd.choice(DOMAINS),
             "pii": rnd.random() < 0.3,
@@ -120,13 +120,13 @@ async def generate(driver: Any, db: str, versions: int) -> None:
         for i in range(50)
     ]
     data.append(
-        {"id": "bdsv_holdout", "name": "bench-holdout", "domain": "finance", "pii": False, "description": "holdout"}
+        {"id": "dsv_bsholdout", "name": "bench-holdout", "domain": "finance", "pii": False, "description": "holdout"}
     )
     await driver.execute_query(GEN_DATA, rows=data, database_=db)
     n_models = max(1, versions // VERSIONS_PER_MODEL)
     models = [
         {
-            "id": f"bmdl_{i}",
+            "id": f"mdl_bs{i}",
             "name": f"bench-model-{i}",
             "domain": rnd.choice(DOMAINS),
             "task": rnd.choice(TASKS),
@@ -145,13 +145,13 @@ async def generate(driver: Any, db: str, versions: int) -> None:
         m, n = divmod(i, VERSIONS_PER_MODEL)
         rows.append(
             {
-                "id": f"bmv_{i}",
-                "run_id": f"brun_{i}",
-                "eval_id": f"beval_{i}",
-                "alias_id": f"bals_{m}",
-                "model_id": f"bmdl_{m}",
+                "id": f"mv_bs{i}",
+                "run_id": f"run_bs{i}",
+                "eval_id": f"eval_bs{i}",
+                "alias_id": f"als_bs{m}",
+                "model_id": f"mdl_bs{m}",
                 "n": n + 1,
-                "data_id": f"bdsv_{rnd.randrange(50)}",
+                "data_id": f"dsv_bs{rnd.randrange(50)}",
                 "notes": " ".join(rnd.sample(WORDS, 4)),
                 "framework": rnd.choice(FRAMEWORKS),
                 "duration": rnd.randint(60, 20000),
@@ -163,7 +163,7 @@ async def generate(driver: Any, db: str, versions: int) -> None:
             }
         )
     for i in range(0, len(rows), 2000):
-        await driver.execute_query(GEN_VERSIONS, rows=rows[i : i + 2000], holdout="bdsv_holdout", database_=db)
+        await driver.execute_query(GEN_VERSIONS, rows=rows[i : i + 2000], holdout="dsv_bsholdout", database_=db)
         # The write path keeps each version's search document current; bulk fixtures build it here.
         await driver.execute_query(REFRESH_SEARCH_DOCS, ids=[r["id"] for r in rows[i : i + 2000]], database_=db)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=db)

@@ -1,0 +1,376 @@
+"""The registry as a client sees it: every row is timed over HTTP + GraphQL against a real
+`modelgraph serve` process, next to a floor measured in the same run (an authenticated
+`{ __typename }` and `/healthz`), so each row is also a ratio to the floor.
+
+    MODELGRAPH_PROFILE=test .venv/bin/python bench/bench_http.py --versions 2000
+    MODELGRAPH_PROFILE=test .venv/bin/python bench/bench_http.py --versions 100000 --skip-writes
+
+Fixture data comes from bench_search.generate (models of 10 versions, evaluations, production
+aliases, search documents; marked bench=true) plus what the write rows register through the API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from bench_search import clear, generate  # bench/ is on sys.path when run as a script
+from common import pct
+
+from app.config import Settings, load_settings
+from app.graph.driver import open_driver
+
+DIGEST = "sha256:" + "cd" * 32
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---- the service under test --------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_service(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "MODELGRAPH_PROFILE": settings.profile}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "modelgraph"), "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the service did not become ready within 60 s")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Api:
+    """A GraphQL client over one keep-alive connection pool."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base = base
+        self.client = httpx.AsyncClient(
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60, limits=httpx.Limits()
+        )
+
+    async def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}})
+        body: dict[str, Any] = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
+        return body["data"]
+
+    async def ok(self, field: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A mutation whose payload must be the success member."""
+        data = (await self.gql(query, variables))[field]
+        if data.get("__typename", "").endswith(("Error", "Required")):
+            raise RuntimeError(f"{field}: {data}")
+        return data  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+# ---- the operations -----------------------------------------------------------------------------
+TRIVIAL = "{ __typename }"
+BY_ALIAS = 'query($m: String!) { modelVersion(model: $m, alias: "production") { id version status } }'
+ALIAS_HISTORY = "query($m: String!) { model(name: $m) { aliases { alias version since } } }"
+SET_ALIAS = """mutation($i: SetAliasInput!) { setAlias(input: $i) { __typename
+  ... on AliasSuccess { replayed } ... on ConflictError { message } ... on PermissionError { message } } }"""
+SEARCH = """query($i: SearchInput!) { search(input: $i) { __typename
+  ... on SearchResults { total hits { modelName version } facets { field values { value count } } } } }"""
+LINEAGE = """query($i: LineageInput!) { lineage(input: $i) { truncated nodes { id kind } edges { type } } }"""
+IMPACT = "query($d: ID!) { impact(datasetVersion: $d) { truncated nodes { id kind } } }"
+HISTORY = """query($i: PerformanceHistoryInput!) { performanceHistory(input: $i) { version at value } }"""
+IN_PRODUCTION = "query($i: InProductionAtInput!) { inProductionAt(input: $i) { deployment version } }"
+START_RUN = "mutation($i: StartRunInput!) { startRun(input: $i) { __typename ... on RunSuccess { run { id } } } }"
+FINISH_RUN = "mutation($i: FinishRunInput!) { finishRun(input: $i) { __typename } }"
+REGISTER = """mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { __typename
+  ... on ModelVersionSuccess { replayed } } }"""
+REGISTER_MANY = """mutation($i: RegisterModelVersionsInput!) { registerModelVersions(input: $i) { __typename } }"""
+CREATE = {
+    "createProject": "mutation($i: CreateProjectInput!) { createProject(input: $i) { __typename } }",
+    "createExperiment": """mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { __typename
+      ... on ExperimentSuccess { experiment { id } } } }""",
+    "createModel": "mutation($i: CreateModelInput!) { createModel(input: $i) { __typename } }",
+}
+
+
+def search_rows(model: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    by = {"field": "ALIAS", "op": "EQ", "value": "production"}
+    return {
+        "search by name": (
+            SEARCH,
+            {"i": {"anyOf": [{"allOf": [{"field": "MODEL_NAME", "op": "EQ", "value": model}]}]}},
+        ),
+        "search by tag": (SEARCH, {"i": {"anyOf": [{"allOf": [{"field": "TAG", "op": "EQ", "value": "drift"}]}]}}),
+        "search by name + tag": (
+            SEARCH,
+            {
+                "i": {
+                    "anyOf": [
+                        {
+                            "allOf": [
+                                {"field": "MODEL_NAME", "op": "EQ", "value": model},
+                                {"field": "TAG", "op": "EQ", "value": "drift"},
+                            ]
+                        }
+                    ]
+                }
+            },
+        ),
+        "text + 3 filters + 4 facets": (
+            SEARCH,
+            {
+                "i": {
+                    "text": "fraud",
+                    "anyOf": [
+                        {
+                            "allOf": [
+                                {"field": "DOMAIN", "op": "EQ", "value": "finance"},
+                                {"field": "LICENCE", "op": "EQ", "value": "Apache-2.0"},
+                                {"field": "FRAMEWORK", "op": "IN", "values": ["xgboost", "lightgbm"]},
+                            ]
+                        }
+                    ],
+                    "facets": ["DOMAIN", "TASK", "FRAMEWORK", "ALIAS"],
+                }
+            },
+        ),
+        "metric threshold + alias filter": (
+            SEARCH,
+            {
+                "i": {
+                    "anyOf": [{"allOf": [by]}],
+                    "metrics": [{"name": "f1", "op": "GTE", "value": 0.8, "dataset": "bench-holdout"}],
+                }
+            },
+        ),
+        "top 10 by a metric": (
+            SEARCH,
+            {"i": {"sort": {"by": "METRIC", "metric": "f1", "dataset": "bench-holdout"}, "first": 10}},
+        ),
+    }
+
+
+def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    model = f"bench-model-{max(0, versions // 10 - 1)}"
+    now = datetime.now(UTC)
+    rows: dict[str, tuple[str, dict[str, Any]]] = {
+        "version by alias": (BY_ALIAS, {"m": model}),
+        "alias history": (ALIAS_HISTORY, {"m": model}),
+        **search_rows(model),
+        "upstream lineage depth 5": (LINEAGE, {"i": {"start": f"mv_bs{versions - 1}", "maxHops": 5}}),
+        "impact of a dataset": (IMPACT, {"d": "dsv_bs7"}),
+        "performanceHistory of a model": (
+            HISTORY,
+            {
+                "i": {
+                    "model": model,
+                    "metric": "f1",
+                    "from": (now - timedelta(days=365)).isoformat(),
+                    "to": now.isoformat(),
+                }
+            },
+        ),
+        "in production at T": (IN_PRODUCTION, {"i": {"at": now.isoformat(), "model": model}}),
+    }
+    return rows
+
+
+# ---- measuring ------------------------------------------------------------------------------------
+async def sample(call: Callable[[], Coroutine[Any, Any, Any]], rounds: int) -> list[float]:
+    await call()  # warm-up: plan caches, connection
+    out = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        await call()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def report(name: str, samples: list[float], floor: float) -> str:
+    p50, p95 = pct(samples, 50), pct(samples, 95)
+    return f"| {name} | {p50:.1f} | {p95:.1f} | {p95 / floor:.1f}x |"
+
+
+async def chain(api: Api, experiment: str, model: str) -> None:
+    """start run -> finish run -> register version: what a training pipeline sends."""
+    run = (await api.ok("startRun", START_RUN, {"i": {"experimentId": experiment, "params": {"lr": 0.1}}}))["run"]
+    await api.ok("finishRun", FINISH_RUN, {"i": {"runId": run["id"], "metrics": {"f1": 0.9}}})
+    artifact = {"uri": "s3://bench/model.onnx", "digest": DIGEST}
+    await api.ok("registerModelVersion", REGISTER, {"i": {"model": model, "runId": run["id"], "artifact": artifact}})
+
+
+async def setup_models(api: Api, label: str, count: int) -> tuple[str, list[str]]:
+    project = f"bench-http-{label}"
+    await api.ok("createProject", CREATE["createProject"], {"i": {"name": project}})
+    created = await api.ok("createExperiment", CREATE["createExperiment"], {"i": {"project": project, "name": "e"}})
+    exp = created["experiment"]
+    names = [f"{project}-m{i}" for i in range(count)]
+    for name in names:
+        await api.ok("createModel", CREATE["createModel"], {"i": {"name": name, "licence": "MIT"}})
+    return exp["id"], names
+
+
+async def writes(api_for: Callable[[], Api], api: Api, floor: float, quick: bool) -> list[str]:
+    out: list[str] = []
+    exp, [model] = await setup_models(api, "one", 1)
+    n = 20 if quick else 60
+    started = time.perf_counter()
+    lat = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        await chain(api, exp, model)
+        lat.append((time.perf_counter() - t0) * 1000)
+    rate = n / (time.perf_counter() - started)
+    out.append(f"| write chain, 1 client | {rate:.1f} versions/s (chain p50 {pct(lat, 50):.1f} ms) | | |")
+
+    clients = 16
+    exp16, models = await setup_models(api, "many", clients)
+    apis = [api_for() for _ in range(clients)]
+    per = 5 if quick else 15
+
+    async def client(i: int) -> None:
+        for _ in range(per):
+            await chain(apis[i], exp16, models[i])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    rate = clients * per / (time.perf_counter() - started)
+    out.append(f"| write chain, {clients} clients on different models | {rate:.1f} versions/s | | |")
+
+    same = f"bench-http-same-{uuid.uuid4().hex[:6]}"
+    await api.ok("createModel", CREATE["createModel"], {"i": {"name": same, "licence": "MIT"}})
+    run = (await api.ok("startRun", START_RUN, {"i": {"experimentId": exp16}}))["run"]
+    await api.ok("finishRun", FINISH_RUN, {"i": {"runId": run["id"]}})
+    item = {"runId": run["id"], "artifact": {"uri": "s3://bench/m", "digest": DIGEST}}
+
+    async def same_model(i: int) -> None:
+        for _ in range(per):
+            await apis[i].ok("registerModelVersion", REGISTER, {"i": {**item, "model": same}})
+
+    started = time.perf_counter()
+    await asyncio.gather(*(same_model(i) for i in range(clients)))
+    rate = clients * per / (time.perf_counter() - started)
+    out.append(f"| register version, {clients} clients on one model | {rate:.1f} versions/s | | |")
+
+    batch, batches = 500, 2 if quick else 6
+    started = time.perf_counter()
+    for _ in range(batches):
+        await api.ok("registerModelVersions", REGISTER_MANY, {"i": {"model": same, "versions": [item] * batch}})
+    rate = batch * batches / (time.perf_counter() - started)
+    out.append(f"| registerModelVersions, batches of {batch} | {rate:.0f} versions/s | | |")
+
+    alias_model = models[0]
+    outcomes: dict[str, int] = {}
+
+    async def move() -> None:
+        variables = {"i": {"model": alias_model, "alias": "staging", "version": random.randint(1, per)}}
+        kind = (await api.gql(SET_ALIAS, variables))["setAlias"]["__typename"]
+        outcomes[kind] = outcomes.get(kind, 0) + 1
+
+    moves = await sample(move, 40 if quick else 200)
+    out.append(report(f"alias move (policy + audit) {outcomes}", moves, floor))
+    for other in apis:
+        await other.close()
+    return out
+
+
+async def clear_all(driver: Any, db: str) -> None:
+    """The generated fixture, and what the write rows registered through the API."""
+    await clear(driver, db)
+    async with driver.session(database=db) as session:
+        for label in ("ModelVersion", "Model", "Run", "Experiment", "Project"):
+            query = f"MATCH (n:{label}) WHERE n.model_name STARTS WITH 'bench-http' OR n.name STARTS WITH 'bench-http' "
+            await (await session.run(query + "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")).consume()
+
+
+async def main(args: argparse.Namespace) -> None:
+    settings = load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"))
+    driver = open_driver(settings)
+    db = settings.neo4j_database
+    await clear_all(driver, db)
+    t0 = time.perf_counter()
+    await generate(driver, db, args.versions)
+    print(f"generated {args.versions} versions in {time.perf_counter() - t0:.0f} s", flush=True)
+    port = free_port()
+    proc = start_service(settings, port)
+    base = f"http://127.0.0.1:{port}"
+    admin = Api(base, settings.bootstrap_admin_key.get_secret_value())
+    try:
+        name = f"bench-{uuid.uuid4().hex[:8]}"
+        await admin.gql(
+            "mutation($i: CreatePrincipalInput!) { createPrincipal(input: $i) { id error } }",
+            {"i": {"name": name, "roles": ["admin"]}},
+        )
+        key = (
+            await admin.gql(
+                "mutation($i: IssueApiKeyInput!) { issueApiKey(input: $i) { secret error } }",
+                {"i": {"principal": name}},
+            )
+        )["issueApiKey"]["secret"]
+        api = Api(base, key)
+        rounds = args.rounds
+        floor = await sample(lambda: api.gql(TRIVIAL), rounds)
+        health = await sample(lambda: api.client.get("/healthz"), rounds)
+        floor95 = pct(floor, 95)
+        lines = [
+            f"## {args.versions} versions, {rounds} rounds (p50 / p95 ms, p95 ratio to the floor's p95)",
+            "| operation | p50 ms | p95 ms | ratio |",
+            "|---|---|---|---|",
+            report("floor: authenticated `{ __typename }`", floor, floor95),
+            report("floor: `/healthz`", health, floor95),
+        ]
+        for row, (query, variables) in read_rows(args.versions).items():
+            lines.append(report(row, await sample(lambda q=query, v=variables: api.gql(q, v), rounds), floor95))
+            print(lines[-1], flush=True)
+        if not args.skip_writes:
+            lines += await writes(lambda: Api(base, key), api, floor95, args.quick)
+        lines.append(f"| service RSS after the run | {rss_mb(proc.pid):.0f} MB | | |")
+        await api.close()
+        print("\n".join(lines))
+    finally:
+        await admin.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+        if not args.keep:
+            await clear_all(driver, db)
+        await driver.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--versions", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--skip-writes", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="fewer write rounds (smoke run)")
+    parser.add_argument("--keep", action="store_true", help="keep the fixture data")
+    asyncio.run(main(parser.parse_args()))
