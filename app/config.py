@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "modelgraph"
     jwt_audience: str = "modelgraph"
 
+    # How long a process may reuse the principal behind a key and a principal's read decision.
+    # Changes made through this process (keys revoked, principals or grants changed) apply at once;
+    # other replicas see them within this many seconds. 0 turns the caches off.
+    principal_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # For CLI commands that talk to a running registry (e.g. `modelgraph policy check`).
     api_url: str = "http://127.0.0.1:8000"
     token: SecretStr = SecretStr("")

@@ -43,7 +43,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         app.state.services = services or await Services.open(settings)
         app.state.metrics = metrics
         app.state.authenticator = Authenticator(
-            settings, PrincipalStore(app.state.services.driver, settings.neo4j_database)
+            settings,
+            PrincipalStore(app.state.services.driver, settings.neo4j_database),
+            app.state.services.principals,
         )
         checkpointer = _start_checkpointer(settings, app.state.services)
         try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from neo4j import AsyncDriver
 
 from app.artifacts.store import ArtifactStore
+from app.cache import TtlCache
 from app.config import Settings
 from app.errors import DependencyUnavailable
 from app.graph.driver import open_driver, ping
@@ -29,6 +31,18 @@ class Services:
     driver: AsyncDriver
     policy: PolicyClient
     artifacts: ArtifactStore
+    # API key hash -> (principal, key record); principal -> read decision. See app/cache.py.
+    principals: TtlCache[str, Any] = field(init=False)
+    read_decisions: TtlCache[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.principals = TtlCache(self.settings.principal_cache_seconds)
+        self.read_decisions = TtlCache(self.settings.principal_cache_seconds)
+
+    def forget_principals(self) -> None:
+        """A key, principal or grant changed: nothing cached about who may do what stays valid."""
+        self.principals.clear()
+        self.read_decisions.clear()
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:

@@ -12,6 +12,7 @@ from typing import Any
 
 import jwt
 
+from app.cache import TtlCache
 from app.config import Settings
 from app.errors import Unauthenticated
 from app.graph.principals import PrincipalStore
@@ -33,9 +34,13 @@ def hash_key(key: str) -> str:
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, store: PrincipalStore) -> None:
+    """`cache` holds what a key lookup found (principal and key record, or the JWT subject's
+    principal) for a few seconds; expiry is still checked on every request."""
+
+    def __init__(self, settings: Settings, store: PrincipalStore, cache: TtlCache[str, Any] | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.cache: TtlCache[str, Any] = cache if cache is not None else TtlCache(settings.principal_cache_seconds)
         self._jwt_key = self._load_jwt_key()
 
     async def actor_for(self, authorization: str | None) -> Actor:
@@ -52,9 +57,13 @@ class Authenticator:
         raise Unauthenticated("token not recognised")
 
     async def _api_key(self, token: str) -> Actor:
-        found = await self.store.by_key_hash(hash_key(token))
+        key_hash = hash_key(token)
+        found = self.cache.get(key_hash)
         if found is None:
-            raise Unauthenticated("API key not recognised")
+            found = await self.store.by_key_hash(key_hash)
+            if found is None:
+                raise Unauthenticated("API key not recognised")
+            self.cache.put(key_hash, found)
         actor, key = found
         if key.get("revoked_at") is not None:
             raise Unauthenticated("API key was revoked")
@@ -78,9 +87,12 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"JWT rejected: {exc}") from None
         subject = str(claims["sub"])
-        actor = await self.store.by_name(subject)
+        actor = self.cache.get("sub:" + subject)
         if actor is None:
-            raise Unauthenticated(f"JWT subject {subject!r} is not a registered principal")
+            actor = await self.store.by_name(subject)
+            if actor is None:
+                raise Unauthenticated(f"JWT subject {subject!r} is not a registered principal")
+            self.cache.put("sub:" + subject, actor)
         return actor
 
     def _key_for(self, token: str) -> Any:

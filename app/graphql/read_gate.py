@@ -3,6 +3,7 @@ policy says `read` is allowed (mutations make their own, finer decisions)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
@@ -10,7 +11,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import PermissionDenied, RegistryError, Unauthenticated
+from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, decide
+from app.services import Services
 
 
 async def _nothing(*_: object) -> dict[str, object]:
@@ -26,14 +29,20 @@ class ReadGate(SchemaExtension):
             try:
                 if context.principal is None:
                     raise Unauthenticated("a bearer token is required")
-                from app.registry.actor import RequestMeta
-
-                meta = RequestMeta(actor=context.principal, request_id=context.request_id)
-                await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
+                await _may_read(context.services, RequestMeta(actor=context.principal, request_id=context.request_id))
             except RegistryError as exc:
                 reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
                 raise GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons}) from None
         yield
+
+
+async def _may_read(services: Services, meta: RequestMeta) -> None:
+    """Ask policy, or reuse an allow given to the same principal within the cache's time-to-live."""
+    key = json.dumps(meta.actor.policy_view(), sort_keys=True)
+    if services.read_decisions.get(key) is not None:
+        return
+    decision = await decide(services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
+    services.read_decisions.put(key, decision)
 
 
 def _introspection_only(ctx: object) -> bool:

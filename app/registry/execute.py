@@ -72,6 +72,12 @@ def handler_for(command_name: str) -> Handler:
     return handler
 
 
+# Commands after which nothing cached about who may do what is valid any more.
+CHANGES_PRINCIPALS = frozenset(
+    {"create_principal", "issue_api_key", "revoke_api_key", "create_grant", "revoke_grant", "disable_principal"}
+)
+
+
 @dataclass(frozen=True)
 class Outcome:
     result: dict[str, Any] | None = None
@@ -182,4 +188,6 @@ async def execute(
         idempotency_key=key,
         request_fingerprint=fingerprint,
     )
+    if command_name in CHANGES_PRINCIPALS:
+        services.forget_principals()
     return Outcome(result=written.result, replayed=written.replayed, decision=decision)

@@ -85,6 +85,15 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
 
 
 async def grants_of(services: Services, principal: str) -> list[dict[str, object]]:
+    """A principal's grants, reused for a few seconds (policy checks their expiry on every use)."""
+    cached: list[dict[str, object]] | None = services.principals.get("grants:" + principal)
+    if cached is None:
+        cached = await _load_grants(services, principal)
+        services.principals.put("grants:" + principal, cached)
+    return cached
+
+
+async def _load_grants(services: Services, principal: str) -> list[dict[str, object]]:
     found = await rows(services.driver, services.settings.neo4j_database, GRANTS_OF, principal=principal)
     return [
         {

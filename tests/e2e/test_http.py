@@ -149,3 +149,19 @@ def test_reads_need_a_role_that_policy_lets_read(live_server: str, settings: Set
     viewer = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "vic"}) { secret } }').json()
     allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { name } }").json()
     assert allowed == {"data": {"models": []}}
+
+
+def test_a_revoked_key_is_refused_on_the_very_next_request(
+    live_server: str, settings: Settings, clean_graph: object
+) -> None:
+    """Keys are cached for a few seconds, but a revocation through the API drops them at once."""
+    admin = settings.bootstrap_admin_key.get_secret_value()
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "rita", roles: ["viewer"]}) { error } }')
+    issued = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "rita"}) { id secret } }').json()
+    key, key_id = issued["data"]["issueApiKey"]["secret"], issued["data"]["issueApiKey"]["id"]
+    for _ in range(3):  # the second and third are answered from the cache
+        assert gql(live_server, key, "{ me { name } }").json()["data"]["me"]["name"] == "rita"
+    revoked = gql(live_server, admin, "mutation($id: ID!) { revokeApiKey(id: $id) { error } }", {"id": key_id})
+    assert revoked.json()["data"]["revokeApiKey"]["error"] is None
+    refused = gql(live_server, key, "{ me { name } }")
+    assert refused.status_code == 401 and refused.json()["message"] == "API key was revoked"
