@@ -38,11 +38,24 @@ ON CREATE SET s.seq = 0, s.hash = $genesis
 SET s.seq = s.seq + 1, s.dirty = true
 RETURN s.seq AS seq, s.hash AS prev_hash
 """
-APPEND_AUDIT: LiteralString = """
-MATCH (s:AuditStream {id: $props.chain})
+# One statement ends every write: the event, the head's new hash, the edge to what the event is
+# about and the idempotency record (each a round trip of its own before).
+_APPEND_HEAD: LiteralString = "MATCH (s:AuditStream {id: $props.chain}) "
+_APPEND_BODY: LiteralString = """
 CREATE (e:AuditEvent)
 SET e = $props, s.hash = $props.hash, s.at = $props.at
+FOREACH (_ IN CASE WHEN $idempotency IS NULL THEN [] ELSE [1] END |
+  CREATE (:IdempotencyRecord {key: $idempotency.key, fingerprint: $idempotency.fingerprint,
+                              result: $idempotency.result, created_at: $props.at}))
 """
+APPEND_AUDIT: LiteralString = _APPEND_HEAD + _APPEND_BODY
+_ABOUT_EDGE: LiteralString = """
+FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (e)-[:ABOUT]->(t))
+"""
+APPEND_AUDIT_ABOUT: dict[str, LiteralString] = {
+    label: _APPEND_HEAD + "OPTIONAL MATCH (t:" + label + " {id: $target_id}) " + _APPEND_BODY + _ABOUT_EDGE
+    for label in AUDIT_ABOUT
+}  # labels from the fixed tuple behind AUDIT_ABOUT, never from a request
 
 
 @dataclass
@@ -95,16 +108,23 @@ def position(at: datetime) -> int:
     return micros * 1000 + uuid.uuid4().int % 1000
 
 
-async def lock(tx: AsyncManagedTransaction, stream: str) -> Head:
-    """Take the stream head's write lock (creating the stream on first use) and reserve a seq."""
-    row = await (await tx.run(LOCK_STREAM, stream=stream)).single()
+async def lock(tx: AsyncManagedTransaction, stream: str, *, new: bool = False) -> Head:
+    """Take the stream head's write lock (creating the stream on first use) and reserve a seq.
+    `new`: the stream is a just-created aggregate's, so go straight to creating its head."""
+    row = None if new else await (await tx.run(LOCK_STREAM, stream=stream)).single()
     if row is None:
         row = await (await tx.run(CREATE_STREAM, stream=stream, genesis=GENESIS)).single(strict=True)
     return Head(stream, int(row["seq"]), str(row["prev_hash"]))
 
 
-async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime, head: Head) -> dict[str, Any]:
-    """Append one event after the locked head; returns the stored properties."""
+async def append(
+    tx: AsyncManagedTransaction,
+    record: AuditRecord,
+    at: datetime,
+    head: Head,
+    idempotency: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Append one event after the locked head (with the write's idempotency record, if any)."""
     props: dict[str, Any] = {
         "id": "ae_" + uuid.uuid4().hex,
         "format": FORMAT,
@@ -125,8 +145,9 @@ async def append(tx: AsyncManagedTransaction, record: AuditRecord, at: datetime,
     }
     props = {k: v for k, v in props.items() if v is not None}
     props["hash"] = chain_hash(head.prev_hash, props)
-    await (await tx.run(APPEND_AUDIT, props=props)).consume()
-    await link_about(tx, AUDIT_ABOUT, props["id"], record.target_id)
+    label = label_of(record.target_id) if record.target_id else None
+    query = APPEND_AUDIT_ABOUT[label] if label in APPEND_AUDIT_ABOUT else APPEND_AUDIT
+    await (await tx.run(query, props=props, target_id=record.target_id, idempotency=idempotency)).consume()
     return props
 
 

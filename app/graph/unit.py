@@ -34,9 +34,6 @@ GET_IDEMPOTENCY: LiteralString = """
 MATCH (r:IdempotencyRecord {key: $key})
 RETURN r.fingerprint AS fingerprint, r.result AS result
 """
-PUT_IDEMPOTENCY: LiteralString = """
-CREATE (r:IdempotencyRecord {key: $key, fingerprint: $fingerprint, result: $result, created_at: $at})
-"""
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +77,15 @@ async def write(
         result = await work(tx, at)
         record.target_id = record.target_id or result.get("id")
         if head is None:  # a new aggregate: its stream starts with this event
-            head = await audit.lock(tx, new_stream(result))
-        await audit.append(tx, record, at, head)
+            head = await audit.lock(tx, new_stream(result), new=True)
+        idempotency = None
         if idempotency_key:
-            await tx.run(
-                PUT_IDEMPOTENCY,
-                key=idempotency_key,
-                fingerprint=request_fingerprint,
-                result=json.dumps(result, default=str),
-                at=at,
-            )
+            idempotency = {
+                "key": idempotency_key,
+                "fingerprint": request_fingerprint,
+                "result": json.dumps(result, default=str),
+            }
+        await audit.append(tx, record, at, head, idempotency)
         return WriteOutcome(result, replayed=False)
 
     try:

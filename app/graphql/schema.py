@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 import app.registry.core
@@ -53,7 +61,17 @@ def _should_mask(error: Exception) -> bool:
     return not isinstance(original, RegistryError)
 
 
+# Distinct documents kept parsed and validated; clients send the same few operations over and over.
+DOCUMENT_CACHE_SIZE = 512
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # The limit rules are built once: the validation cache keys on the rule classes, and a limiter
+    # built per request would make a new class (and a cache miss) every time.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+    ]
     query = merge_types("Query", QUERY_CLASSES)
     mutation = merge_types("Mutation", MUTATION_CLASSES)
     subscription = merge_types("Subscription", SUBSCRIPTION_CLASSES)
@@ -64,9 +82,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         types=NODE_TYPES,
         extensions=[
             # Factories, not instances: extension instances must not be shared across requests.
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: AddValidationRules(limits),
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             ReadGate,
             lambda: MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
         ],
