@@ -169,6 +169,11 @@ RETURN v.id AS id, score, sk, properties(v) AS version, properties(m) AS model,
        properties(r) AS run,
        [(a:Alias)-[p:POINTS_TO]->(v) WHERE p.until IS NULL | a.name] AS aliases
 """
+# Without facets the total is counted up to a cap: exact below it, a lower bound at it.
+COUNT_RETURN: LiteralString = """
+WITH v LIMIT $count_cap
+RETURN '_total' AS facet, '' AS value, count(v) AS n
+"""
 FACETS_RETURN: LiteralString = """
 WITH fv WHERE fv[1] IS NOT NULL
 RETURN fv[0] AS facet, fv[1] AS value, count(*) AS n

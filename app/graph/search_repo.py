@@ -20,6 +20,8 @@ from app.graph.reads import rows
 
 MISSING_LOW = -1.0e300
 MISSING_HIGH = 1.0e300
+# Totals without facets count at most this many hits; asking for facets counts them all.
+COUNT_CAP = 1000
 LUCENE_FAILURES = ("ParseException", "Cannot parse", "TokenMgrError", "TooManyClauses", "maxClauseCount")
 MATCHABLE = {
     "model": ("name", "description", "tags", "intended_use", "domain", "task"),
@@ -58,6 +60,7 @@ class SearchResult:
     facets: list[Facet]
     has_next: bool
     end_cursor: str | None
+    total_exact: bool = True
 
 
 @dataclass
@@ -176,6 +179,11 @@ def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
     )
 
 
+def count_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    out.params["count_cap"] = COUNT_CAP + 1  # one more tells "exactly the cap" from "more"
+    return body(req, terms, out) + q.COUNT_RETURN
+
+
 def facets_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
     pairs = ["[['_total', '']]"] + [q.facet_pairs(f, s.FIELDS[f].kind) for f in req.facets]
     return body(req, terms, out) + "UNWIND " + " + ".join(pairs) + " AS fv\n" + q.FACETS_RETURN
@@ -191,16 +199,18 @@ class SearchRepo:
     async def search(self, req: s.SearchRequest, terms: list[s.Term]) -> SearchResult:
         page, counts = Compiled(), Compiled()
         page_cypher = page_query(req, terms, page)
-        facet_cypher = facets_query(req, terms, counts)
+        count_cypher = facets_query(req, terms, counts) if req.facets else count_query(req, terms, counts)
         found, facet_rows = await asyncio.gather(
-            self._run(page_cypher, page.params), self._run(facet_cypher, counts.params)
+            self._run(page_cypher, page.params), self._run(count_cypher, counts.params)
         )
         has_next = len(found) > req.first
         found = found[: req.first]
         end = s.encode_cursor(found[-1]["sk"], found[-1]["id"]) if found and has_next else None
         total, facets = _facets(facet_rows, req)
+        exact = bool(req.facets) or total <= COUNT_CAP
+        total = total if exact else COUNT_CAP
         words = s.words(req.text)
-        return SearchResult([_hit(row, words) for row in found], total, facets, has_next, end)
+        return SearchResult([_hit(row, words) for row in found], total, facets, has_next, end, exact)
 
     async def facet_values(self, fields: tuple[s.FilterField, ...], size: int) -> list[Facet]:
         """Top values of facetable fields over every version (for building filter panels)."""

@@ -100,7 +100,12 @@ class FacetType:
 @strawberry.type(description="A page of hits with the total and facet counts.")
 class SearchResults:
     hits: list[SearchHitType] = strawberry.field(description="This page.")
-    total: int = strawberry.field(description="All hits.")
+    total: int = strawberry.field(
+        description="All hits when facets were asked for or fewer than 1,000 matched; else at least this many."
+    )
+    total_is_exact: bool = strawberry.field(
+        description="False when `total` is a lower bound (1,000 hits counted; ask for facets to count every hit)."
+    )
     facets: list[FacetType] = strawberry.field(description="Facet counts asked for.")
     has_next_page: bool = strawberry.field(description="More hits after this page.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
@@ -237,6 +242,7 @@ class SearchQuery:
         return SearchResults(
             hits=[hit_type(h) for h in result.hits],
             total=result.total,
+            total_is_exact=result.total_exact,
             facets=facets,
             has_next_page=result.has_next,
             end_cursor=result.end_cursor,

@@ -267,6 +267,18 @@ async def test_pages_are_stable_and_bounded(registry: dict[str, Any], services: 
         await vocab.search(services, {"first": 101})
 
 
+async def test_totals_without_facets_are_counted_up_to_a_cap(
+    registry: dict[str, Any], services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.graph.search_repo.COUNT_CAP", 4)
+    capped = await vocab.search(services, {"first": 2})
+    assert (capped.total, capped.total_exact, len(capped.hits)) == (4, False, 2)
+    counted = await vocab.search(services, {"first": 2, "facets": ["DOMAIN"]})
+    assert (counted.total, counted.total_exact) == (6, True)
+    few = await vocab.search(services, {"filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "finance"}]}]})
+    assert few.total_exact and few.total == len(few.hits) == 4  # exactly the cap is still exact
+
+
 async def test_filter_validation_names_field_and_rule(services: Services) -> None:
     with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.op: GT does not apply to DOMAIN"):
         await vocab.search(services, {"filters": [{"all_of": [{"field": "DOMAIN", "op": "GT", "value": "x"}]}]})
