@@ -287,12 +287,16 @@ WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
 WHERE d IS NOT NULL
 RETURN DISTINCT properties(d) AS props
 """
-KNOWN_SOURCES_OF_MODEL: LiteralString = """
-MATCH (m:Model {name: $model})<-[:VERSION_OF]-(:ModelVersion)-[:TRAINED_BY]->(:Run)-[:USED]->(n)
+# A model keeps the data sources its versions were trained on (for the "new data source" flag),
+# so publishing reads one property instead of walking every version's run and inputs.
+ADD_KNOWN_SOURCES: LiteralString = """
+MATCH (m:Model {name: $model})
+MATCH (r:Run {id: $run_id})-[:USED]->(n)
 OPTIONAL MATCH (n)-[:COMPUTED_FROM]->(src:DatasetVersion)
-WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
+WITH m, CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
 WHERE d IS NOT NULL AND d.source_uri IS NOT NULL
-RETURN collect(DISTINCT d.source_uri) AS sources
+WITH m, collect(DISTINCT d.source_uri) AS found
+SET m.known_sources = coalesce(m.known_sources, []) + [x IN found WHERE NOT x IN coalesce(m.known_sources, [])]
 """
 
 

@@ -124,10 +124,6 @@ class CoreReader:
     async def training_data(self, run_id: str) -> list[Entity]:
         return await entities(self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id)
 
-    async def known_sources(self, model: str) -> list[str]:
-        found = await rows(self.driver, self.db, q.KNOWN_SOURCES_OF_MODEL, model=model)
-        return list(found[0]["sources"]) if found else []
-
 
 def _pointer(row: dict[str, object]) -> AliasPointer:
     def t(v: object) -> datetime | None:

@@ -235,6 +235,7 @@ def register_model_version(p: dict[str, Any], actor: str) -> Work:
             actor=actor,
         )
         assert row is not None
+        await (await tx.run(q.ADD_KNOWN_SOURCES, model=p["model"], run_id=p["run_id"])).consume()
         await refresh_search_docs(tx, [row["props"]["id"]])
         return {**created("ModelVersion", row["props"]), "version": row["props"]["version"]}
 

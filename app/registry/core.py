@@ -258,7 +258,7 @@ async def _publish_plan(services: Services, model_name: str, run_ids: list[str],
     context = {
         "commercial_use": bool(model.get("commercial_use")),
         "training_data": list(training.values()),
-        "known_sources": await core.known_sources(model_name),
+        "known_sources": list(model.get("known_sources") or []),
     }
     resource = {**owned(model.props, "model_version"), "name": model.get("name"), "licence": model.get("licence")}
     return Plan("publish", resource, work, context)
