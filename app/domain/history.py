@@ -9,6 +9,8 @@ p95 reported in that minute, not a recomputed percentile; mean p95 is also avail
 
 from __future__ import annotations
 
+import enum
+
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -225,6 +227,26 @@ class HistoryPoint:
     value: float
     dataset_version_id: str | None
     slice: str | None
+
+
+class Resolution(enum.Enum):
+    """Bucket widths for long metric histories."""
+
+    HOUR = 3600
+    DAY = 86_400
+    WEEK = 604_800
+
+
+@dataclass(frozen=True)
+class HistoryBucket:
+    """One version's evaluations of one metric within one time bucket."""
+
+    version: int
+    start: datetime
+    count: int
+    mean: float
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,20 @@ WITH e ORDER BY e.evaluated_at, e.id LIMIT $limit
 RETURN collect([e.id, e.version, e.evaluated_at.epochSeconds, e.evaluated_at.microsecond, e[$metric],
                 e.dataset_version_id, e.slice]) AS points
 """
+# The same evaluations, bucketed server-side: one row per (version, bucket) however many points.
+PERFORMANCE_SERIES: LiteralString = """
+MATCH (e:Evaluation)
+WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to
+  AND ($version IS NULL OR e.version = $version)
+  AND ($dataset_version_id IS NULL OR e.dataset_version_id = $dataset_version_id)
+  AND ($slice IS NULL OR e.slice = $slice)
+  AND e[$metric] IS NOT NULL
+  AND NOT EXISTS { (e)<-[:SUPERSEDES]-(:Evaluation) }
+WITH e.version AS version, e.evaluated_at.epochSeconds / $width AS bucket, toFloat(e[$metric]) AS value
+WITH version, bucket, count(*) AS n, avg(value) AS mean, min(value) AS low, max(value) AS high
+ORDER BY bucket, version
+RETURN collect([version, bucket * $width, n, mean, low, high]) AS buckets
+"""
 COMPARE_VERSIONS: LiteralString = """
 UNWIND $versions AS n
 OPTIONAL MATCH (e:Evaluation {model_id: $model_id, version: n})

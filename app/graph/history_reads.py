@@ -9,7 +9,7 @@ from typing import Any
 from neo4j import AsyncDriver
 
 from app.domain.entities import PREFIX_METRIC, Entity
-from app.domain.history import HistoryPoint, ServingSpan
+from app.domain.history import HistoryBucket, HistoryPoint, Resolution, ServingSpan
 from app.graph import history_queries as q
 from app.graph.reads import entities, one, rows
 
@@ -55,6 +55,37 @@ class HistoryReader:
         return [
             HistoryPoint(id_, version, _from_epoch(seconds, micros), float(value), dataset_version_id, slice_name)
             for id_, version, seconds, micros, value, dataset_version_id, slice_name in points
+        ]
+
+    async def performance_series(
+        self,
+        model_id: str,
+        metric: str,
+        start: datetime,
+        end: datetime,
+        resolution: Resolution,
+        *,
+        version: int | None = None,
+        dataset_version_id: str | None = None,
+        slice_: str | None = None,
+    ) -> list[HistoryBucket]:
+        found = await rows(
+            self.driver,
+            self.db,
+            q.PERFORMANCE_SERIES,
+            model_id=model_id,
+            metric=PREFIX_METRIC + metric,
+            **{"from": start},
+            to=end,
+            width=resolution.value,
+            version=version,
+            dataset_version_id=dataset_version_id,
+            slice=slice_,
+        )
+        buckets = found[0]["buckets"] if found else []
+        return [
+            HistoryBucket(int(v), datetime.fromtimestamp(at, UTC), int(n), float(mean), float(low), float(high))
+            for v, at, n, mean, low, high in buckets
         ]
 
     async def compare_versions(

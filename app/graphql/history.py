@@ -12,7 +12,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.domain.entities import Entity
+from app.domain.history import HistoryBucket as Bucket
 from app.domain.history import HistoryPoint as Point
+from app.domain.history import Resolution
 from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
@@ -57,6 +59,23 @@ class HistoryPoint:
             dataset_version_id=p.dataset_version_id,
             slice=p.slice,
         )
+
+
+HistoryResolution = strawberry.enum(Resolution, name="HistoryResolution", description="Bucket width.")
+
+
+@strawberry.type(description="One version's evaluations of a metric within one time bucket.")
+class HistoryBucket:
+    version: int = strawberry.field(description="Model version number.")
+    start: datetime = strawberry.field(description="Start of the bucket (UTC).")
+    count: int = strawberry.field(description="Evaluations in the bucket.")
+    mean: float = strawberry.field(description="Mean value.")
+    min: float = strawberry.field(description="Lowest value.")
+    max: float = strawberry.field(description="Highest value.")
+
+    @classmethod
+    def of(cls, b: Bucket) -> HistoryBucket:
+        return cls(version=b.version, start=b.start, count=b.count, mean=b.mean, min=b.low, max=b.high)
 
 
 @strawberry.type(description="One version's row of a side-by-side comparison (latest current evaluation).")
@@ -257,6 +276,13 @@ class PerformanceHistoryInput:
     version: int | None = strawberry.field(default=None, description="Only this version.")
     dataset_version_id: str | None = strawberry.field(default=None, description="Only this dataset snapshot.")
     slice: str | None = strawberry.field(default=None, description="Only this slice.")
+
+
+@strawberry.input(description="A metric's history bucketed by time: constant size however many evaluations.")
+class PerformanceSeriesInput(PerformanceHistoryInput):
+    resolution: HistoryResolution = strawberry.field(  # type: ignore[valid-type]
+        default=Resolution.DAY, description="Bucket width."
+    )
 
 
 @strawberry.input(description="Side-by-side comparison of versions.")
@@ -475,6 +501,22 @@ class HistoryQuery:
             slice_=input.slice,
         )
         return [HistoryPoint.of(p) for p in points]
+
+    @strawberry.field(
+        description="A metric's history per version in time buckets (mean, min, max, count); for long ranges."
+    )
+    async def performance_series(self, info: Info, input: PerformanceSeriesInput) -> list[HistoryBucket]:
+        buckets = await _reader(info).performance_series(
+            await _model_id(info, input.model),
+            input.metric,
+            input.since,
+            input.until,
+            input.resolution,
+            version=input.version,
+            dataset_version_id=input.dataset_version_id,
+            slice_=input.slice,
+        )
+        return [HistoryBucket.of(b) for b in buckets]
 
     @strawberry.field(description="Side-by-side metrics of versions (latest current evaluation of each).")
     async def compare_versions(self, info: Info, input: CompareVersionsInput) -> list[ComparisonRow]:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.domain.history import Resolution
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.registry import history as h
@@ -80,6 +81,29 @@ async def evaluate(version: int, f1: float, at: datetime, **extra: Any) -> dict[
         "record_evaluation",
         {"model": "scorer", "version": version, "metrics": {"f1": f1, "auc": 0.9}, "evaluated_at": at, **extra},
     )
+
+
+async def test_a_bucketed_series_summarises_each_version_per_bucket(model: dict[str, Any]) -> None:
+    start = datetime(2026, 3, 2, tzinfo=UTC)  # midnight: hour and day buckets start here (weeks on Thursdays)
+    for minutes, version, f1 in ((0, 1, 0.70), (30, 1, 0.80), (90, 1, 0.90), (30, 2, 0.60), (24 * 60, 2, 0.65)):
+        await evaluate(version, f1, start + timedelta(minutes=minutes))
+    wrong = await evaluate(2, 0.01, start + timedelta(minutes=40))
+    await evaluate(2, 0.62, start + timedelta(minutes=40), supersedes=wrong["id"])
+    model_id = (await _services[0].driver.execute_query("MATCH (m:Model) RETURN m.id AS id")).records[0]["id"]
+    reader = h.history(_services[0])
+    end = start + timedelta(days=7)
+    hourly = await reader.performance_series(model_id, "f1", start, end, Resolution.HOUR)
+    rows = [(b.version, b.start - start, b.count, round(b.mean, 3), b.low, b.high) for b in hourly]
+    assert rows == [
+        (1, timedelta(0), 2, 0.75, 0.70, 0.80),
+        (2, timedelta(0), 2, 0.61, 0.60, 0.62),  # the superseded 0.01 is not in it
+        (1, timedelta(hours=1), 1, 0.90, 0.90, 0.90),
+        (2, timedelta(days=1), 1, 0.65, 0.65, 0.65),
+    ]
+    daily = await reader.performance_series(model_id, "f1", start, end, Resolution.DAY)
+    assert [(b.version, b.count) for b in daily] == [(1, 3), (2, 2), (2, 1)]
+    weekly = await reader.performance_series(model_id, "f1", start, end, Resolution.WEEK, version=2)
+    assert [(b.version, b.count) for b in weekly] == [(2, 3)]
 
 
 async def test_performance_history_spans_versions_and_hides_superseded(model: dict[str, Any]) -> None:
@@ -348,6 +372,14 @@ async def test_graphql_queries_history_timeline_and_version_status(model: dict[s
       deploymentTimeline(id: $id) { seq type }
       versionStatus(model: $m, version: 1) { deployments { name } }
     }"""
+    series = await schema.execute(
+        """query($from: DateTime!, $to: DateTime!) { performanceSeries(input: {model: "scorer", metric: "f1",
+          from: $from, to: $to, resolution: HOUR}) { version count mean min max } }""",
+        context_value=ctx,
+        variable_values={"from": ago(60).isoformat(), "to": datetime.now(UTC).isoformat()},
+    )
+    assert series.errors is None and series.data is not None
+    assert sum(b["count"] for b in series.data["performanceSeries"]) == 2
     out = await schema.execute(
         query,
         context_value=ctx,
