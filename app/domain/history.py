@@ -10,7 +10,6 @@ p95 reported in that minute, not a recomputed percentile; mean p95 is also avail
 from __future__ import annotations
 
 import enum
-
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
