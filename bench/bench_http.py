@@ -33,6 +33,18 @@ from app.config import Settings, load_settings
 from app.graph.driver import open_driver
 
 DIGEST = "sha256:" + "cd" * 32
+# 10k evaluations of one model, 10 versions, one every 10 minutes, ending now (bench=true).
+SEED_EVALUATIONS = """
+MATCH (v:ModelVersion {model_id: 'mdl_bs0'})
+WITH collect(v) AS versions
+UNWIND range(0, $n - 1) AS i
+WITH versions[i % size(versions)] AS v, i
+CREATE (e:Evaluation {id: 'eval_bh' + i, bench: true, model_id: v.model_id, model_name: v.model_name,
+        version: v.version, version_id: v.id, evaluated_at: $t0 + duration({minutes: i * 10}),
+        `metric.f1`: 0.8 + (i % 100) / 1000.0})
+CREATE (e)-[:OF]->(v)
+"""
+EVALUATIONS = 10_000
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -109,6 +121,7 @@ SEARCH = """query($i: SearchInput!) { search(input: $i) { __typename
 LINEAGE = """query($i: LineageInput!) { lineage(input: $i) { truncated nodes { id kind } edges { type } } }"""
 IMPACT = "query($d: ID!) { impact(datasetVersion: $d) { truncated nodes { id kind } } }"
 HISTORY = """query($i: PerformanceHistoryInput!) { performanceHistory(input: $i) { version at value } }"""
+SERIES = """query($i: PerformanceSeriesInput!) { performanceSeries(input: $i) { version start count mean } }"""
 IN_PRODUCTION = "query($i: InProductionAtInput!) { inProductionAt(input: $i) { deployment version } }"
 START_RUN = "mutation($i: StartRunInput!) { startRun(input: $i) { __typename ... on RunSuccess { run { id } } } }"
 FINISH_RUN = "mutation($i: FinishRunInput!) { finishRun(input: $i) { __typename } }"
@@ -180,6 +193,12 @@ def search_rows(model: str) -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+def history_range(now: datetime, points: int) -> dict[str, Any]:
+    """The newest `points` of the seeded evaluations (one every 10 minutes)."""
+    since = now - timedelta(minutes=10 * points - 5)
+    return {"model": "bench-model-0", "metric": "f1", "from": since.isoformat(), "to": now.isoformat()}
+
+
 def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
     model = f"bench-model-{max(0, versions // 10 - 1)}"
     now = datetime.now(UTC)
@@ -189,16 +208,10 @@ def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
         **search_rows(model),
         "upstream lineage depth 5": (LINEAGE, {"i": {"start": f"mv_bs{versions - 1}", "maxHops": 5}}),
         "impact of a dataset": (IMPACT, {"d": "dsv_bs7"}),
-        "performanceHistory of a model": (
-            HISTORY,
-            {
-                "i": {
-                    "model": model,
-                    "metric": "f1",
-                    "from": (now - timedelta(days=365)).isoformat(),
-                    "to": now.isoformat(),
-                }
-            },
+        "performanceHistory, 1,000 points": (HISTORY, {"i": history_range(now, 1000)}),
+        "performanceSeries, 10k evaluations by day": (
+            SERIES,
+            {"i": {**history_range(now, 10_000), "resolution": "DAY"}},
         ),
         "in production at T": (IN_PRODUCTION, {"i": {"at": now.isoformat(), "model": model}}),
     }
@@ -320,6 +333,8 @@ async def main(args: argparse.Namespace) -> None:
     await clear_all(driver, db)
     t0 = time.perf_counter()
     await generate(driver, db, args.versions)
+    first = datetime.now(UTC) - timedelta(minutes=10 * EVALUATIONS)
+    await driver.execute_query(SEED_EVALUATIONS, n=EVALUATIONS, t0=first, database_=db)
     print(f"generated {args.versions} versions in {time.perf_counter() - t0:.0f} s", flush=True)
     port = free_port()
     proc = start_service(settings, port)
