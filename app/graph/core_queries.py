@@ -287,6 +287,23 @@ WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
 WHERE d IS NOT NULL
 RETURN DISTINCT properties(d) AS props
 """
+# Versions affected by a dataset version: trained on it, on data derived from it or on features
+# computed from those, and versions fine-tuned from any of them. Keyset pages by version id.
+_IMPACTED: LiteralString = """
+MATCH (d:DatasetVersion {id: $id})
+MATCH (d)<-[:DERIVED_FROM|COMPUTED_FROM*0..6]-(x)<-[:USED]-(:Run)<-[:TRAINED_BY]-(base:ModelVersion)
+WITH DISTINCT base
+OPTIONAL MATCH (tuned:ModelVersion)-[:FINE_TUNED_FROM*1..5]->(base)
+UNWIND [base, tuned] AS v
+WITH DISTINCT v WHERE v IS NOT NULL
+"""
+IMPACTED_VERSIONS_PAGE: LiteralString = (
+    _IMPACTED
+    + """WITH v WHERE v.id > coalesce($after, '')
+RETURN properties(v) AS props ORDER BY v.id LIMIT $limit
+"""
+)
+IMPACTED_VERSIONS_COUNT: LiteralString = _IMPACTED + "WITH v LIMIT $cap RETURN count(v) AS n"
 # A model keeps the data sources its versions were trained on (for the "new data source" flag),
 # so publishing reads one property instead of walking every version's run and inputs.
 ADD_KNOWN_SOURCES: LiteralString = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -120,6 +121,25 @@ class CoreReader:
             dataset_id=ds.id,
             version=number,
         )
+
+    async def impacted_versions(
+        self, dataset_version_id: str, after: str | None, first: int, count_cap: int
+    ) -> tuple[list[Entity], int]:
+        """One page of affected versions (first + 1 rows, to tell whether more follow) and a count
+        of all of them up to `count_cap` + 1, run concurrently."""
+        page, counted = await asyncio.gather(
+            entities(
+                self.driver,
+                self.db,
+                "ModelVersion",
+                q.IMPACTED_VERSIONS_PAGE,
+                id=dataset_version_id,
+                after=after,
+                limit=first + 1,
+            ),
+            rows(self.driver, self.db, q.IMPACTED_VERSIONS_COUNT, id=dataset_version_id, cap=count_cap + 1),
+        )
+        return page, int(counted[0]["n"]) if counted else 0
 
     async def training_data(self, run_id: str) -> list[Entity]:
         return await entities(self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id)

@@ -210,6 +210,47 @@ class CoreQuery:
             raise NotFound("datasetVersion: not a dataset version id", field="datasetVersion")
         return to_graph(await lineage(services.driver, services.settings.neo4j_database, req))
 
+    @strawberry.field(
+        description="Model versions trained on a dataset version, on data or features derived from it, "
+        "or fine-tuned from such versions: a bounded page plus the total."
+    )
+    async def impacted_versions(self, info: Info, input: ImpactedVersionsInput) -> ImpactedVersions:
+        if not str(input.dataset_version).startswith("dsv_"):
+            raise NotFound("datasetVersion: not a dataset version id", field="datasetVersion")
+        if not 1 <= input.first <= 100:
+            raise ValidationFailed(f"first: must be between 1 and 100 (got {input.first})", field="first")
+        page, total = await core_reader(info).impacted_versions(
+            str(input.dataset_version), input.after, input.first, IMPACT_COUNT_CAP
+        )
+        more = len(page) > input.first
+        page = page[: input.first]
+        return ImpactedVersions(
+            versions=[ModelVersion(e) for e in page],
+            total=min(total, IMPACT_COUNT_CAP),
+            total_is_exact=total <= IMPACT_COUNT_CAP,
+            has_next_page=more,
+            end_cursor=page[-1].id if more and page else None,
+        )
+
+
+IMPACT_COUNT_CAP = 10_000
+
+
+@strawberry.input(description="Model versions affected by a dataset version, a page at a time.")
+class ImpactedVersionsInput:
+    dataset_version: strawberry.ID = strawberry.field(description="The dataset version (dsv_...).")
+    first: int = strawberry.field(default=100, description="Page size (1 to 100).")
+    after: str | None = strawberry.field(default=None, description="endCursor of the previous page.")
+
+
+@strawberry.type(description="A page of affected model versions and how many there are in all.")
+class ImpactedVersions:
+    versions: list[ModelVersion] = strawberry.field(description="This page, ordered by id.")
+    total: int = strawberry.field(description="All affected versions (at least this many when not exact).")
+    total_is_exact: bool = strawberry.field(description="False when more than 10,000 are affected.")
+    has_next_page: bool = strawberry.field(description="More versions after this page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
 
 def _success(cls_name: str, field_name: str, gql_type: Any, desc: str) -> Any:
     ns: dict[str, Any] = {

@@ -11,6 +11,7 @@ import pytest
 from app.errors import Conflict, DependencyUnavailable, PermissionDenied, ValidationFailed
 from app.graph.core_reads import CoreReader
 from app.graph.lineage import LineageRequest, lineage
+from app.graphql.context import Context
 from app.policy.client import PolicyClient
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
@@ -154,6 +155,55 @@ async def test_lineage_both_directions_and_impact(clean_graph: Services) -> None
         clean_graph.driver, db, LineageRequest(ids["model_version"], ("UPSTREAM",), 10, None, None, max_nodes=3)
     )
     assert capped.truncated and len(capped.nodes) == 3
+
+
+async def test_impact_pages_every_version_trained_downstream_of_a_dataset(clean_graph: Services) -> None:
+    from app.graphql.schema import build_schema
+    from tests.integration.chain import ADMIN
+
+    ids = await build_chain(clean_graph)
+    derived = await run(
+        clean_graph,
+        "register_dataset_version",
+        {
+            "dataset": "churn-clean",
+            "source_uri": "s3://raw/customers.parquet",  # a known source: no new-source review
+            "derived_from": [{"dataset_version_id": ids["dataset_version"], "step": "dedupe"}],
+            "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
+        },
+    )
+
+    async def version_from(inputs: list[str], **extra: object) -> str:
+        r = await run(clean_graph, "start_run", {"experiment_id": ids["experiment"], "inputs": inputs})
+        await run(clean_graph, "finish_run", {"run_id": r["id"]})
+        artifact = {"uri": "s3://m/x", "digest": DIGEST}
+        payload = {"model": "churn", "run_id": r["id"], "artifact": artifact, **extra}
+        return str((await run(clean_graph, "register_model_version", payload))["id"])
+
+    on_derived = [await version_from([derived["id"]]) for _ in range(2)]
+    tuned = await version_from([], fine_tuned_from=on_derived[0])
+    unrelated = await version_from([])
+    expected = {ids["model_version"], *on_derived, tuned}
+
+    schema = build_schema(clean_graph.settings)
+    query = """query($d: ID!, $after: String) { impactedVersions(input: {datasetVersion: $d, first: 2, after: $after})
+      { versions { id } total totalIsExact hasNextPage endCursor } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        out = await schema.execute(
+            query,
+            variable_values={"d": ids["dataset_version"], "after": after},
+            context_value=Context(request=None, response=None, services=clean_graph, principal=ADMIN.actor),  # type: ignore[arg-type]
+        )
+        assert out.errors is None and out.data is not None, out.errors
+        page = out.data["impactedVersions"]
+        assert (page["total"], page["totalIsExact"]) == (4, True) and len(page["versions"]) <= 2
+        seen += [v["id"] for v in page["versions"]]
+        if not page["hasNextPage"]:
+            break
+        after = page["endCursor"]
+    assert set(seen) == expected and len(seen) == 4 and unrelated not in seen
 
 
 @pytest.mark.parametrize(
