@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import NotFound, PermissionDenied
+from app.errors import Conflict, NotFound, PermissionDenied
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.unit import Work
@@ -30,6 +30,9 @@ class Plan:
     resource: dict[str, Any]
     work: Work
     context: dict[str, Any] = field(default_factory=dict)
+    # The state of the target the decision was taken against ("alias production points to version 3").
+    # A review stores it; approving re-plans the command and refuses when the target has moved since.
+    state: str | None = None
 
 
 Handler = Callable[[Services, RequestMeta, dict[str, Any]], Awaitable[Plan]]
@@ -127,8 +130,10 @@ async def execute(
     payload: dict[str, Any],
     *,
     approved_by: str | None = None,
+    reviewed_state: str | None = None,
 ) -> Outcome:
-    """Run one command end to end. `approved_by` is set when applying an approved review."""
+    """Run one command end to end. `approved_by` is set when applying an approved review, with the
+    target's state the review was filed against: a change judged against another state is refused."""
     handler = handler_for(command_name)
     key = unit.scoped_key(meta.actor.name, meta.idempotency_key) if meta.idempotency_key else None
     fingerprint = unit.fingerprint(command_name, payload)
@@ -147,6 +152,11 @@ async def execute(
             grants=await grants_of(services, meta.actor.name),
         )
     plan = await handler(services, meta, payload)
+    if approved_by is not None and reviewed_state is not None and plan.state != reviewed_state:
+        raise Conflict(
+            f"review: the request was filed when {reviewed_state}; now {plan.state or 'the target changed'}. "
+            "It no longer applies as reviewed: reject it and file a new request"
+        )
     decision = await decide(services, meta, plan, command_name)
     if decision.requires_review and approved_by is None:
         from app.registry.reviews import file_review

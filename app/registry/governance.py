@@ -36,7 +36,7 @@ async def create_principal(services: Services, meta: RequestMeta, p: dict[str, A
         "name": v.name("name", p["name"]),
         "kind": v.one_of("kind", p.get("kind") or "user", ("user", "service")),
         "roles": [v.one_of("roles", r, ROLES) for r in v.string_list("roles", p.get("roles"))],
-        "teams": v.string_list("teams", p.get("teams")),
+        "teams": v.labels("teams", p.get("teams")),
     }
     return Plan(
         "admin",
