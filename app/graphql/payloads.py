@@ -110,11 +110,14 @@ def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None)
     actor = info.context.principal
     if actor is None:
         raise Unauthenticated("a bearer token is required")
+    from app.web.http import correlation_id
+
     return RequestMeta(
         actor=actor,
         request_id=info.context.request_id,
         idempotency_key=idempotency_key,
         purpose=purpose,
+        correlation_id=correlation_id(info.context.request),  # type: ignore[arg-type]
     )
 
 

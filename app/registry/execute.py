@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,11 +116,30 @@ async def decide(services: Services, meta: RequestMeta, plan: Plan, command_name
                 reasons=list(decision.reasons),
                 request_id=meta.request_id,
                 purpose=meta.purpose,
+                details=meta.audit_details(),
             ),
         )
-        reasons = list(decision.reasons) or ["policy denied the request"]
+        reasons = await shown_reasons(services, meta, plan, list(decision.reasons))
         raise PermissionDenied(f"{plan.action} denied: {'; '.join(reasons)}", reasons=reasons)
     return decision
+
+
+# Reasons that quote a target's evaluation; a principal that may not read the target sees them summarised.
+REVEALING = ("evaluation", "incumbent", "threshold", "candidate has no")
+WITHHELD = "promotion criteria are not met (details need read access to the target)"
+
+
+async def shown_reasons(services: Services, meta: RequestMeta, plan: Plan, reasons: list[str]) -> list[str]:
+    """Denial reasons as the requester may see them (the audit event keeps them all)."""
+    if not reasons:
+        return ["policy denied the request"]
+    if not any(word in r for r in reasons for word in REVEALING):
+        return reasons
+    target = {k: plan.resource[k] for k in ("kind", "id", "name") if plan.resource.get(k) is not None}
+    may_read = await services.policy.decide(policy_input(meta, Plan("read", target, plan.work)))
+    if may_read.allow:
+        return reasons
+    return sorted({WITHHELD if any(word in r for word in REVEALING) else r for r in reasons})
 
 
 async def execute(
@@ -144,13 +163,7 @@ async def execute(
     if not meta.grants:
         from app.registry.governance import grants_of
 
-        meta = RequestMeta(
-            actor=meta.actor,
-            request_id=meta.request_id,
-            idempotency_key=meta.idempotency_key,
-            purpose=meta.purpose,
-            grants=await grants_of(services, meta.actor.name),
-        )
+        meta = replace(meta, grants=await grants_of(services, meta.actor.name))
     plan = await handler(services, meta, payload)
     if approved_by is not None and reviewed_state is not None and plan.state != reviewed_state:
         raise Conflict(
@@ -172,7 +185,7 @@ async def execute(
         reasons=list(decision.reasons),
         request_id=meta.request_id,
         purpose=meta.purpose,
-        details={**audited_payload(payload), "approved_by": approved_by},
+        details={**audited_payload(payload), "approved_by": approved_by, **meta.audit_details()},
     )
     written = await unit.write(
         services.driver,

@@ -39,7 +39,7 @@ async def _audit(
         target_kind=kind,
         decision="allowed",
         request_id=meta.request_id,
-        details=details,
+        details={**details, **meta.audit_details()},
     )
     await unit.write(services.driver, services.settings.neo4j_database, _noop, record)
 
