@@ -22,7 +22,7 @@ from minio.error import S3Error
 from app.config import Settings
 from app.errors import DependencyUnavailable, IntegrityError, NotFound, ValidationFailed
 
-DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
+DIGEST_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")
 NONCE_BYTES = 12
 MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
 
@@ -36,7 +36,7 @@ class StoredArtifact:
 
 def content_key(digest: str) -> str:
     """Server-generated storage key for a digest (fan-out by the first two hex chars)."""
-    if not DIGEST_PATTERN.match(digest):
+    if not DIGEST_PATTERN.fullmatch(digest):
         raise ValidationFailed("digest must look like sha256:<64 lowercase hex>", field="digest")
     hexpart = digest.removeprefix("sha256:")
     return f"blobs/sha256/{hexpart[:2]}/{hexpart}"

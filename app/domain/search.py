@@ -24,8 +24,8 @@ MAX_CONDITIONS = 20
 MAX_METRICS = 5
 MAX_VALUES = 100
 MAX_FACET_SIZE = 50
-PROP_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-FEATURE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_./-]{0,63}$")
+PROP_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+FEATURE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_./-]{0,63}")
 METRIC_KEY = FEATURE_KEY
 
 
@@ -220,7 +220,7 @@ def condition(where: str, raw: Mapping[str, Any]) -> Condition:
 
 def _key(where: str, fld: FilterField, raw: Any) -> str:
     pattern = PROP_KEY if fld is FilterField.CUSTOM else FEATURE_KEY
-    if not isinstance(raw, str) or not pattern.match(raw):
+    if not isinstance(raw, str) or not pattern.fullmatch(raw):
         raise fail(f"{where}.key", f"{fld.value} needs a key matching {pattern.pattern}")
     return raw
 
@@ -337,7 +337,7 @@ def _groups(raw: list[Mapping[str, Any]]) -> tuple[tuple[Condition, ...], ...]:
 
 def _metric(where: str, raw: Mapping[str, Any]) -> MetricThreshold:
     name = raw.get("name")
-    if not isinstance(name, str) or not METRIC_KEY.match(name):
+    if not isinstance(name, str) or not METRIC_KEY.fullmatch(name):
         raise fail(f"{where}.name", f"must match {METRIC_KEY.pattern}")
     op = _enum(FilterOp, f"{where}.op", raw.get("op"))
     if op not in METRIC_OPS:
@@ -352,7 +352,7 @@ def _sort(raw: Mapping[str, Any], has_text: bool) -> Sort:
     by = _enum(SortBy, "sort.by", raw.get("by") or default)
     descending = raw.get("descending")
     metric = raw.get("metric")
-    if by is SortBy.METRIC and (not isinstance(metric, str) or not METRIC_KEY.match(metric)):
+    if by is SortBy.METRIC and (not isinstance(metric, str) or not METRIC_KEY.fullmatch(metric)):
         raise fail("sort.metric", "sorting by METRIC needs a metric name")
     dataset = _string("sort.dataset", raw["dataset"]) if raw.get("dataset") else None
     return Sort(by, True if descending is None else bool(descending), metric, dataset)

@@ -12,12 +12,20 @@ from typing import Any
 from app.errors import ValidationFailed
 
 NAME_RULE = "1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+# Patterns are used with fullmatch only: "^...$" with match() lets a trailing newline through.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 KEY_RULE = "1-64 characters: letters, digits, '_', '.', '-' or '/', starting with a letter"
-KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_./-]{0,63}$")
+KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]{0,63}")
 PROP_RULE = "1-64 characters: lowercase letters, digits or '_', starting with a letter"
-PROP_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
+PROP_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+DIGEST_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")
+ALIAS_RULE = (
+    "1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit; compared case-insensitively"
+)
+# Bidi embeddings/overrides/isolates and marks, and zero-width characters: invisible, so two labels
+# that look the same could differ, or a label could display differently from what it is.
+BIDI_CONTROLS = {*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)), "\u200e", "\u200f", "\u061c"}
+INVISIBLE = frozenset({*BIDI_CONTROLS, "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e"})
 MAX_TEXT = 20_000
 MAX_SHORT = 512
 MAX_ITEMS = 200
@@ -35,20 +43,38 @@ def normalise(value: str) -> str:
 
 def name(field: str, value: str) -> str:
     value = normalise(value)
-    if not NAME_PATTERN.match(value):
+    if not NAME_PATTERN.fullmatch(value):
         raise fail(field, f"must be {NAME_RULE}")
     return value
 
 
+def name_key(value: str) -> str:
+    """The form names are unique in: `Credit-Default` and `credit-default` are the same model."""
+    return unicodedata.normalize("NFKC", value).casefold()
+
+
+def alias(field: str, value: str) -> str:
+    """Aliases are compared (and protected) in one form: NFKC, case-folded, nothing invisible around them,
+    so "Production", "production\\n" or full-width letters are the protected "production", never a way around it."""
+    if value != value.strip():
+        raise fail(field, "must not start or end with whitespace")
+    if any(_invisible(c) for c in value):
+        raise fail(field, "must not contain control, bidi or zero-width characters")
+    folded = name_key(value)
+    if not NAME_PATTERN.fullmatch(folded):
+        raise fail(field, f"must be {ALIAS_RULE}")
+    return folded
+
+
 def key(field: str, value: str) -> str:
     value = normalise(value)
-    if not KEY_PATTERN.match(value):
+    if not KEY_PATTERN.fullmatch(value):
         raise fail(field, f"must be {KEY_RULE}")
     return value
 
 
 def prop_name(field: str, value: str) -> str:
-    if not PROP_PATTERN.match(value):
+    if not PROP_PATTERN.fullmatch(value):
         raise fail(field, f"must be {PROP_RULE}")
     return value
 
@@ -121,8 +147,23 @@ def scalar_map(field: str, values: Mapping[str, Any] | None) -> dict[str, str | 
     return out
 
 
+def _invisible(c: str) -> bool:
+    """C0/C1 controls, bidi controls and zero-width characters."""
+    return unicodedata.category(c) == "Cc" or c in INVISIBLE
+
+
+def labels(field: str, values: Iterable[str] | None) -> list[str]:
+    """Owners, teams and tags: like string_list, and nothing invisible (no control, bidi or zero-width
+    characters), so an owner or team cannot be impersonated by a look-alike."""
+    out = string_list(field, values)
+    for index, item in enumerate(out):
+        if any(_invisible(c) for c in item):
+            raise fail(f"{field}[{index}]", "must not contain control, bidi or zero-width characters")
+    return out
+
+
 def digest(field: str, value: str) -> str:
-    if not DIGEST_PATTERN.match(value):
+    if not DIGEST_PATTERN.fullmatch(value):
         raise fail(field, "must be sha256:<64 lowercase hex characters>")
     return value
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import LiteralString
 
 # ---- projects and experiments ------------------------------------------------------------
-PROJECT_EXISTS: LiteralString = "MATCH (p:Project {name: $name}) RETURN p.id AS id"
+# Names are unique ignoring case: looked up by the stored normalised key (under a uniqueness constraint).
+PROJECT_EXISTS: LiteralString = "MATCH (p:Project {name_key: $name_key}) RETURN p.id AS id"
 EXPERIMENT_EXISTS: LiteralString = (
     "MATCH (e:Experiment {name: $name})-[:IN]->(:Project {name: $project}) RETURN e.id AS id"
 )
 FEATURE_EXISTS: LiteralString = "MATCH (f:Feature {name: $name})-[:IN]->(:Project {name: $project}) RETURN f.id AS id"
 VERSION_EXISTS: LiteralString = "MATCH (v:ModelVersion {id: $id}) RETURN v.id AS id"
-MODEL_EXISTS: LiteralString = "MATCH (m:Model {name: $name}) RETURN m.id AS id"
+MODEL_EXISTS: LiteralString = "MATCH (m:Model {name_key: $name_key}) RETURN m.id AS id"
 CREATE_PROJECT: LiteralString = """
-CREATE (p:Project {id: $id, name: $name, description: $description, owners: $owners,
+CREATE (p:Project {id: $id, name: $name, name_key: $name_key, description: $description, owners: $owners,
                    created_at: $at, updated_at: $at, created_by: $actor, revision: 1})
 SET p += $custom
 RETURN properties(p) AS props
@@ -104,7 +105,7 @@ RETURN properties(r) AS props
 # ---- models, versions, artifacts -------------------------------------------------------------
 CREATE_MODEL: LiteralString = """
 OPTIONAL MATCH (p:Project {name: $project})
-CREATE (m:Model {id: $id, name: $name, description: $description, owners: $owners,
+CREATE (m:Model {id: $id, name: $name, name_key: $name_key, description: $description, owners: $owners,
         owner_teams: $owner_teams, domain: $domain, task: $task, tags: $tags, licence: $licence,
         regulatory: $regulatory, intended_use: $intended_use, commercial_use: $commercial_use,
         project_id: p.id, status: 'ACTIVE', seq: 0, revision: 1,

@@ -62,8 +62,8 @@ async def refresh_docs_affected_by(tx: AsyncManagedTransaction, label: str, node
 
 def create_project(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        message = f"name: a project named {p['name']!r} already exists"
-        await refuse_existing(tx, q.PROJECT_EXISTS, message, name=p["name"])
+        message = f"name: a project named {p['name']!r} already exists (names are unique ignoring case)"
+        await refuse_existing(tx, q.PROJECT_EXISTS, message, name_key=p["name_key"])
         return await create_node(tx, q.CREATE_PROJECT, "Project", at, actor, **{**p, "owners": p["owners"] or [actor]})
 
     return work
@@ -192,8 +192,8 @@ def finish_run(p: dict[str, Any], actor: str) -> Work:
 
 def create_model(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        message = f"name: a model named {p['name']!r} already exists"
-        await refuse_existing(tx, q.MODEL_EXISTS, message, name=p["name"])
+        message = f"name: a model named {p['name']!r} already exists (names are unique ignoring case)"
+        await refuse_existing(tx, q.MODEL_EXISTS, message, name_key=p["name_key"])
         return await create_node(tx, q.CREATE_MODEL, "Model", at, actor, **{**p, "owners": p["owners"] or [actor]})
 
     return work

@@ -16,6 +16,22 @@ MATCH (g:Grant {principal: $principal}) WHERE g.revoked_at IS NULL
 RETURN g.action AS action, g.resource_id AS resource_id, g.expires_at AS expires_at
 """
 
+# Revoking keeps the grant (who granted what, until when, and who revoked it) for the record.
+REVOKE_GRANT: LiteralString = """
+MATCH (g:Grant {id: $id})
+WITH g, g.revoked_at AS before
+SET g.revoked_at = coalesce(before, $at), g.revoked_by = coalesce(g.revoked_by, $actor),
+    g.revoke_reason = CASE WHEN before IS NULL THEN $reason ELSE g.revoke_reason END
+RETURN g.id AS id, g.principal AS principal, before AS revoked_before
+"""
+
+GRANT_BY_ID: LiteralString = "MATCH (g:Grant {id: $id}) RETURN properties(g) AS props"
+
+LIST_GRANTS: LiteralString = """
+MATCH (g:Grant {principal: $principal}) WHERE $include_revoked OR g.revoked_at IS NULL
+RETURN properties(g) AS props ORDER BY g.created_at DESC LIMIT $limit
+"""
+
 _AUDIT_FILTERS: LiteralString = """
   AND ($actor IS NULL OR e.actor = $actor) AND ($action IS NULL OR e.action STARTS WITH $action)
   AND ($from IS NULL OR e.at >= $from) AND ($to IS NULL OR e.at < $to)

@@ -264,16 +264,28 @@ async def _transition(
     if kind == "traffic_shifted":
         return {}, await _resolve(tx, model_id, p["split"])
     if kind == "rolled_back":
-        return _rollback(deployment), [{"version_id": deployment["rollback_target_id"], "traffic_percent": 100.0}]
+        return _rollback(deployment, current), [
+            {"version_id": deployment["rollback_target_id"], "traffic_percent": 100.0}
+        ]
     if kind == "retired":
         return {"desired_state": "RETIRED", "observed_state": "RETIRED"}, []
     state = "DEGRADED" if kind == "incident_opened" else "IN_SERVICE"
     return {"observed_state": state}, None
 
 
-def _rollback(deployment: dict[str, Any]) -> dict[str, Any]:
+def _rollback(deployment: dict[str, Any], current: list[dict[str, Any]]) -> dict[str, Any]:
+    """A rollback undoes a canary or rollout in progress; it never moves traffic silently to a version
+    that is not serving (that is a promotion, judged and reviewed as one)."""
     if not deployment.get("rollback_target_id"):
-        raise Conflict("rollback: the deployment has no rollback target")
+        raise Conflict("rollback: the deployment has no rollback target", field="type")
+    served = {r["version_id"] for r in current}
+    if len(current) < 2 or deployment["rollback_target_id"] not in served:
+        raise Conflict(
+            "type: a rollback undoes a canary or rollout in progress, and none is (the deployment serves "
+            f"{', '.join(str(r['version']) for r in current) or 'nothing'} alone); to serve an older version "
+            "record a promoted event, which is judged as a promotion",
+            field="type",
+        )
     return {"observed_state": "ROLLED_BACK"}
 
 

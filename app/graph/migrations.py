@@ -11,7 +11,7 @@ from typing import LiteralString, Protocol
 
 from app.errors import ConfigurationError, ValidationFailed
 
-FILE_PATTERN = re.compile(r"^V(\d{4})__([a-z0-9_]+)\.cypher$")
+FILE_PATTERN = re.compile(r"V(\d{4})__([a-z0-9_]+)\.cypher")
 
 APPLIED_MIGRATIONS: LiteralString = "MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum"
 RECORD_MIGRATION: LiteralString = """
@@ -52,7 +52,7 @@ def discover(folder: Path) -> list[Migration]:
     for path in sorted(folder.iterdir()):
         if path.suffix != ".cypher":
             continue
-        match = FILE_PATTERN.match(path.name)
+        match = FILE_PATTERN.fullmatch(path.name)
         if not match:
             raise ValidationFailed(f"{path.name}: migration files are named V0001__lower_snake.cypher")
         version = int(match.group(1))

@@ -9,7 +9,7 @@ CREATE (r:Review {id: $id, command: $command, payload: $payload, action: $action
         target_id: $target_id, target_kind: $target_kind, requested_by: $requested_by,
         requester_kind: $requester_kind, requester_roles: $roles, requester_teams: $teams,
         reasons: $reasons, status: 'PENDING', created_at: $at, expires_at: $expires_at,
-        purpose: $purpose})
+        purpose: $purpose, target_state: $target_state})
 RETURN properties(r) AS props
 """
 

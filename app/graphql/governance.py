@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,7 +13,7 @@ from app.auth.tokens import hash_key, new_api_key
 from app.errors import RegistryError, ValidationFailed
 from app.graph.principals import PrincipalStore
 from app.graphql.context import Info
-from app.graphql.payloads import error_payload, meta_of, run_command, to_payload
+from app.graphql.payloads import ERROR_TYPES, error_payload, meta_of, run_command, to_payload
 from app.registry import governance as gov
 from app.registry import reviews as rv
 from app.registry.execute import Outcome
@@ -133,6 +133,59 @@ class CreateGrantInput:
     idempotency_key: str | None = strawberry.field(default=None, description="Retry-safe key.")
 
 
+@strawberry.type(description="A time-bound permission for one principal (kept on record after revocation).")
+class GrantInfo:
+    id: strawberry.ID = strawberry.field(description="Grant id.")
+    principal: str = strawberry.field(description="Who it is for.")
+    action: str = strawberry.field(description="The action it permits.")
+    resource_id: str = strawberry.field(description="The resource id it covers, or *.")
+    expires_at: datetime | None = strawberry.field(description="Stops working at this instant (UTC); null: never.")
+    created_at: datetime | None = strawberry.field(description="Granted (UTC).")
+    created_by: str | None = strawberry.field(description="Who granted it.")
+    revoked_at: datetime | None = strawberry.field(description="Revoked (UTC); null while in force.")
+    revoked_by: str | None = strawberry.field(description="Who revoked it.")
+
+    @classmethod
+    def of(cls, p: dict[str, Any]) -> GrantInfo:
+        return cls(
+            id=strawberry.ID(p["id"]),
+            principal=p["principal"],
+            action=p["action"],
+            resource_id=p.get("resource_id") or "*",
+            expires_at=p.get("expires_at"),
+            created_at=p.get("created_at"),
+            created_by=p.get("created_by"),
+            revoked_at=p.get("revoked_at"),
+            revoked_by=p.get("revoked_by"),
+        )
+
+
+@strawberry.input(description="Revoke a grant; it stops working at once and stays on record.")
+class RevokeGrantInput:
+    id: strawberry.ID = strawberry.field(description="Grant id.")
+    reason: str | None = strawberry.field(default=None, description="Why (kept with the grant and the audit event).")
+    idempotency_key: str | None = strawberry.field(default=None, description="Retry-safe key.")
+
+
+@strawberry.type(description="The grant was revoked.")
+class GrantRevoked:
+    id: strawberry.ID = strawberry.field(description="The revoked grant.")
+    principal: str = strawberry.field(description="Whose grant it was.")
+    replayed: bool = strawberry.field(description="True when this repeats an earlier request with the same key.")
+
+
+RevokeGrantPayload = Annotated[
+    GrantRevoked
+    | ERROR_TYPES[0]
+    | ERROR_TYPES[1]
+    | ERROR_TYPES[2]
+    | ERROR_TYPES[3]  # type: ignore[valid-type]
+    | ERROR_TYPES[4]
+    | ERROR_TYPES[5],
+    strawberry.union("RevokeGrantPayload"),
+]
+
+
 @strawberry.type(description="Result of an admin write.")
 class AdminResult:
     id: str | None = strawberry.field(description="Created or changed node id.")
@@ -191,6 +244,11 @@ class GovernanceQuery:
             PrincipalInfo(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
             for a in await PrincipalStore(s.driver, s.settings.neo4j_database).list()
         ]
+
+    @strawberry.field(description="A principal's grants, newest first (revoked ones only when asked).")
+    async def grants(self, info: Info, principal: str, include_revoked: bool = False) -> list[GrantInfo]:
+        found = await gov.list_grants(info.context.services, principal, include_revoked=include_revoked)
+        return [GrantInfo.of(g) for g in found]
 
     @strawberry.field(description="Reviews, newest first (optionally by status).")
     async def reviews(self, info: Info, status: str | None = None, first: int = 50) -> list[Review]:
@@ -264,6 +322,16 @@ class GovernanceMutation:
     @strawberry.mutation(description="Grant an action until a time (admin).")
     async def create_grant(self, info: Info, input: CreateGrantInput) -> AdminResult:
         return await _admin(info, "create_grant", input)
+
+    @strawberry.mutation(description="Revoke a grant (decided like createGrant, audited).")
+    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:  # type: ignore[valid-type]
+        async def ok(outcome: Outcome) -> GrantRevoked:
+            result = outcome.result or {}
+            return GrantRevoked(
+                id=strawberry.ID(str(result["id"])), principal=str(result.get("principal")), replayed=outcome.replayed
+            )
+
+        return await run_command(info, "revoke_grant", input, ok)
 
     @strawberry.mutation(description="Approve a pending review; the change is applied as requested.")
     async def approve_review(self, info: Info, id: strawberry.ID, comment: str | None = None) -> Review | None:

@@ -110,11 +110,15 @@ def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None)
     actor = info.context.principal
     if actor is None:
         raise Unauthenticated("a bearer token is required")
+    from app.web.http import correlation_id
+
+    request = getattr(info.context, "request", None)  # absent when a schema is executed in-process
     return RequestMeta(
         actor=actor,
         request_id=info.context.request_id,
         idempotency_key=idempotency_key,
         purpose=purpose,
+        correlation_id=correlation_id(request) if request is not None else None,
     )
 
 

@@ -1,5 +1,6 @@
-"""Every GraphQL read asks policy once per operation: a principal may read the registry only when
-policy says `read` is allowed (mutations make their own, finer decisions)."""
+"""Every GraphQL operation asks policy once: a principal may read the registry only when policy says
+`read` is allowed. Mutations pass the same gate (their payloads carry versions and metrics back) and
+then make their own, finer decisions."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ class ReadGate(SchemaExtension):
         ctx = self.execution_context
         operation = ctx.operation_type
         context = ctx.context
-        if operation in (OperationType.QUERY, OperationType.SUBSCRIPTION) and not _introspection_only(ctx):
+        gated = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
+        if operation in gated and not _introspection_only(ctx):
             try:
                 if context.principal is None:
                     raise Unauthenticated("a bearer token is required")

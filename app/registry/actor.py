@@ -31,3 +31,9 @@ class RequestMeta:
     idempotency_key: str | None = None
     purpose: str | None = None
     grants: list[dict[str, object]] = field(default_factory=list)
+    # A client's own X-Request-Id, validated; audit events keep it beside the server's request_id.
+    correlation_id: str | None = None
+
+    def audit_details(self) -> dict[str, object]:
+        """What every audit event of this request carries besides its own details."""
+        return {"correlation_id": self.correlation_id} if self.correlation_id else {}

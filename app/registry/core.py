@@ -42,9 +42,10 @@ async def create_project(services: Services, meta: RequestMeta, p: dict[str, Any
     data: dict[str, Any] = {
         "name": v.name("name", p["name"]),
         "description": v.text("description", p.get("description")),
-        "owners": v.string_list("owners", p.get("owners")),
+        "owners": v.labels("owners", p.get("owners")),
         "custom": custom_props("custom", p.get("custom")),
     }
+    data["name_key"] = v.name_key(data["name"])
     return Plan(
         "publish",
         {"kind": "project", "name": data["name"]},
@@ -202,11 +203,11 @@ async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any])
     data: dict[str, Any] = {
         "name": v.name("name", p["name"]),
         "description": v.text("description", p.get("description")),
-        "owners": v.string_list("owners", p.get("owners")),
-        "owner_teams": v.string_list("ownerTeams", p.get("owner_teams")),
+        "owners": v.labels("owners", p.get("owners")),
+        "owner_teams": v.labels("ownerTeams", p.get("owner_teams")),
         "domain": v.short("domain", p.get("domain")),
         "task": v.short("task", p.get("task")),
-        "tags": v.string_list("tags", p.get("tags")),
+        "tags": v.labels("tags", p.get("tags")),
         "licence": v.short("licence", p.get("licence")),
         "regulatory": [v.one_of("regulatory", r, REGULATORY) for r in v.string_list("regulatory", p.get("regulatory"))],
         "intended_use": v.text("intendedUse", p.get("intended_use")),
@@ -214,6 +215,7 @@ async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any])
         "project": v.name("project", p["project"]) if p.get("project") else None,
         "custom": custom_props("custom", p.get("custom")),
     }
+    data["name_key"] = v.name_key(data["name"])
     resource = {"kind": "model", "name": data["name"], "licence": data["licence"]}
     return Plan("publish", resource, w.create_model(data, meta.actor.name))
 
@@ -323,28 +325,33 @@ async def _model(services: Services, name: str) -> dict[str, Any]:
 
 @command("move_alias")
 async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    from app.registry.promotion import promotion_context
+    from app.registry.promotion import alias_state, promotion_context
 
     data: dict[str, Any] = {
         "model": v.name("model", p["model"]),
-        "alias": v.name("alias", p["alias"]),
+        "alias": v.alias("alias", p["alias"]),
         "version": int(p["version"]),
         "reason": v.text("reason", p.get("reason")),
     }
     model = await _model(services, data["model"])
     resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
     context = await promotion_context(services, model, data["alias"], data["version"])
-    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context)
+    state = await alias_state(services, model["id"], data["alias"])
+    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state)
 
 
 @command("remove_alias")
 async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    data: dict[str, Any] = {"model": v.name("model", p["model"]), "alias": v.name("alias", p["alias"])}
+    """Removing an alias is judged like moving it (promote): removing `production` is as protected."""
+    from app.registry.promotion import alias_state
+
+    data: dict[str, Any] = {"model": v.name("model", p["model"]), "alias": v.alias("alias", p["alias"])}
     model = await _model(services, data["model"])
     return Plan(
-        "modify",
-        {**owned(model, "alias"), "alias": data["alias"]},
+        "promote",
+        {**owned(model, "alias"), "alias": data["alias"], "operation": "remove"},
         w.remove_alias(data, meta.actor.name),
+        state=await alias_state(services, model["id"], data["alias"]),
     )
 
 
@@ -408,6 +415,8 @@ async def update_metadata(services: Services, meta: RequestMeta, p: dict[str, An
         "modify",
         resource,
         w.update_metadata(node.kind, node.id, expected, changes, meta.actor.name),
+        # Policy re-checks what the changes touch (a new licence meets the same allow-list as publish).
+        {"changes": sorted(changes)},
         stream=stream,
     )
 
@@ -424,7 +433,7 @@ def _changes(label: str, raw: dict[str, Any]) -> dict[str, Any]:
                 field=f"changes.{field}",
             )
         if rule == "list":
-            out[field] = v.string_list(f"changes.{field}", value)
+            out[field] = v.labels(f"changes.{field}", value)
         elif rule == "regulatory":
             out[field] = [v.one_of(f"changes.{field}", r, REGULATORY) for r in v.string_list(field, value)]
         elif rule == "short":

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.streams import stream_for
-from app.errors import NotFound, PermissionDenied
+from app.errors import Conflict, NotFound, PermissionDenied
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.unit import Work
@@ -31,6 +31,9 @@ class Plan:
     resource: dict[str, Any]
     work: Work
     context: dict[str, Any] = field(default_factory=dict)
+    # The state of the target the decision was taken against ("alias production points to version 3").
+    # A review stores it; approving re-plans the command and refuses when the target has moved since.
+    state: str | None = None
     # The audit stream (see app/domain/streams.py); None derives it from the resource.
     stream: str | None = None
 
@@ -127,12 +130,31 @@ async def decide(services: Services, meta: RequestMeta, plan: Plan, command_name
                 reasons=list(decision.reasons),
                 request_id=meta.request_id,
                 purpose=meta.purpose,
+                details=meta.audit_details(),
                 stream=plan.audit_stream(),
             ),
         )
-        reasons = list(decision.reasons) or ["policy denied the request"]
+        reasons = await shown_reasons(services, meta, plan, list(decision.reasons))
         raise PermissionDenied(f"{plan.action} denied: {'; '.join(reasons)}", reasons=reasons)
     return decision
+
+
+# Reasons that quote a target's evaluation; a principal that may not read the target sees them summarised.
+REVEALING = ("evaluation", "incumbent", "threshold", "candidate has no")
+WITHHELD = "promotion criteria are not met (details need read access to the target)"
+
+
+async def shown_reasons(services: Services, meta: RequestMeta, plan: Plan, reasons: list[str]) -> list[str]:
+    """Denial reasons as the requester may see them (the audit event keeps them all)."""
+    if not reasons:
+        return ["policy denied the request"]
+    if not any(word in r for r in reasons for word in REVEALING):
+        return reasons
+    target = {k: plan.resource[k] for k in ("kind", "id", "name") if plan.resource.get(k) is not None}
+    may_read = await services.policy.decide(policy_input(meta, Plan("read", target, plan.work)))
+    if may_read.allow:
+        return reasons
+    return sorted({WITHHELD if any(word in r for word in REVEALING) else r for r in reasons})
 
 
 async def execute(
@@ -142,8 +164,10 @@ async def execute(
     payload: dict[str, Any],
     *,
     approved_by: str | None = None,
+    reviewed_state: str | None = None,
 ) -> Outcome:
-    """Run one command end to end. `approved_by` is set when applying an approved review."""
+    """Run one command end to end. `approved_by` is set when applying an approved review, with the
+    target's state the review was filed against: a change judged against another state is refused."""
     handler = handler_for(command_name)
     key = unit.scoped_key(meta.actor.name, meta.idempotency_key) if meta.idempotency_key else None
     fingerprint = unit.fingerprint(command_name, payload)
@@ -154,14 +178,13 @@ async def execute(
     if not meta.grants:
         from app.registry.governance import grants_of
 
-        meta = RequestMeta(
-            actor=meta.actor,
-            request_id=meta.request_id,
-            idempotency_key=meta.idempotency_key,
-            purpose=meta.purpose,
-            grants=await grants_of(services, meta.actor.name),
-        )
+        meta = replace(meta, grants=await grants_of(services, meta.actor.name))
     plan = await handler(services, meta, payload)
+    if approved_by is not None and reviewed_state is not None and plan.state != reviewed_state:
+        raise Conflict(
+            f"review: the request was filed when {reviewed_state}; now {plan.state or 'the target changed'}. "
+            "It no longer applies as reviewed: reject it and file a new request"
+        )
     decision = await decide(services, meta, plan, command_name)
     if decision.requires_review and approved_by is None:
         from app.registry.reviews import file_review
@@ -177,7 +200,7 @@ async def execute(
         reasons=list(decision.reasons),
         request_id=meta.request_id,
         purpose=meta.purpose,
-        details={**audited_payload(payload), "approved_by": approved_by},
+        details={**audited_payload(payload), "approved_by": approved_by, **meta.audit_details()},
         stream=plan.audit_stream(),
     )
     written = await unit.write(

@@ -8,9 +8,17 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from app.domain import validation as v
-from app.errors import NotFound
+from app.errors import Conflict, NotFound
 from app.graph import principals as pr
-from app.graph.governance_queries import AUDIT_TRAIL, AUDIT_TRAIL_OF_TARGET, CREATE_GRANT, GRANTS_OF
+from app.graph.governance_queries import (
+    AUDIT_TRAIL,
+    AUDIT_TRAIL_OF_TARGET,
+    CREATE_GRANT,
+    GRANT_BY_ID,
+    GRANTS_OF,
+    LIST_GRANTS,
+    REVOKE_GRANT,
+)
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
 from app.policy.decision import Decision
@@ -36,7 +44,7 @@ async def create_principal(services: Services, meta: RequestMeta, p: dict[str, A
         "name": v.name("name", p["name"]),
         "kind": v.one_of("kind", p.get("kind") or "user", ("user", "service")),
         "roles": [v.one_of("roles", r, ROLES) for r in v.string_list("roles", p.get("roles"))],
-        "teams": v.string_list("teams", p.get("teams")),
+        "teams": v.labels("teams", p.get("teams")),
     }
     return Plan(
         "admin",
@@ -82,6 +90,47 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
         return {"id": row["id"], "kind": "Grant"}
 
     return Plan("grant", {"kind": "grant", "name": data["principal"]}, work)
+
+
+@command("revoke_grant")
+async def revoke_grant(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    """Decided like create_grant (action `grant`); the grant stays on record with who revoked it."""
+    grant_id = v.short("id", p.get("id"), required=True) or ""
+    reason = v.text("reason", p.get("reason"), max_len=4000)
+    found = await rows(services.driver, services.settings.neo4j_database, GRANT_BY_ID, id=grant_id)
+    if not found:
+        raise NotFound(f"id: no grant {grant_id!r}", field="id")
+    principal = found[0]["props"]["principal"]
+
+    async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        row = await tx_one(tx, REVOKE_GRANT, id=grant_id, at=at, actor=meta.actor.name, reason=reason)
+        if row is None:
+            raise NotFound(f"id: no grant {grant_id!r}", field="id")
+        if row["revoked_before"] is not None:
+            when = row["revoked_before"].to_native().isoformat()
+            raise Conflict(f"id: grant {grant_id} was already revoked at {when}", field="id")
+        return {"id": row["id"], "kind": "Grant", "principal": row["principal"]}
+
+    return Plan("grant", {"kind": "grant", "id": grant_id, "name": principal}, work)
+
+
+async def list_grants(
+    services: Services, principal: str, *, include_revoked: bool = False, limit: int = 200
+) -> list[dict[str, Any]]:
+    """A principal's grants, newest first (revoked ones only when asked)."""
+    found = await rows(
+        services.driver,
+        services.settings.neo4j_database,
+        LIST_GRANTS,
+        principal=v.name("principal", principal),
+        include_revoked=include_revoked,
+        limit=limit,
+    )
+    return [{k: _native(val) for k, val in r["props"].items()} for r in found]
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
 async def grants_of(services: Services, principal: str) -> list[dict[str, object]]:

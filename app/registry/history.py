@@ -99,9 +99,10 @@ async def record_evaluation(services: Services, meta: RequestMeta, p: dict[str, 
         "supersedes": v.short("supersedes", p.get("supersedes")),
         "metrics": {PREFIX_METRIC + k: val for k, val in metrics.items()},
     }
+    # An evaluation counts toward the model's promotions: publishing one needs ownership of the model (or a grant).
     return Plan(
         "publish",
-        {"kind": "evaluation", "name": model["name"], "version": data["version"]},
+        {**owned(model, "evaluation"), "version": data["version"]},
         w.record_evaluation(data, meta.actor.name),
     )
 
@@ -209,7 +210,7 @@ async def create_deployment(services: Services, meta: RequestMeta, p: dict[str, 
     model = await _model(services, p["model"])
     data = {
         "name": v.name("name", p["name"]),
-        "owners": v.string_list("owners", p.get("owners")) or [meta.actor.name],
+        "owners": v.labels("owners", p.get("owners")) or [meta.actor.name],
         "model": model["name"],
         "model_id": model["id"],
         "environment": _environment(p.get("environment") or {}),
@@ -220,17 +221,27 @@ async def create_deployment(services: Services, meta: RequestMeta, p: dict[str, 
     }
     work = w.create_deployment(data, meta.actor.name)
     if data["environment"]["tier"] == PRODUCTION:
-        primary = max(data["serving"], key=lambda n: data["serving"][n])
-        return await _promotion(services, model, primary, work)
+        return await _promotion(services, model, data["name"], data["serving"], work)
     return Plan("publish", {"kind": "deployment", "name": data["name"]}, work)
 
 
-async def _promotion(services: Services, model: dict[str, Any], version: int, work: Work) -> Plan:
-    """Serving a version in production is a promotion: the production thresholds apply."""
-    from app.registry.promotion import promotion_context
+async def _promotion(
+    services: Services,
+    model: dict[str, Any],
+    deployment: str,
+    split: dict[int, float],
+    work: Work,
+    state: str | None = None,
+) -> Plan:
+    """Serving versions in production is a promotion: the production thresholds apply to every version
+    that receives traffic (a 50/50 split, a 1 % canary), and reasons name the deployment, not an alias."""
+    from app.registry.promotion import promotion_context, traffic_context
 
-    resource = {**owned(model, "model_version"), "alias": PRODUCTION, "version": version}
-    return Plan("promote", resource, work, await promotion_context(services, model, PRODUCTION, version))
+    primary = max(split, key=lambda n: split[n])
+    resource = {**owned(model, "deployment"), "name": deployment, "environment": PRODUCTION, "version": primary}
+    context = await promotion_context(services, model, PRODUCTION, primary)
+    context["traffic"] = await traffic_context(services, model, split)
+    return Plan("promote", resource, work, context, state=state)
 
 
 EVENT_INPUTS = {
@@ -259,10 +270,28 @@ async def record_deployment_event(services: Services, meta: RequestMeta, p: dict
         "name": deployment.get("name"),
         "owners": deployment.get("owners") or [deployment.get("created_by")],
     }
-    target = data.get("version") or (max(data["split"], key=lambda n: data["split"][n]) if "split" in data else None)
-    if target and deployment.get("environment") == PRODUCTION:
-        return await _promotion(services, await _model(services, deployment.get("model_name")), target, work)
-    return Plan("retire" if data["type"] == "retired" else "modify", resource, work)
+    split = _event_split(data)
+    state = await _serving_state(services, deployment)
+    if split and deployment.get("environment") == PRODUCTION:
+        model = await _model(services, deployment.get("model_name"))
+        return await _promotion(services, model, deployment.get("name"), split, work, state)
+    return Plan("retire" if data["type"] == "retired" else "modify", resource, work, state=state)
+
+
+def _event_split(data: dict[str, Any]) -> dict[int, float]:
+    """The versions an event puts traffic on: the promoted version, the canary, or the new split."""
+    if data["type"] == "canary_started":
+        return {data["version"]: data["traffic_percent"]}
+    if "version" in data:
+        return {data["version"]: 100.0}
+    return dict(data.get("split") or {})
+
+
+async def _serving_state(services: Services, deployment: Entity) -> str:
+    """What the deployment serves now, as a review remembers it (approval re-checks it is unchanged)."""
+    spans = await history(services).serving_at(deployment, datetime.now(UTC))
+    served = ", ".join(f"version {s.version} at {s.traffic_percent:g}%" for s in sorted(spans, key=lambda s: s.version))
+    return f"deployment {deployment.get('name')} serves {served or 'nothing'}"
 
 
 def _event_input(p: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ terminal event without a START opens and finishes it). RUNNING and OTHER are ack
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +98,7 @@ async def ingest(services: Services, meta: RequestMeta, event: dict[str, Any]) -
 
 
 async def _do(services: Services, meta: RequestMeta, key: str, command: str, payload: dict[str, Any]) -> dict[str, Any]:
-    keyed = RequestMeta(actor=meta.actor, request_id=meta.request_id, idempotency_key=key, purpose=meta.purpose)
+    keyed = replace(meta, idempotency_key=key)
     outcome = await execute(services, keyed, command, payload)
     if outcome.result is None:
         raise ValidationFailed(f"{command} was routed to review; OpenLineage intake cannot wait for it")

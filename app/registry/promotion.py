@@ -63,3 +63,29 @@ async def promotion_context(services: Services, model: dict[str, Any], alias: st
             metrics = await metrics_of(services, model["id"], incumbent.get("version"), run.metrics if run else {})
             context["incumbent"] = {"version": incumbent.get("version"), "metrics": metrics}
     return context
+
+
+async def alias_state(services: Services, model_id: str, alias: str) -> str:
+    """Where the alias points now, as a review remembers it: approving later re-checks it is unchanged."""
+    current = await rows(
+        services.driver, services.settings.neo4j_database, CURRENT_TARGET, model_id=model_id, alias=alias
+    )
+    version = current[0]["props"].get("version") if current else None
+    return f"alias {alias} points to version {version}" if version is not None else f"alias {alias} is not set"
+
+
+async def traffic_context(services: Services, model: dict[str, Any], split: dict[int, float]) -> list[dict[str, Any]]:
+    """Every version that will receive traffic, with its best evaluation (policy judges each one)."""
+    from app.registry.core import reader
+
+    core = reader(services)
+    out: list[dict[str, Any]] = []
+    for version, percent in sorted(split.items()):
+        entry: dict[str, Any] = {"version": version, "percent": percent}
+        found = await core.version(model["id"], version)
+        run = await core.node(found.get("run_id")) if found is not None else None
+        metrics = await metrics_of(services, model["id"], version, run.metrics if run else {})
+        if metrics:
+            entry["metrics"] = metrics
+        out.append(entry)
+    return out

@@ -50,6 +50,7 @@ async def file_review(
             at=at,
             expires_at=at + REVIEW_TTL,
             purpose=meta.purpose,
+            target_state=plan.state,
         )
         assert row is not None
         await link_about(tx, REVIEW_ABOUT, row["props"]["id"], plan.resource.get("id"))
@@ -133,6 +134,7 @@ async def decide_review(
             review["command"],
             json.loads(review["payload"]),
             approved_by=meta.actor.name,
+            reviewed_state=review.get("target_state"),
         )
         result_id = (applied.result or {}).get("id")
     status = "APPROVED" if approve else "REJECTED"

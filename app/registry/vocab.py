@@ -27,7 +27,7 @@ from app.registry.actor import RequestMeta
 from app.registry.execute import Outcome, Plan, command, execute
 from app.services import Services
 
-VOCABULARY_PATTERN = re.compile(r"^[a-z][a-z_]{0,31}$")
+VOCABULARY_PATTERN = re.compile(r"[a-z][a-z_]{0,31}")
 SEED_FILE = Path("vocabularies") / "v1.json"  # relative to settings.graph_schema_dir
 MAX_SYNONYMS = 50
 
@@ -42,7 +42,7 @@ def saved_search_id() -> str:
 
 def term_data(p: dict[str, Any], where: str = "") -> dict[str, Any]:
     vocabulary = p.get("vocabulary")
-    if not isinstance(vocabulary, str) or not VOCABULARY_PATTERN.match(vocabulary):
+    if not isinstance(vocabulary, str) or not VOCABULARY_PATTERN.fullmatch(vocabulary):
         raise ValidationFailed(
             f"{where}vocabulary: must match {VOCABULARY_PATTERN.pattern}", field=f"{where}vocabulary"
         )

@@ -70,6 +70,8 @@ def write_config(home: Path, bolt_port: int) -> Path:
     conf_dir = home / "conf"
     for sub in ("conf", "data", "logs", "run", "plugins", "import"):
         (home / sub).mkdir(parents=True, exist_ok=True)
+    for private in ("data", "logs"):
+        make_private(home / private)
     settings = {
         "server.default_listen_address": "127.0.0.1",
         "server.bolt.listen_address": f"127.0.0.1:{bolt_port}",
@@ -89,6 +91,18 @@ def write_config(home: Path, bolt_port: int) -> Path:
     return conf_dir
 
 
+def make_private(folder: Path) -> None:
+    """Owner only: the store and its logs hold registry data and the auth file (folders 0700, files 0600)."""
+    folder.chmod(0o700)
+    for item in folder.rglob("*"):
+        if not item.is_symlink():
+            item.chmod(0o700 if item.is_dir() else 0o600)
+
+
+# Files the server creates later stay private too: it starts under umask 077.
+PRIVATE_UMASK = ["sh", "-c", 'umask 077 && exec "$@"', "neo4j"]
+
+
 def set_initial_password(java: str, libs: Path, home: Path, password: str) -> None:
     """Before the very first start only: Neo4j reads data/dbms/auth.ini once."""
     if (home / "data" / "databases").exists() or (home / "data" / "dbms" / "auth.ini").exists():
@@ -100,6 +114,7 @@ def set_initial_password(java: str, libs: Path, home: Path, password: str) -> No
         text=True,
         env=env,
         check=False,
+        umask=0o077,
     )
     if result.returncode != 0:
         raise DependencyUnavailable(f"neo4j set-initial-password failed: {result.stderr[-300:]}")
@@ -119,7 +134,7 @@ def start(java: str, libs: Path, home: Path) -> int:
         f"--config-dir={home / 'conf'}",
     ]
     env = {"NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf"), "PATH": "/usr/bin:/bin"}
-    return process.spawn(argv, log=home / "logs" / "console.log", cwd=home, env=env)
+    return process.spawn([*PRIVATE_UMASK, *argv], log=home / "logs" / "console.log", cwd=home, env=env)
 
 
 def is_ready(bolt_port: int, password: str) -> bool:

@@ -45,7 +45,7 @@ async def _audit(
         target_kind=kind,
         decision="allowed",
         request_id=meta.request_id,
-        details=details,
+        details={**details, **meta.audit_details()},
         stream=stream,
     )
     await unit.write(services.driver, services.settings.neo4j_database, _noop, record)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -24,15 +25,31 @@ STATUS = {
 }
 
 
+CORRELATION_RULE = "1-128 characters: letters, digits, '.', '_', ':' or '-'"
+CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def correlation_id(request: Request) -> str | None:
+    """A client's X-Request-Id is kept only as a correlation field; the request id is always ours."""
+    value = request.headers.get("x-request-id")
+    if value is None:
+        return None
+    if not CORRELATION_PATTERN.fullmatch(value):
+        raise ValidationFailed(f"X-Request-Id: must be {CORRELATION_RULE}", field="X-Request-Id")
+    return value
+
+
 def request_meta(request: Request) -> RequestMeta:
-    """The authenticated caller (set by the auth middleware), request id and Idempotency-Key."""
+    """The authenticated caller (set by the auth middleware), a server-made request id, the client's
+    correlation id and Idempotency-Key."""
     actor = getattr(request.state, "principal", None)
     if actor is None:
         raise Unauthenticated("a bearer token is required")
     return RequestMeta(
         actor=actor,
-        request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+        request_id=uuid.uuid4().hex,
         idempotency_key=request.headers.get("idempotency-key"),
+        correlation_id=correlation_id(request),
     )
 
 

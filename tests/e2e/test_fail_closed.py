@@ -36,8 +36,10 @@ async def test_writes_fail_closed_while_opa_is_down(
     try:
         async with httpx.AsyncClient(timeout=30) as client:
             down = (await client.post(f"{live_server}/graphql", json={"query": CREATE}, headers=headers)).json()
-        assert down["data"]["createModel"]["__typename"] == "UnavailableError"
-        assert "policy engine unavailable" in down["data"]["createModel"]["message"]
+        # The read gate every operation passes (mutations included) is the first to find OPA down.
+        assert down["data"] is None
+        assert down["errors"][0]["extensions"]["code"] == "DEPENDENCY_UNAVAILABLE"
+        assert "policy engine unavailable" in down["errors"][0]["message"]
         assert await models_named(clean_graph, "closed-door") == 0
     finally:
         await asyncio.to_thread(stack.start_service, "opa")

@@ -163,3 +163,22 @@ def test_the_settings_read_what_the_stack_wrote(tmp_path: Path, monkeypatch: pyt
     assert s.s3_endpoint == "127.0.0.1:18333"
     assert s.neo4j_password.get_secret_value() == sec.neo4j_password
     assert s.artifact_key.get_secret_value() == sec.artifact_key
+
+
+def test_neo4j_data_and_logs_are_private_to_the_owner(tmp_path: Path) -> None:
+    from app.stack.neo4j import PRIVATE_UMASK, write_config
+
+    (tmp_path / "data" / "dbms").mkdir(parents=True)
+    (tmp_path / "data" / "dbms" / "auth.ini").write_text("secret")
+    (tmp_path / "data" / "dbms" / "auth.ini").chmod(0o644)
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "debug.log").write_text("query text")
+    (tmp_path / "logs" / "debug.log").chmod(0o664)
+
+    write_config(tmp_path, 7687)
+
+    for folder in ("data", "data/dbms", "logs"):
+        assert stat.S_IMODE((tmp_path / folder).stat().st_mode) == 0o700, folder
+    for file in ("data/dbms/auth.ini", "logs/debug.log"):
+        assert stat.S_IMODE((tmp_path / file).stat().st_mode) == 0o600, file
+    assert "umask 077" in " ".join(PRIVATE_UMASK)

@@ -149,12 +149,38 @@ new_source_candidates := lib.as_array(lib.context.training_data) if {
 
 # METADATA
 # title: Review
-# description: A governance change (by default promote or retire) outside the configured working hours (UTC).
-review contains sprintf("change requested outside working hours (%s %02d:%02d UTC)", [day, clock[0], clock[1]]) if {
-	lib.action in config.working_hours.actions
-	day := time.weekday(lib.now_ns)
-	clock := time.clock([lib.now_ns, "UTC"])
+# description: A governance change (protected promote, retire) outside the configured working hours.
+review contains sprintf("change requested outside working hours (%s %02d:%02d %s)", [day, clock[0], clock[1], time_zone]) if {
+	hours_apply
+	day := time.weekday([lib.now_ns, time_zone])
+	clock := time.clock([lib.now_ns, time_zone])
 	not working_time(day, (clock[0] * 60) + clock[1])
+}
+
+# METADATA
+# title: Time zone
+# description: The working hours' IANA time zone (working_hours.time_zone), UTC when not configured.
+time_zone := config.working_hours.time_zone if {
+	lib.non_empty_string(config.working_hours.time_zone)
+} else := "UTC"
+
+# METADATA
+# title: Hours apply
+# description: >-
+#   Promotions wait for working hours only when they move, remove or deploy to a
+#   protected target (moving staging at night is routine).
+hours_apply if {
+	lib.action == "promote"
+	lib.action in config.working_hours.actions
+	lib.protected_target
+}
+
+# METADATA
+# title: Hours apply
+# description: Other configured actions (retire by default) always wait for working hours.
+hours_apply if {
+	lib.action in config.working_hours.actions
+	lib.action != "promote"
 }
 
 # METADATA
@@ -167,7 +193,7 @@ review contains "request time is missing or invalid, working hours cannot be che
 
 # METADATA
 # title: Working time
-# description: True on a working day from start (inclusive) to end (exclusive), UTC.
+# description: True on a working day from start (inclusive) to end (exclusive), in the working hours' time zone.
 working_time(day, minute) if {
 	day in config.working_hours.days
 	minute >= minutes(config.working_hours.start)

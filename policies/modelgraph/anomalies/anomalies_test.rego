@@ -182,7 +182,30 @@ test_within_working_hours if {
 test_outside_working_hours if {
 	decide("retire", {"kind": "model"}, {"now": "2026-11-26T05:59:59Z"}) == review(["change requested outside working hours (Thursday 05:59 UTC)"])
 	decide("retire", {"kind": "model"}, {"now": "2026-11-26T20:00:00Z"}) == review(["change requested outside working hours (Thursday 20:00 UTC)"])
-	decide("promote", {"kind": "model_version", "alias": "staging"}, {"now": "2026-11-29T10:30:00Z"}) == review(["change requested outside working hours (Sunday 10:30 UTC)"])
+	good := {"evaluation": {"metrics": {"f1": 0.9}}, "now": "2026-11-29T10:30:00Z"}
+	decide("promote", {"kind": "model_version", "alias": "production"}, good) == review(["change requested outside working hours (Sunday 10:30 UTC)"])
+}
+
+# METADATA
+# title: Staging at night
+# description: Moving an unprotected alias at night is routine; protected ones (any spelling) wait.
+test_unprotected_promotion_not_flagged_out_of_hours if {
+	decide("promote", {"kind": "model_version", "alias": "staging"}, {"now": "2026-11-29T03:00:00Z"}) == allow
+	night := {"now": "2026-11-29T03:00:00Z"}
+	expected := review(["change requested outside working hours (Sunday 03:00 UTC)"])
+	decide("promote", {"kind": "alias", "alias": "Production", "operation": "remove"}, night) == expected
+}
+
+# METADATA
+# title: Operator's hours
+# description: Working hours, time zone and protected aliases are data an operator can change.
+test_working_hours_follow_configured_time_zone if {
+	hours := {"actions": ["promote"], "days": ["Monday"], "start": "09:00", "end": "17:00", "time_zone": "Europe/Berlin"}
+	at := {"now": "2026-11-23T07:30:00Z", "evaluation": {"metrics": {"f1": 0.9}}}
+	decide("promote", {"kind": "model_version", "alias": "staging"}, at) == review(["change requested outside working hours (Monday 08:30 Europe/Berlin)"]) with data.modelgraph.config.working_hours as hours
+		with data.modelgraph.config.protected_aliases as ["staging"]
+		with data.modelgraph.config.promotion_thresholds as {"staging": {"f1": 0.5}}
+	decide("promote", {"kind": "model_version", "alias": "staging"}, {"now": "2026-11-23T08:30:00Z"}) == allow with data.modelgraph.config.working_hours as hours
 }
 
 # METADATA

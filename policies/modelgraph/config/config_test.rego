@@ -90,3 +90,22 @@ test_working_hours_are_valid if {
 test_threshold_change_limit_is_positive if {
 	config.threshold_change.max_relative_change > 0
 }
+
+# METADATA
+# title: Protected environments
+# description: Every protected environment has thresholds; publish ownership names known kinds.
+test_protected_environments_have_thresholds if {
+	every env in config.protected_environments {
+		count(config.promotion_thresholds[env]) > 0
+	}
+	every kind in config.ownership.publish_kinds {
+		kind in config.resource_kinds
+	}
+}
+
+# METADATA
+# title: Working hours time zone
+# description: The time zone is one the OPA builtins know.
+test_working_hours_time_zone_is_known if {
+	time.clock([0, config.working_hours.time_zone])
+}

@@ -155,3 +155,69 @@ worse(metric, value, reference) if {
 entry_label(entry, index) := entry.id if {
 	non_empty_string(entry.id)
 } else := sprintf("#%d", [index + 1])
+
+# METADATA
+# title: Alias key
+# description: >-
+#   How aliases are compared with the protected list - trimmed and lower-cased,
+#   so "Production" or "production\n" are never a way around protection (the
+#   app also NFKC-normalises and case-folds before asking).
+alias_key(a) := lower(trim_space(a)) if is_string(a)
+
+# METADATA
+# title: Target alias
+# description: The (normalised) alias a promote moves or removes; deployments have none.
+target_alias := alias_key(resource.alias) if {
+	action == "promote"
+	not deployment_kind
+	non_empty_string(alias_key(resource.alias))
+}
+
+# METADATA
+# title: Deployment kind
+# description: True when the resource is a deployment.
+deployment_kind if kind == "deployment"
+
+# METADATA
+# title: Target environment
+# description: The environment tier a promote deploys to (a deployment serving versions).
+target_environment := resource.environment if {
+	action == "promote"
+	kind == "deployment"
+	non_empty_string(resource.environment)
+}
+
+# METADATA
+# title: Promotion key
+# description: The key of promotion_thresholds for this promote - the alias, else the environment.
+promotion_key := target_alias
+
+# METADATA
+# title: Promotion key
+# description: The key of promotion_thresholds for this promote - the alias, else the environment.
+promotion_key := target_environment
+
+# METADATA
+# title: Target label
+# description: How reasons name what a promote changes - "alias production" or "deployment to production".
+target_label := sprintf("alias %s", [target_alias]) if {
+	target_alias
+} else := sprintf("deployment to %s", [target_environment])
+
+# METADATA
+# title: Alias removal
+# description: True when a promote-class request removes the alias instead of moving it.
+alias_removal if {
+	target_alias
+	resource.operation == "remove"
+}
+
+# METADATA
+# title: Protected target
+# description: True when a promote moves or removes a protected alias.
+protected_target if target_alias in config.protected_aliases
+
+# METADATA
+# title: Protected target
+# description: True when a promote deploys to a protected environment (production).
+protected_target if target_environment in config.protected_environments

@@ -1,70 +1,95 @@
 # METADATA
 # title: Promotion criteria
 # description: >-
-#   Moving an alias needs a target alias; an alias with configured thresholds
-#   (every protected alias must have them) needs an evaluation meeting each one.
+#   Moving an alias needs a target alias; an alias (or a deployment environment)
+#   with configured thresholds (every protected one must have them) needs an
+#   evaluation meeting each one - for every version that receives traffic.
 package modelgraph.promotion
 
 import data.modelgraph.config
 import data.modelgraph.lib
 
 # METADATA
-# title: Target alias
-# description: The alias a promote moves, when it is a non-empty string.
-target_alias := lib.resource.alias if {
-	lib.action == "promote"
-	lib.non_empty_string(lib.resource.alias)
-}
-
-# METADATA
 # title: Deny
-# description: A promote must name the alias it moves.
+# description: A promote must name the alias it moves (or the environment it deploys to).
 deny contains "alias is required to promote" if {
 	lib.action == "promote"
-	not target_alias
+	not lib.promotion_key
 }
 
 # METADATA
 # title: Deny
 # description: A protected alias without configured thresholds cannot be promoted to (fail closed).
-deny contains sprintf("no promotion thresholds configured for alias %s", [target_alias]) if {
-	target_alias in config.protected_aliases
-	not thresholds
+deny contains sprintf("no promotion thresholds configured for %s", [lib.target_label]) if {
+	lib.protected_target
+	not configured
 }
+
+# METADATA
+# title: Configured
+# description: True when promotion_thresholds has an object for the target (negate this, not is_object).
+configured if is_object(config.promotion_thresholds[lib.promotion_key])
 
 # METADATA
 # title: Thresholds
-# description: The metric thresholds configured for the target alias.
-thresholds := config.promotion_thresholds[target_alias] if is_object(config.promotion_thresholds[target_alias])
+# description: The metric thresholds for the target; removing an alias has no candidate to judge.
+thresholds := config.promotion_thresholds[lib.promotion_key] if {
+	configured
+	not lib.alias_removal
+}
 
 # METADATA
-# title: Candidate metrics
-# description: The metrics of the candidate's best evaluation, when given.
-candidate_metrics := lib.context.evaluation.metrics if is_object(lib.context.evaluation.metrics)
+# title: Traffic given
+# description: True when the request lists the versions a deployment serves.
+traffic_given if count(lib.as_array(lib.context.traffic)) > 0
+
+# METADATA
+# title: Candidates
+# description: Without a traffic split, the one candidate and its best evaluation's metrics.
+candidates contains {"prefix": "", "metrics": object.get(lib.context, ["evaluation", "metrics"], null)} if {
+	not traffic_given
+}
+
+# METADATA
+# title: Candidates
+# description: >-
+#   Every version that receives traffic (a 50/50 split, a 1 % canary) is a
+#   candidate and must meet the thresholds, not only the majority version.
+candidates contains {
+	"prefix": sprintf("version %v (%v%% of traffic): ", [entry.version, entry.percent]),
+	"metrics": object.get(entry, "metrics", null),
+} if {
+	some entry in lib.as_array(lib.context.traffic)
+	is_number(entry.percent)
+	entry.percent > 0
+}
 
 # METADATA
 # title: Deny
-# description: The alias has thresholds but the candidate has no evaluation.
-deny contains sprintf("no evaluation for alias %s", [target_alias]) if {
+# description: The target has thresholds but a candidate has no evaluation.
+deny contains sprintf("%sno evaluation for %s", [c.prefix, lib.target_label]) if {
 	count(thresholds) > 0
-	not candidate_metrics
+	some c in candidates
+	not is_object(c.metrics)
 }
 
 # METADATA
 # title: Deny
-# description: The evaluation lacks a metric the alias requires.
-deny contains sprintf("evaluation has no %s metric required for alias %s", [metric, target_alias]) if {
+# description: A candidate's evaluation lacks a metric the target requires.
+deny contains sprintf("%sevaluation has no %s metric required for %s", [c.prefix, metric, lib.target_label]) if {
 	some metric, _ in thresholds
-	candidate_metrics
-	not lib.number_at(candidate_metrics, metric)
+	some c in candidates
+	is_object(c.metrics)
+	not lib.number_at(c.metrics, metric)
 }
 
 # METADATA
 # title: Deny
-# description: A metric misses the alias threshold (below it, or above it for lower-is-better metrics).
-deny contains sprintf("evaluation %s=%v %s threshold %v for alias %s", [metric, value, side(metric), minimum, target_alias]) if {
+# description: A metric misses the threshold (below it, or above it for lower-is-better metrics).
+deny contains sprintf("%sevaluation %s=%v %s threshold %v for %s", [c.prefix, metric, value, side(metric), minimum, lib.target_label]) if {
 	some metric, minimum in thresholds
-	value := candidate_metrics[metric]
+	some c in candidates
+	value := c.metrics[metric]
 	is_number(value)
 	lib.worse(metric, value, minimum)
 }

@@ -111,3 +111,42 @@ test_alias_required if {
 	promote("", {}) == deny(["alias is required to promote"])
 	promote(null, {}) == deny(["alias is required to promote"])
 }
+
+# METADATA
+# title: Deploy
+# description: The decision for an approver (alice) deploying to production with a traffic split.
+deploy(traffic) := d if {
+	d := authz.decision with input as {
+		"action": "promote",
+		"principal": {"id": "alice", "kind": "user", "roles": ["approver"]},
+		"resource": {"kind": "deployment", "name": "scoring", "environment": "production"},
+		"context": {"now": "2026-11-26T12:00:00Z", "evaluation": {"metrics": {"f1": 0.9}}, "traffic": traffic},
+	}
+}
+
+# METADATA
+# title: Every served version
+# description: A 50/50 split and a 1 % canary are judged version by version; reasons name the deployment, not an alias.
+test_every_version_with_traffic_meets_thresholds if {
+	deploy([{"version": 1, "percent": 50, "metrics": {"f1": 0.9}}, {"version": 2, "percent": 50, "metrics": {"f1": 0.6}}]) == deny(["version 2 (50% of traffic): evaluation f1=0.6 below threshold 0.8 for deployment to production"])
+	deploy([{"version": 1, "percent": 99, "metrics": {"f1": 0.9}}, {"version": 3, "percent": 1}]) == deny(["version 3 (1% of traffic): no evaluation for deployment to production"])
+	deploy([{"version": 1, "percent": 99, "metrics": {"f1": 0.9}}, {"version": 3, "percent": 1, "metrics": {"auc": 0.9}}]) == deny(["version 3 (1% of traffic): evaluation has no f1 metric required for deployment to production"])
+	deploy([{"version": 1, "percent": 100, "metrics": {"f1": 0.9}}, {"version": 2, "percent": 0}]) == allow
+}
+
+# METADATA
+# title: Removing an alias
+# description: Removing a protected alias is a promote with no candidate to judge, whatever its spelling.
+test_removing_protected_alias_needs_no_evaluation if {
+	remove := {
+		"action": "promote",
+		"principal": {"id": "alice", "kind": "user", "roles": ["approver"]},
+		"resource": {"kind": "alias", "alias": "production", "operation": "remove"},
+		"context": {"now": "2026-11-26T12:00:00Z"},
+	}
+	authz.decision == allow with input as remove
+	authz.decision == deny(["no promotion thresholds configured for alias production"]) with input as remove
+		with data.modelgraph.config.promotion_thresholds as {}
+	promote("PRODUCTION", {}) == deny(["no evaluation for alias production"])
+	promote(" production\n", evaluation({"f1": 0.5})) == deny(["evaluation f1=0.5 below threshold 0.8 for alias production"])
+}

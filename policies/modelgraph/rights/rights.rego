@@ -25,8 +25,17 @@ publishing_model if {
 }
 
 # METADATA
+# title: Changing the licence
+# description: True for a modify of a model whose changes include its licence.
+changing_licence if {
+	lib.action == "modify"
+	lib.kind == "model"
+	"licence" in lib.as_array(lib.context.changes)
+}
+
+# METADATA
 # title: Deny
-# description: A model is published without a licence.
+# description: A model is published (or updated) without a licence.
 deny contains "licence is required" if {
 	lib.action == "publish"
 	lib.kind == "model"
@@ -35,9 +44,25 @@ deny contains "licence is required" if {
 
 # METADATA
 # title: Deny
+# description: An update removes a model's licence.
+deny contains "licence is required" if {
+	changing_licence
+	not licence
+}
+
+# METADATA
+# title: Deny
 # description: The licence given is not on the allowed list.
 deny contains sprintf("licence %v is not on the allowed list", [licence]) if {
 	publishing_model
+	not licence in config.allowed_licences
+}
+
+# METADATA
+# title: Deny
+# description: An update sets a licence that is not on the allowed list (the same list as publish).
+deny contains sprintf("licence %v is not on the allowed list", [licence]) if {
+	changing_licence
 	not licence in config.allowed_licences
 }
 

@@ -147,3 +147,25 @@ test_rights_only_checked_on_version_publish if {
 	bad := {"training_data": [data_entry("dsv-1", {"training_allowed": false})]}
 	publish({"kind": "model", "licence": "MIT"}, bad) == allow
 }
+
+# METADATA
+# title: Update
+# description: The decision for a publisher (alice) updating model churn's licence field and other changes.
+update(licence, changes) := d if {
+	d := authz.decision with input as {
+		"action": "modify",
+		"principal": {"id": "alice", "kind": "user", "roles": ["publisher"]},
+		"resource": {"kind": "model", "name": "churn", "licence": licence},
+		"context": {"now": "2026-11-26T12:00:00Z", "changes": changes},
+	}
+}
+
+# METADATA
+# title: Licence on update
+# description: Changing a model's licence by update meets the same allow-list as publish; other updates do not re-check it.
+test_licence_checked_on_update if {
+	update("GPL-3.0", ["licence"]) == deny(["licence GPL-3.0 is not on the allowed list"])
+	update("", ["licence", "tags"]) == deny(["licence is required"])
+	update("MIT", ["licence"]) == allow
+	update("GPL-3.0", ["tags"]) == allow
+}

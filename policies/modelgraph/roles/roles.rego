@@ -13,10 +13,10 @@ import data.modelgraph.lib
 # title: Effective action
 # description: >-
 #   The action checked against role permissions; promote to a protected alias is
-#   checked as the stricter action promote_protected.
+#   checked as the stricter action promote_protected (moving or removing a
+#   protected alias, deploying to a protected environment).
 effective_action := "promote_protected" if {
-	lib.action == "promote"
-	lib.resource.alias in config.protected_aliases
+	lib.protected_target
 } else := lib.action
 
 # METADATA
@@ -111,9 +111,24 @@ must_own if role_level == "own"
 # description: True for ownership actions (modify, retire) on a resource that has owners.
 must_own if {
 	role_level in {"full", "review"}
-	lib.action in config.ownership.actions
+	ownership_action
 	count(owners | owner_teams) > 0
 	not ownership_exempt
+}
+
+# METADATA
+# title: Ownership action
+# description: Actions that need ownership of an owned resource (modify, retire).
+ownership_action if lib.action in config.ownership.actions
+
+# METADATA
+# title: Ownership action
+# description: >-
+#   Publishing into someone else's model (a version, an evaluation) needs
+#   ownership too: a foreign evaluation could otherwise block the owner's promotion.
+ownership_action if {
+	lib.action == "publish"
+	lib.kind in config.ownership.publish_kinds
 }
 
 # METADATA
@@ -206,7 +221,13 @@ grant_problems contains sprintf("grant for %s cannot be checked without context.
 # METADATA
 # title: Action phrase
 # description: The action as reasons name it, e.g. "publish model".
-action_phrase := sprintf("promote to protected alias %s", [lib.resource.alias]) if {
+action_phrase := sprintf("remove protected alias %s", [lib.target_alias]) if {
+	effective_action == "promote_protected"
+	lib.alias_removal
+} else := sprintf("promote to protected alias %s", [lib.target_alias]) if {
+	effective_action == "promote_protected"
+	lib.target_alias
+} else := sprintf("deploy to %s", [lib.target_environment]) if {
 	effective_action == "promote_protected"
 } else := sprintf("%s %s", [lib.action, lib.kind]) if {
 	lib.non_empty_string(lib.kind)

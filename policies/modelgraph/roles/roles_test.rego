@@ -274,3 +274,44 @@ test_grant_for_protected_promotion_keeps_thresholds if {
 	decide("promote", ["viewer"], version, {"grants": grants, "evaluation": {"metrics": {"f1": 0.9}}}) == allow
 	decide("promote", ["viewer"], version, {"grants": grants}) == deny(["no evaluation for alias production"])
 }
+
+# METADATA
+# title: Removing a protected alias
+# description: Removal is promote-class - the same protection and review as moving it, whatever the spelling.
+test_removing_protected_alias_is_protected if {
+	removal := {"kind": "alias", "id": "m1", "alias": "Production", "operation": "remove", "owners": ["alice"]}
+	decide("promote", ["publisher"], removal, {}) == {
+		"allow": true,
+		"reasons": ["role publisher needs approval to remove protected alias production"],
+		"requires_review": true,
+	}
+	decide("promote", ["contributor"], removal, {}) == deny(["role contributor may not remove protected alias production"])
+	decide("promote", ["approver"], removal, {}) == allow
+}
+
+# METADATA
+# title: Deploying to production
+# description: Reasons for a production deployment name the deployment, not an alias.
+test_production_deployment_reasons if {
+	deployment := {"kind": "deployment", "name": "scoring", "environment": "production"}
+	traffic := {"traffic": [{"version": 1, "percent": 100, "metrics": {"f1": 0.9}}]}
+	decide("promote", ["publisher"], deployment, traffic) == {
+		"allow": true,
+		"reasons": ["role publisher needs approval to deploy to production"],
+		"requires_review": true,
+	}
+	decide("promote", ["approver"], deployment, traffic) == allow
+}
+
+# METADATA
+# title: Publishing into another team's model
+# description: A version or an evaluation of an owned model needs ownership (id or team) or a grant.
+test_publish_into_owned_model_needs_ownership if {
+	foreign := {"kind": "evaluation", "id": "m1", "name": "churn", "owners": ["bob"], "owner_teams": ["fraud"]}
+	decide("publish", ["contributor"], foreign, {}) == deny(["alice is not an owner of evaluation churn"])
+	decide("publish", ["publisher"], object.union(foreign, {"kind": "model_version"}), {}) == deny(["alice is not an owner of model_version churn"])
+	decide("publish", ["contributor"], object.union(foreign, {"owner_teams": ["risk"]}), {}) == allow
+	grant := {"grants": [{"action": "publish", "resource_id": "m1"}]}
+	decide("publish", ["contributor"], foreign, grant) == allow
+	decide("publish", ["contributor"], {"kind": "evaluation", "name": "churn"}, {}) == allow
+}
