@@ -139,6 +139,7 @@ def serve(
 
     from app.main import create_app
     from app.stack.process import port_is_free
+    from app.web.server import uvicorn_config
 
     def go() -> None:
         cfg = settings()
@@ -147,15 +148,7 @@ def serve(
         if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
             raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
         console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
-        uvicorn.run(
-            create_app(cfg),
-            host=bind_host,
-            port=bind_port,
-            log_level="info",
-            ws="websockets-sansio",
-            proxy_headers=False,
-            server_header=False,
-        )
+        uvicorn.Server(uvicorn_config(create_app(cfg), cfg, bind_host, bind_port, log_level="info")).run()
 
     guarded(go)
 

@@ -75,9 +75,23 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     token: SecretStr = SecretStr("")
 
+    # Backpressure: requests handled at once per process; others wait this long, then get 503.
+    max_in_flight: int = Field(default=64, ge=1, le=10_000)
+    queue_timeout_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Seconds a 503 asks the client to wait (Retry-After).
+    retry_after_seconds: int = Field(default=2, ge=1, le=600)
+    # uvicorn (`modelgraph serve`): idle keep-alive, open connections+tasks before a bare 503,
+    # and how long a client may take to send its headers; the body must arrive within its own deadline.
+    keep_alive_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    limit_concurrency: int = Field(default=1000, ge=1)
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     # Artifact uploads are held in memory to encrypt them (AES-GCM); larger ones need a chunked upload.
     max_artifact_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Request JSON (bodies and GraphQL variables) nested deeper than this is refused with 400.
+    max_json_depth: int = Field(default=64, ge=4, le=512)
     max_query_depth: int = Field(default=15, ge=2)
     max_query_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=5000, ge=100)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from neo4j import AsyncDriver
 
@@ -29,6 +30,8 @@ class Services:
     driver: AsyncDriver
     policy: PolicyClient
     artifacts: ArtifactStore
+    # Told about every policy decision (action, seconds, allow|deny|unavailable); /metrics sets it.
+    observe_policy: Callable[[str, float, str], None] = field(default=lambda action, seconds, outcome: None)
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
