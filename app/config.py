@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
 
+    # Health samples older than this are refused (windows are meant to be kept this long).
+    health_retention_days: int = Field(default=30, ge=1, le=3650)
+
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     # Artifact uploads are held in memory to encrypt them (AES-GCM); larger ones need a chunked upload.
     max_artifact_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from app.errors import PermissionDenied, RegistryError, Unauthenticated
+from app.errors import DependencyUnavailable, PermissionDenied, RegistryError, Unauthenticated
 from app.registry.execute import Plan, decide
 
 
@@ -30,6 +30,10 @@ class ReadGate(SchemaExtension):
 
                 meta = RequestMeta(actor=context.principal, request_id=context.request_id)
                 await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
+            except DependencyUnavailable:
+                # The policy client's message speaks of writes; a read was refused, nothing more.
+                message = "policy engine unavailable; the read was refused, retry shortly"
+                raise GraphQLError(message, extensions={"code": DependencyUnavailable.code, "reasons": []}) from None
             except RegistryError as exc:
                 reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
                 raise GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons}) from None

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 import app.registry.core
 import app.registry.governance  # noqa: F401  (registers the governance commands)
 from app.config import Settings
-from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
+from app.graphql.outcomes import FiniteNumbers, TypedErrors
 from app.graphql.queries.registry import RegistryQuery
 from app.graphql.read_gate import ReadGate
 from app.graphql.search import SearchMutation, SearchQuery
@@ -45,14 +45,6 @@ NODE_TYPES: tuple[type, ...] = (
 )
 
 
-def _should_mask(error: Exception) -> bool:
-    """Registry errors are safe to show; everything unexpected is masked (and logged)."""
-    original = getattr(error, "original_error", None)
-    if original is None:
-        return False  # GraphQL validation/syntax errors are about the caller's document
-    return not isinstance(original, RegistryError)
-
-
 def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERY_CLASSES)
     mutation = merge_types("Mutation", MUTATION_CLASSES)
@@ -67,8 +59,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: AddValidationRules([FiniteNumbers]),
             ReadGate,
-            lambda: MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
+            TypedErrors,
         ],
     )
 
