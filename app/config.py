@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    # Driver: time to open a connection, and to get one from the pool when all are busy.
+    neo4j_connection_timeout_seconds: float = Field(default=3.0, gt=0, le=120)
+    neo4j_acquisition_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Circuit breaker (app/graph/breaker.py): a call unanswered this long triggers a Bolt probe;
+    # an unanswered probe (or a connection error) fails every call fast for the reset time.
+    neo4j_probe_after_seconds: float = Field(default=1.0, gt=0, le=60)
+    neo4j_probe_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    neo4j_breaker_reset_seconds: float = Field(default=2.0, gt=0, le=300)
 
     opa_url: str = "http://127.0.0.1:8181"
     opa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)

@@ -4,8 +4,9 @@ policy says `read` is allowed (mutations make their own, finer decisions)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -21,23 +22,34 @@ class ReadGate(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ctx = self.execution_context
         operation = ctx.operation_type
-        context = ctx.context
         if operation in (OperationType.QUERY, OperationType.SUBSCRIPTION) and not _introspection_only(ctx):
-            try:
-                if context.principal is None:
-                    raise Unauthenticated("a bearer token is required")
-                from app.registry.actor import RequestMeta
-
-                meta = RequestMeta(actor=context.principal, request_id=context.request_id)
-                await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
-            except DependencyUnavailable:
-                # The policy client's message speaks of writes; a read was refused, nothing more.
-                message = "policy engine unavailable; the read was refused, retry shortly"
-                raise GraphQLError(message, extensions={"code": DependencyUnavailable.code, "reasons": []}) from None
-            except RegistryError as exc:
-                reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
-                raise GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons}) from None
+            refusal = await _refusal(ctx.context)
+            if refusal is not None and operation is OperationType.QUERY:
+                # Answered here (not raised) so the error goes through TypedErrors like any other:
+                # counted in /metrics, and a 503 when policy could not be asked.
+                ctx.result = ExecutionResult(data=None, errors=[refusal])
+            elif refusal is not None:
+                raise refusal
         yield
+
+
+async def _refusal(context: Any) -> GraphQLError | None:
+    """None when policy lets the caller read; otherwise the error that says why not."""
+    try:
+        if context.principal is None:
+            raise Unauthenticated("a bearer token is required")
+        from app.registry.actor import RequestMeta
+
+        meta = RequestMeta(actor=context.principal, request_id=context.request_id)
+        await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
+    except DependencyUnavailable:
+        # The policy client's message speaks of writes; a read was refused, nothing more.
+        message = "policy engine unavailable; the read was refused, retry shortly"
+        return GraphQLError(message, extensions={"code": DependencyUnavailable.code, "reasons": []})
+    except RegistryError as exc:
+        reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
+        return GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons})
+    return None
 
 
 def _introspection_only(ctx: object) -> bool:
