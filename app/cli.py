@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -206,6 +207,42 @@ def audit_verify() -> None:
     run_async(go)
 
 
+@cli.command("backup")
+def backup_command(dest: Path = typer.Argument(..., help="A new or empty directory.")) -> None:
+    """Back up the graph (one consistent read), the artifact objects (still encrypted) and a manifest."""
+    from app.backup import backup
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            manifest = await backup(services, dest)
+        finally:
+            await services.close()
+        counts = ", ".join(f"{n} {what}" for what, n in manifest.counts.items())
+        console.print(f"backup written to {dest}: {counts} (migration V{manifest.migration_level:04d})")
+
+    run_async(go)
+
+
+@cli.command("restore")
+def restore_command(src: Path = typer.Argument(..., help="A directory written by `modelgraph backup`.")) -> None:
+    """Restore a backup into an empty registry migrated to the backup's level (same artifact key)."""
+    from app.backup import restore
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            manifest = await restore(services, src)
+        finally:
+            await services.close()
+        counts = ", ".join(f"{n} {what}" for what, n in manifest.counts.items())
+        console.print(f"restored from {src}: {counts}")
+
+    run_async(go)
+
+
 @policy_cli.command("check")
 def policy_check(
     action: str = typer.Option(..., help="promote, retire or publish."),
@@ -268,3 +305,7 @@ def main() -> None:
     except RegistryError as exc:  # pragma: no cover - guarded() handles command bodies
         err.print(f"error: {escape(exc.message)}", highlight=False, soft_wrap=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
