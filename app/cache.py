@@ -1,7 +1,7 @@
 """A small in-process cache with a time-to-live and a size bound (least recently used goes first).
 
-Used for what every request would otherwise fetch again: the principal behind an API key and the
-read decision for a principal. Entries are dropped at once when this process changes principals,
+Used for what every request would otherwise fetch again from Neo4j: the principal behind an API
+key and a principal's grants. Entries are dropped at once when this process changes principals,
 keys or grants, and after `ttl` seconds otherwise (the staleness other replicas may see).
 """
 

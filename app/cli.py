@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -139,6 +140,7 @@ def serve(
 
     from app.main import create_app
     from app.stack.process import port_is_free
+    from app.web.server import uvicorn_config
 
     def go() -> None:
         cfg = settings()
@@ -147,15 +149,7 @@ def serve(
         if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
             raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
         console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
-        uvicorn.run(
-            create_app(cfg),
-            host=bind_host,
-            port=bind_port,
-            log_level="info",
-            ws="websockets-sansio",
-            proxy_headers=False,
-            server_header=False,
-        )
+        uvicorn.Server(uvicorn_config(create_app(cfg), cfg, bind_host, bind_port, log_level="info")).run()
 
     guarded(go)
 
@@ -241,6 +235,42 @@ def audit_checkpoint() -> None:
     run_async(go)
 
 
+@cli.command("backup")
+def backup_command(dest: Path = typer.Argument(..., help="A new or empty directory.")) -> None:
+    """Back up the graph (one consistent read), the artifact objects (still encrypted) and a manifest."""
+    from app.backup import backup
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            manifest = await backup(services, dest)
+        finally:
+            await services.close()
+        counts = ", ".join(f"{n} {what}" for what, n in manifest.counts.items())
+        console.print(f"backup written to {dest}: {counts} (migration V{manifest.migration_level:04d})")
+
+    run_async(go)
+
+
+@cli.command("restore")
+def restore_command(src: Path = typer.Argument(..., help="A directory written by `modelgraph backup`.")) -> None:
+    """Restore a backup into an empty registry migrated to the backup's level (same artifact key)."""
+    from app.backup import restore
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            manifest = await restore(services, src)
+        finally:
+            await services.close()
+        counts = ", ".join(f"{n} {what}" for what, n in manifest.counts.items())
+        console.print(f"restored from {src}: {counts}")
+
+    run_async(go)
+
+
 @policy_cli.command("check")
 def policy_check(
     action: str = typer.Option(..., help="promote, retire or publish."),
@@ -303,3 +333,7 @@ def main() -> None:
     except RegistryError as exc:  # pragma: no cover - guarded() handles command bodies
         err.print(f"error: {escape(exc.message)}", highlight=False, soft_wrap=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    # Driver: time to open a connection, and to get one from the pool when all are busy.
+    neo4j_connection_timeout_seconds: float = Field(default=3.0, gt=0, le=120)
+    neo4j_acquisition_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Circuit breaker (app/graph/breaker.py): a call unanswered this long triggers a Bolt probe;
+    # an unanswered probe (or a connection error) fails every call fast for the reset time.
+    neo4j_probe_after_seconds: float = Field(default=1.0, gt=0, le=60)
+    neo4j_probe_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    neo4j_breaker_reset_seconds: float = Field(default=2.0, gt=0, le=300)
 
     opa_url: str = "http://127.0.0.1:8181"
     opa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
@@ -75,7 +83,7 @@ class Settings(BaseSettings):
     jwt_issuer: str = "modelgraph"
     jwt_audience: str = "modelgraph"
 
-    # How long a process may reuse the principal behind a key and a principal's read decision.
+    # How long a process may reuse the principal behind a key and the principal's grants.
     # Changes made through this process (keys revoked, principals or grants changed) apply at once;
     # other replicas see them within this many seconds. 0 turns the caches off.
     principal_cache_seconds: float = Field(default=5.0, ge=0, le=300)
@@ -83,9 +91,26 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     token: SecretStr = SecretStr("")
 
+    # Backpressure: requests handled at once per process; others wait this long, then get 503.
+    max_in_flight: int = Field(default=64, ge=1, le=10_000)
+    queue_timeout_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Seconds a 503 asks the client to wait (Retry-After).
+    retry_after_seconds: int = Field(default=2, ge=1, le=600)
+    # uvicorn (`modelgraph serve`): idle keep-alive, open connections+tasks before a bare 503,
+    # and how long a client may take to send its headers; the body must arrive within its own deadline.
+    keep_alive_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    limit_concurrency: int = Field(default=1000, ge=1)
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    # Health samples older than this are refused (windows are meant to be kept this long).
+    health_retention_days: int = Field(default=30, ge=1, le=3650)
+
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     # Artifact uploads are held in memory to encrypt them (AES-GCM); larger ones need a chunked upload.
     max_artifact_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Request JSON (bodies and GraphQL variables) nested deeper than this is refused with 400.
+    max_json_depth: int = Field(default=64, ge=4, le=512)
     max_query_depth: int = Field(default=15, ge=2)
     max_query_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=5000, ge=100)

@@ -17,6 +17,12 @@ class RegistryError(Exception):
         return self.message
 
 
+class BadRequest(RegistryError):
+    """The request itself cannot be read (malformed or hostile JSON, undecodable headers)."""
+
+    code = "BAD_REQUEST"
+
+
 class NotFound(RegistryError):
     code = "NOT_FOUND"
 

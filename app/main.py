@@ -22,6 +22,8 @@ from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
 from app.web.artifacts import download_artifact, upload_artifact
+from app.web.backpressure import BackpressureMiddleware
+from app.web.guard import RequestGuardMiddleware
 from app.web.health import healthz, readyz
 from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
@@ -35,13 +37,14 @@ VENDOR_DIR = Path(__file__).resolve().parent / "web" / "vendor"
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
     """Build the ASGI app; `services` may be injected (tests), else the lifespan opens them."""
     metrics = Metrics()
-    graphql = RegistryGraphQL(build_schema(settings))
+    graphql = RegistryGraphQL(build_schema(settings), max_json_depth=settings.max_json_depth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or await Services.open(settings)
         app.state.metrics = metrics
+        app.state.services.observe_policy = metrics.observe_policy
         app.state.authenticator = Authenticator(
             settings,
             PrincipalStore(app.state.services.driver, settings.neo4j_database),
@@ -72,10 +75,18 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     ]
     middleware = [
         Middleware(MetricsMiddleware, metrics=metrics),
+        Middleware(RequestGuardMiddleware, retry_after_seconds=settings.retry_after_seconds),
+        Middleware(
+            BackpressureMiddleware,
+            max_in_flight=settings.max_in_flight,
+            queue_timeout=settings.queue_timeout_seconds,
+            metrics=metrics,
+        ),
         Middleware(
             BodyLimitMiddleware,
             max_bytes=settings.max_body_bytes,
             overrides={"/api/v1/artifacts": settings.max_artifact_bytes},
+            read_timeout=settings.body_read_timeout_seconds,
         ),
         Middleware(AuthMiddleware),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,18 +32,18 @@ class Services:
     driver: AsyncDriver
     policy: PolicyClient
     artifacts: ArtifactStore
-    # API key hash -> (principal, key record); principal -> read decision. See app/cache.py.
+    # Told about every policy decision (action, seconds, allow|deny|unavailable); /metrics sets it.
+    observe_policy: Callable[[str, float, str], None] = field(default=lambda action, seconds, outcome: None)
+    # API key hash -> (principal, key record), principal -> grants. See app/cache.py. Policy
+    # decisions are never cached: every request asks OPA, so an unreachable OPA denies at once.
     principals: TtlCache[str, Any] = field(init=False)
-    read_decisions: TtlCache[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.principals = TtlCache(self.settings.principal_cache_seconds)
-        self.read_decisions = TtlCache(self.settings.principal_cache_seconds)
 
     def forget_principals(self) -> None:
         """A key, principal or grant changed: nothing cached about who may do what stays valid."""
         self.principals.clear()
-        self.read_decisions.clear()
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:

@@ -137,7 +137,8 @@ async def ingest(services: Services, ctx: dict[str, Any], batches: int, size: in
         samples = [
             {
                 "deployment_id": ctx["deployment_id"],
-                "at": (now - timedelta(seconds=(b * size + i) % 3600)),
+                # Within the grace before the deployment's creation (it was created just now).
+                "at": (now - timedelta(seconds=(b * size + i) % 540)),
                 "latency_p95_ms": 100.0 + i % 50,
                 "error_rate": 0.001,
                 "request_rate": 20.0,

@@ -34,6 +34,16 @@ class StoredArtifact:
     size: int
 
 
+KEY_PATTERN = re.compile(r"^blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}$")
+
+
+def _checked_key(key: str) -> str:
+    """Only keys this store generates are read or written (never a path from a backup file)."""
+    if not KEY_PATTERN.match(key):
+        raise ValidationFailed(f"not an artifact key: {key!r}", field="key")
+    return key
+
+
 def content_key(digest: str) -> str:
     """Server-generated storage key for a digest (fan-out by the first two hex chars)."""
     if not DIGEST_PATTERN.fullmatch(digest):
@@ -133,6 +143,40 @@ class ArtifactStore:
         except Exception as exc:
             raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
         return True
+
+    # -- backup and restore: ciphertext moves as it is stored; the key never leaves the service --
+    async def keys(self) -> list[str]:
+        """Every stored artifact object's key."""
+        listing = await self._call(
+            lambda: [o.object_name for o in self._client.list_objects(bucket_name=self._bucket, recursive=True)]
+        )
+        return sorted(str(k) for k in listing if KEY_PATTERN.match(str(k)))
+
+    async def get_stored(self, key: str) -> bytes:
+        """The object exactly as stored (nonce + ciphertext), for a backup."""
+
+        def read() -> bytes:
+            response = self._client.get_object(bucket_name=self._bucket, object_name=_checked_key(key))
+            try:
+                return bytes(response.read())
+            finally:
+                response.close()
+                response.release_conn()
+
+        result: bytes = await self._call(read)
+        return result
+
+    async def put_stored(self, key: str, blob: bytes) -> None:
+        """Put back an object taken by get_stored (restore); get() still verifies it on read."""
+        await self._call(
+            lambda: self._client.put_object(
+                bucket_name=self._bucket,
+                object_name=_checked_key(key),
+                data=io.BytesIO(blob),
+                length=len(blob),
+                content_type="application/octet-stream",
+            )
+        )
 
     async def _call(self, fn: Any) -> Any:
         try:

@@ -21,6 +21,9 @@ LATENCIES = ("latency_p50_ms", "latency_p95_ms", "latency_p99_ms")
 RATES = ("error_rate", "request_rate", "cpu", "memory_mb")
 SIGNALS = LATENCIES + RATES
 FUTURE_SKEW = timedelta(minutes=5)
+# Agents may start reporting while a deployment is being registered (and clocks differ): samples
+# up to this long before its creation are accepted, anything older is refused.
+CREATION_GRACE = timedelta(minutes=10)
 MAX_BATCH = 5000
 RETENTION_DAYS = 30  # HealthWindows older than this may be pruned; raw samples are never stored
 
@@ -84,8 +87,16 @@ def minute_of(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def check_sample(index: int, deployment_id: object, at: object, values: Mapping[str, object], now: datetime) -> Sample:
-    """Validate one reported sample; errors name `samples[i].field`."""
+def check_sample(
+    index: int,
+    deployment_id: object,
+    at: object,
+    values: Mapping[str, object],
+    now: datetime,
+    retention: timedelta | None = None,
+) -> Sample:
+    """Validate one reported sample; errors name `samples[i].field`. Samples older than the
+    retention window are refused: an old sample would become a deployment's "current" health."""
     where = f"samples[{index}]"
     if not isinstance(deployment_id, str) or not deployment_id:
         raise ValidationFailed(f"{where}.deploymentId: is required", field=f"{where}.deploymentId")
@@ -93,6 +104,10 @@ def check_sample(index: int, deployment_id: object, at: object, values: Mapping[
         raise ValidationFailed(f"{where}.at: must be a timestamp with a timezone", field=f"{where}.at")
     if at > now + FUTURE_SKEW:
         raise ValidationFailed(f"{where}.at: must not be more than 5 minutes in the future", field=f"{where}.at")
+    if retention is not None and at < now - retention:
+        raise ValidationFailed(
+            f"{where}.at: is older than the health retention window ({retention.days} days)", field=f"{where}.at"
+        )
     checked: dict[str, float] = {}
     for name, value in values.items():
         if value is None:

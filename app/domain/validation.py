@@ -118,9 +118,18 @@ def finite(field: str, value: float) -> float:
     return float(value)
 
 
+def mapping(field: str, value: object) -> Mapping[str, Any]:
+    """A JSON object from a JSON-typed input (which accepts any JSON: 5, [1, 2], ...)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise fail(field, "must be an object {name: value}")
+    return value
+
+
 def metrics(field: str, values: Mapping[str, float] | None) -> dict[str, float]:
     out: dict[str, float] = {}
-    for metric_name, value in (values or {}).items():
+    for metric_name, value in mapping(field, values).items():
         metric_key = key(f"{field}.name", metric_name)
         out[metric_key] = finite(f"{field}.{metric_key}", value)
     if len(out) > MAX_ITEMS:
@@ -131,7 +140,7 @@ def metrics(field: str, values: Mapping[str, float] | None) -> dict[str, float]:
 def scalar_map(field: str, values: Mapping[str, Any] | None) -> dict[str, str | float | bool]:
     """Parameters: names by KEY_RULE, values string / finite number / bool."""
     out: dict[str, str | float | bool] = {}
-    for param, value in (values or {}).items():
+    for param, value in mapping(field, values).items():
         param_key = key(f"{field}.name", param)
         if isinstance(value, bool):
             out[param_key] = value
@@ -184,6 +193,11 @@ def utc(field: str, value: datetime | None, *, allow_future: bool = False) -> da
     if not allow_future and value > datetime.now(UTC) + FUTURE_SKEW:
         raise fail(field, "must not be in the future")
     return value
+
+
+def aware(field: str, value: datetime | None) -> datetime | None:
+    """A point in time a read asks about: timezone-aware (a naive one would silently match nothing)."""
+    return utc(field, value, allow_future=True)
 
 
 def one_of(field: str, value: str | None, allowed: Iterable[str]) -> str | None:

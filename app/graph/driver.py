@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from app.config import Settings
 from app.errors import DependencyUnavailable
+from app.graph.breaker import Breaker, GuardedDriver
 
 PING = "RETURN 1 AS ok"
 
 
 def open_driver(settings: Settings) -> AsyncDriver:
-    """One driver per process, owned by the app lifespan or the CLI command."""
+    """One driver per process, owned by the app lifespan or the CLI command, behind a circuit
+    breaker (app/graph/breaker.py) so requests fail fast while Neo4j is down."""
+    breaker = Breaker(
+        settings.neo4j_uri,
+        probe_after=settings.neo4j_probe_after_seconds,
+        probe_timeout=settings.neo4j_probe_timeout_seconds,
+        reset_after=settings.neo4j_breaker_reset_seconds,
+    )
+    # The guard offers the driver's surface the registry uses (session, execute_query, close).
+    return cast(AsyncDriver, GuardedDriver(_driver(settings), breaker))
+
+
+def _driver(settings: Settings) -> AsyncDriver:
     return AsyncGraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        connection_timeout=5,
-        connection_acquisition_timeout=10,
+        connection_timeout=settings.neo4j_connection_timeout_seconds,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_seconds,
         # Concurrent writes to one model queue on its lock and may be retried after a deadlock.
         max_transaction_retry_time=30,
         max_connection_pool_size=50,

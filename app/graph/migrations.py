@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import LiteralString, Protocol
+from typing import LiteralString, Protocol, cast
 
 from app.errors import ConfigurationError, ValidationFailed
 
@@ -101,8 +101,10 @@ class DriverRunner:
     def __init__(self, driver: object, database: str) -> None:
         from neo4j import AsyncDriver
 
-        assert isinstance(driver, AsyncDriver)
-        self.driver = driver
+        from app.graph.breaker import GuardedDriver
+
+        assert isinstance(driver, AsyncDriver | GuardedDriver)
+        self.driver = cast(AsyncDriver, driver)
         self.database = database
 
     async def fetch(self, query: LiteralString, **params: object) -> list[dict[str, object]]:

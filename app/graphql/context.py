@@ -23,6 +23,8 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: dict[str, Any] = field(default_factory=dict)
     connection_params: Any = None  # graphql-transport-ws connection_init payload
+    # Root fields (response keys) whose payload reported an expected failure: key -> error code.
+    failures: dict[str, str] = field(default_factory=dict)
 
 
 Info = StrawberryInfo[Context, None]

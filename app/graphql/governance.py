@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.auth.tokens import hash_key, new_api_key
+from app.domain import validation as v
 from app.errors import RegistryError, ValidationFailed
 from app.graph.principals import PrincipalStore
 from app.graphql.context import Info
@@ -261,8 +262,8 @@ class GovernanceQuery:
             target=input.target,
             actor=input.actor,
             action=input.action,
-            start=input.from_,
-            end=input.to,
+            start=v.aware("from", input.from_),
+            end=v.aware("to", input.to),
             before=_position(input.before_position),
             limit=max(1, min(input.first, 200)),
         )
@@ -287,7 +288,8 @@ class GovernanceQuery:
 
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
-        d = await gov.dry_run(info.context.services, meta_of(info, None), input.command, dict(input.payload))
+        payload = dict(v.mapping("payload", input.payload))
+        d = await gov.dry_run(info.context.services, meta_of(info, None), input.command, payload)
         return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
 
 

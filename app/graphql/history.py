@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from app.domain import validation as v
 from app.domain.entities import Entity
 from app.domain.history import HistoryBucket as Bucket
 from app.domain.history import HistoryPoint as Point
@@ -230,15 +231,16 @@ class Deployment:
 
     @strawberry.field(description="What it serves at `at` (default now), with traffic split.")
     async def serving(self, info: Info, at: datetime | None = None) -> list[ServingSpan]:
-        spans = await _reader(info).serving_at(self.entity, at or datetime.now(UTC))
+        spans = await _reader(info).serving_at(self.entity, v.aware("at", at) or datetime.now(UTC))
         return [ServingSpan.of(s) for s in spans]
 
     @strawberry.field(description="Health windows in [from, to) (default: the last hour).")
     async def health(
         self, info: Info, since: datetime | None = None, until: datetime | None = None
     ) -> list[HealthWindow]:
-        end = until or datetime.now(UTC) + timedelta(minutes=1)
-        found = await _reader(info).health_windows(self.entity.id, since or end - timedelta(hours=1), end)
+        end = v.aware("until", until) or datetime.now(UTC) + timedelta(minutes=1)
+        start = v.aware("since", since) or end - timedelta(hours=1)
+        found = await _reader(info).health_windows(self.entity.id, start, end)
         return [HealthWindow.of(e) for e in found]
 
 
@@ -494,8 +496,8 @@ class HistoryQuery:
         points = await _reader(info).performance_history(
             await _model_id(info, input.model),
             input.metric,
-            input.since,
-            input.until,
+            v.aware("from", input.since),
+            v.aware("to", input.until),
             version=input.version,
             dataset_version_id=input.dataset_version_id,
             slice_=input.slice,
@@ -538,7 +540,8 @@ class HistoryQuery:
 
     @strawberry.field(description="What production deployments served at a point in time.")
     async def in_production_at(self, info: Info, input: InProductionAtInput) -> list[ServingSpan]:
-        return [ServingSpan.of(s) for s in await _reader(info).in_production_at(input.at, input.model)]
+        at = v.aware("at", input.at)
+        return [ServingSpan.of(s) for s in await _reader(info).in_production_at(at, input.model)]
 
     @strawberry.field(description="A version's live status: serving deployments with health, and its flags.")
     async def version_status(self, info: Info, model: str, version: int) -> VersionStatus | None:

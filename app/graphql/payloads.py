@@ -125,6 +125,13 @@ def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None)
 T = TypeVar("T")
 
 
+def note_failure(info: Info, exc: RegistryError) -> None:
+    """Remember a root field's expected failure for /metrics and the HTTP status (outcomes.py)."""
+    failures = getattr(info.context, "failures", None)
+    if isinstance(failures, dict):
+        failures[str(info.path.key)] = exc.code
+
+
 async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
     """Execute a command and map its outcome or expected error onto the payload union."""
     payload = to_payload(input_obj)
@@ -138,4 +145,5 @@ async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[
             return ReviewRequired(review_id=strawberry.ID(str(review["id"])), reasons=reasons)
         return await success(outcome)
     except RegistryError as exc:
+        note_failure(info, exc)
         return error_payload(exc)

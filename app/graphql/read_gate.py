@@ -4,17 +4,16 @@ then make their own, finer decisions."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
+from typing import Any
 
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from app.errors import PermissionDenied, RegistryError, Unauthenticated
+from app.errors import DependencyUnavailable, PermissionDenied, RegistryError, Unauthenticated
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, decide
-from app.services import Services
 
 
 async def _nothing(*_: object) -> dict[str, object]:
@@ -25,26 +24,37 @@ class ReadGate(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ctx = self.execution_context
         operation = ctx.operation_type
-        context = ctx.context
         gated = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
         if operation in gated and not _introspection_only(ctx):
-            try:
-                if context.principal is None:
-                    raise Unauthenticated("a bearer token is required")
-                await _may_read(context.services, RequestMeta(actor=context.principal, request_id=context.request_id))
-            except RegistryError as exc:
-                reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
-                raise GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons}) from None
+            refusal = await _refusal(ctx.context, operation is OperationType.MUTATION)
+            if refusal is not None and operation is not OperationType.SUBSCRIPTION:
+                # Answered here (not raised) so the error goes through TypedErrors like any other:
+                # counted in /metrics, and a 503 when policy could not be asked.
+                ctx.result = ExecutionResult(data=None, errors=[refusal])
+            elif refusal is not None:
+                raise refusal
         yield
 
 
-async def _may_read(services: Services, meta: RequestMeta) -> None:
-    """Ask policy, or reuse an allow given to the same principal within the cache's time-to-live."""
-    key = json.dumps(meta.actor.policy_view(), sort_keys=True)
-    if services.read_decisions.get(key) is not None:
-        return
-    decision = await decide(services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
-    services.read_decisions.put(key, decision)
+async def _refusal(context: Any, mutation: bool) -> GraphQLError | None:
+    """None when policy lets the caller read; otherwise the error that says why not."""
+    try:
+        if context.principal is None:
+            raise Unauthenticated("a bearer token is required")
+        meta = RequestMeta(actor=context.principal, request_id=context.request_id)
+        await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
+    except DependencyUnavailable:
+        # A mutation stops here before it runs; a query or subscription changes nothing anyway.
+        message = (
+            "policy engine unavailable; the request was denied and nothing was written"
+            if mutation
+            else "policy engine unavailable; the read was refused, retry shortly"
+        )
+        return GraphQLError(message, extensions={"code": DependencyUnavailable.code, "reasons": []})
+    except RegistryError as exc:
+        reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
+        return GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons})
+    return None
 
 
 def _introspection_only(ctx: object) -> bool:
@@ -57,3 +67,4 @@ def _introspection_only(ctx: object) -> bool:
         if any(not getattr(s, "name", None) or not s.name.value.startswith("__") for s in selections):
             return False
     return True
+

@@ -7,7 +7,6 @@ from pathlib import Path
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -19,10 +18,10 @@ from strawberry.tools import merge_types
 import app.registry.core
 import app.registry.governance  # noqa: F401  (registers the governance commands)
 from app.config import Settings
-from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
+from app.graphql.outcomes import FiniteNumbers, TypedErrors
 from app.graphql.queries.registry import RegistryQuery
 from app.graphql.read_gate import ReadGate
 from app.graphql.search import SearchMutation, SearchQuery
@@ -53,14 +52,6 @@ NODE_TYPES: tuple[type, ...] = (
 )
 
 
-def _should_mask(error: Exception) -> bool:
-    """Registry errors are safe to show; everything unexpected is masked (and logged)."""
-    original = getattr(error, "original_error", None)
-    if original is None:
-        return False  # GraphQL validation/syntax errors are about the caller's document
-    return not isinstance(original, RegistryError)
-
-
 # Distinct documents kept parsed and validated; clients send the same few operations over and over.
 DOCUMENT_CACHE_SIZE = 512
 
@@ -83,11 +74,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[
             # Factories, not instances: extension instances must not be shared across requests.
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: AddValidationRules(limits),
+            lambda: AddValidationRules([*limits, FiniteNumbers]),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             ReadGate,
-            lambda: MaskErrors(should_mask_error=_should_mask, error_message="Unexpected error."),
+            TypedErrors,
         ],
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -15,6 +16,7 @@ from strawberry.types.unset import UnsetType
 from app.errors import RegistryError
 from app.graphql.context import Context
 from app.services import Services
+from app.web import jsonbody
 
 GRAPHIQL_HTML = Path(__file__).resolve().parent.parent / "web" / "graphiql.html"
 
@@ -22,7 +24,8 @@ GRAPHIQL_HTML = Path(__file__).resolve().parent.parent / "web" / "graphiql.html"
 class RegistryGraphQL(GraphQL[Context, None]):
     """GET serves only the IDE; operations go by POST (mutations via GET would invite CSRF)."""
 
-    def __init__(self, schema: object) -> None:
+    def __init__(self, schema: object, max_json_depth: int = jsonbody.MAX_DEPTH) -> None:
+        self.max_json_depth = max_json_depth
         super().__init__(
             schema,  # type: ignore[arg-type]
             graphql_ide="graphiql",
@@ -30,6 +33,13 @@ class RegistryGraphQL(GraphQL[Context, None]):
             # Only graphql-transport-ws: the legacy graphql-ws protocol had an auth bypass.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Hostile bodies (invalid UTF-8, malformed, nested too deep) are a 400, never a 500."""
+        try:
+            return jsonbody.loads(data, max_depth=self.max_json_depth)
+        except jsonbody.BadJson as exc:
+            raise HTTPException(400, exc.message) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         services: Services = request.app.state.services

@@ -402,7 +402,7 @@ async def update_metadata(services: Services, meta: RequestMeta, p: dict[str, An
     node = await reader(services).node(v.short("id", p["id"], required=True) or "")
     if node is None or node.kind not in UPDATABLE:
         raise NotFound(f"id: no updatable node {p['id']!r}", field="id")
-    changes = _changes(node.kind, p.get("changes") or {})
+    changes = _changes(node.kind, dict(v.mapping("changes", p.get("changes"))))
     changes.update(custom_props("custom", p.get("custom")))
     if not changes:
         raise ValidationFailed("changes: nothing to change", field="changes")

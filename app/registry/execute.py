@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.streams import stream_for
-from app.errors import Conflict, NotFound, PermissionDenied
+from app.errors import Conflict, DependencyUnavailable, NotFound, PermissionDenied
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.unit import Work
@@ -114,9 +115,21 @@ def policy_input(meta: RequestMeta, plan: Plan) -> dict[str, Any]:
     }
 
 
+async def timed_decision(services: Services, action: str, question: dict[str, Any]) -> Decision:
+    """Ask OPA (raises DependencyUnavailable when it cannot answer) and report how long it took."""
+    started = time.perf_counter()
+    try:
+        decision = await services.policy.decide(question)
+    except DependencyUnavailable:
+        services.observe_policy(action, time.perf_counter() - started, "unavailable")
+        raise
+    services.observe_policy(action, time.perf_counter() - started, "allow" if decision.allow else "deny")
+    return decision
+
+
 async def decide(services: Services, meta: RequestMeta, plan: Plan, command_name: str) -> Decision:
     """Ask OPA; deny (and audit the denial) unless it explicitly allows."""
-    decision = await services.policy.decide(policy_input(meta, plan))  # raises when OPA cannot answer
+    decision = await timed_decision(services, plan.action, policy_input(meta, plan))
     if not decision.allow:
         await unit.record_only(
             services.driver,

@@ -5,7 +5,7 @@ Use `run()` rather than `execute()` from the API: it publishes to subscribers af
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.domain import history as rules
@@ -93,7 +93,7 @@ async def record_evaluation(services: Services, meta: RequestMeta, p: dict[str, 
         "code_version": v.short("codeVersion", p.get("code_version")),
         "evaluator": v.short("evaluator", p.get("evaluator")),
         "evaluated_at": when("evaluatedAt", p.get("evaluated_at")),
-        "confidence": _intervals(p.get("confidence") or {}, metrics),
+        "confidence": _intervals(dict(v.mapping("confidence", p.get("confidence"))), metrics),
         "reports": v.string_list("reports", p.get("reports"), item_max=512),
         "notes": v.text("notes", p.get("notes")),
         "supersedes": v.short("supersedes", p.get("supersedes")),
@@ -326,14 +326,17 @@ async def report_health(services: Services, meta: RequestMeta, p: dict[str, Any]
     if len(raw) > rules.MAX_BATCH:
         raise v.fail("samples", f"at most {rules.MAX_BATCH} samples per request")
     now = datetime.now(UTC)
-    samples = [_sample(i, s, now) for i, s in enumerate(raw)]
+    retention = timedelta(days=services.settings.health_retention_days)
+    samples = [_sample(i, s, now, retention) for i, s in enumerate(raw)]
     windows = rules.roll_up(samples)
-    owners = await _owners(services, sorted({s.deployment_id for s in samples}))
+    deployments = await _deployments(services, sorted({s.deployment_id for s in samples}))
+    _not_before_creation(samples, deployments)
+    owners = _owners(deployments)
     resource = {"kind": "deployment", "owners": owners}
     return Plan("modify", resource, w.report_health(windows, len(samples), meta.actor.name))
 
 
-def _sample(index: int, raw: Any, now: datetime) -> rules.Sample:
+def _sample(index: int, raw: Any, now: datetime, retention: timedelta) -> rules.Sample:
     if not isinstance(raw, dict):
         raise ValidationFailed(f"samples[{index}]: must be an object", field=f"samples[{index}]")
     at = (
@@ -342,18 +345,34 @@ def _sample(index: int, raw: Any, now: datetime) -> rules.Sample:
     if at is None:
         raise v.fail(f"samples[{index}].at", "is required")
     values = {k: val for k, val in raw.items() if k not in ("deployment_id", "at")}
-    return rules.check_sample(index, raw.get("deployment_id"), at, values, now)
+    return rules.check_sample(index, raw.get("deployment_id"), at, values, now, retention)
 
 
-async def _owners(services: Services, ids: list[str]) -> list[str]:
-    """Owners common to every deployment in the batch: a reporter must own all of them."""
+async def _deployments(services: Services, ids: list[str]) -> dict[str, Entity]:
     if len(ids) > MAX_DEPLOYMENTS_PER_BATCH:
         raise v.fail("samples", f"at most {MAX_DEPLOYMENTS_PER_BATCH} deployments per request")
-    common: set[str] | None = None
+    found: dict[str, Entity] = {}
     for deployment_id in ids:
-        found = await history(services).deployment(deployment_id)
-        if found is None:
+        deployment = await history(services).deployment(deployment_id)
+        if deployment is None:
             raise NotFound(f"deploymentId: no deployment {deployment_id!r}", field="deploymentId")
+        found[deployment_id] = deployment
+    return found
+
+
+def _not_before_creation(samples: list[rules.Sample], deployments: dict[str, Entity]) -> None:
+    """A sample from before its deployment existed (beyond a short grace) is refused."""
+    for index, sample in enumerate(samples):
+        created = deployments[sample.deployment_id].created_at
+        if created is not None and sample.at < created - rules.CREATION_GRACE:
+            where = f"samples[{index}].at"
+            raise v.fail(where, f"is before the deployment was created ({created.isoformat()})")
+
+
+def _owners(deployments: dict[str, Entity]) -> list[str]:
+    """Owners common to every deployment in the batch: a reporter must own all of them."""
+    common: set[str] | None = None
+    for found in deployments.values():
         owners = set(found.get("owners") or [found.get("created_by")])
         common = owners if common is None else common & owners
     return sorted(common or set()) or [NO_COMMON_OWNER]

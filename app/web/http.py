@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any
@@ -12,8 +11,10 @@ from starlette.responses import JSONResponse
 
 from app.errors import PermissionDenied, RegistryError, Unauthenticated, ValidationFailed
 from app.registry.actor import RequestMeta
+from app.web import jsonbody
 
 STATUS = {
+    "BAD_REQUEST": 400,
     "VALIDATION_FAILED": 422,
     "INTEGRITY_ERROR": 502,
     "NOT_FOUND": 404,
@@ -54,10 +55,8 @@ def request_meta(request: Request) -> RequestMeta:
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValidationFailed("body: must be JSON", field="body") from None
+    settings = request.app.state.services.settings
+    body = jsonbody.loads(await request.body(), max_depth=settings.max_json_depth)
     if not isinstance(body, dict):
         raise ValidationFailed("body: must be a JSON object", field="body")
     return body

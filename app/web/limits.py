@@ -1,12 +1,22 @@
-"""Request body limit: uvicorn has none, so oversized bodies are cut off here with 413."""
+"""Request body limits: uvicorn has none, so oversized bodies are cut off here with 413, and a
+body that does not arrive within its deadline (a slow or stalled client) is answered 408."""
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+log = logging.getLogger(__name__)
+
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTooSlow(Exception):
     pass
 
 
@@ -14,10 +24,13 @@ class BodyLimitMiddleware:
     """`max_bytes` for every request; paths under a prefix in `overrides` get that prefix's limit
     (artifact uploads are larger than any API request)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None, read_timeout: float = 30.0
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.overrides = overrides or {}
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,12 +46,21 @@ class BodyLimitMiddleware:
             return
         seen = 0
         started = False
+        complete = False
+        deadline = asyncio.get_running_loop().time() + self.read_timeout
 
         async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # after the body only a disconnect can come; waiting for it is fine
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTooSlow from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if seen > limit:
                     raise BodyTooLarge
             return message
@@ -54,6 +76,12 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if not started:
                 await self._reject(scope, receive, send, limit)
+        except BodyTooSlow:
+            log.warning("%s %s: body not received within %.0fs", scope["method"], scope["path"], self.read_timeout)
+            if not started:
+                message = f"request body not received within {self.read_timeout:g} seconds"
+                body = {"error": {"code": "REQUEST_TIMEOUT", "message": message, "field": None}}
+                await JSONResponse(body, status_code=408, headers={"connection": "close"})(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = JSONResponse(

@@ -1,4 +1,5 @@
-"""Prometheus metrics: request counts and latency by route, exposed at /metrics."""
+"""Prometheus metrics, exposed at /metrics: request counts and latency by route, requests in
+flight and shed, GraphQL outcomes by operation and error code, policy decision latency."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -39,6 +41,34 @@ class Metrics:
             ["action", "outcome"],
             registry=self.registry,
         )
+
+        self.in_flight = Gauge(
+            "modelgraph_http_requests_in_flight",
+            "HTTP requests being handled now (backpressure slots taken)",
+            registry=self.registry,
+        )
+        self.shed = Counter(
+            "modelgraph_http_requests_shed_total",
+            "HTTP requests answered 503 because every slot stayed taken for the queue timeout",
+            registry=self.registry,
+        )
+        self.graphql = Counter(
+            "modelgraph_graphql_operations_total",
+            "GraphQL root fields by outcome: OK or the error code (VALIDATION_FAILED, DEPENDENCY_UNAVAILABLE, ...)",
+            ["operation", "code"],
+            registry=self.registry,
+        )
+        self.policy_latency = Histogram(
+            "modelgraph_policy_decision_seconds",
+            "Time to get a decision from the policy engine, by outcome (allow, deny, unavailable)",
+            ["outcome"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+
+    def observe_policy(self, action: str, seconds: float, outcome: str) -> None:
+        self.policy_latency.labels(outcome).observe(seconds)
+        self.decisions.labels(action, outcome).inc()
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

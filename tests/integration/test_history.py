@@ -244,6 +244,9 @@ async def test_health_rolls_up_per_minute_and_derives_status(model: dict[str, An
         ("latency_p95_ms", -1, "samples[0].latency_p95_ms: must not be negative"),
         ("latency_p95_ms", float("inf"), "samples[0].latency_p95_ms: must be a finite number"),
         ("at", (NOW + timedelta(hours=2)).isoformat(), "samples[0].at: must not be in the future"),
+        ("at", "1969-12-31T23:59:59+00:00", "samples[0].at: is older than the health retention window (30 days)"),
+        ("at", (NOW - timedelta(days=31)).isoformat(), "samples[0].at: is older than the health retention window"),
+        ("at", (NOW - timedelta(hours=2)).isoformat(), "samples[0].at: is before the deployment was created"),
     ],
 )
 async def test_health_rejects_bad_samples(model: dict[str, Any], field: str, value: Any, message: str) -> None:
@@ -431,3 +434,45 @@ async def test_http_health_endpoint_accepts_batch_and_rejects_bad_values(model: 
     assert ok.status_code == 200 and ok.json()["result"]["samples"] == 1
     assert bad.status_code == 422
     assert bad.json()["error"]["message"] == "samples[0].latency_p95_ms: must not be negative"
+
+
+NAIVE = "2026-01-01T00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("query", "argument"),
+    [
+        ('{ model(name: "scorer") { aliasAt(alias: "production", at: "%s") { version } } }', "at"),
+        ('{ inProductionAt(input: {at: "%s"}) { version } }', "at"),
+        ('query($id: ID!) { deployment(id: $id) { serving(at: "%s") { version } } }', "at"),
+        ('query($id: ID!) { deployment(id: $id) { health(since: "%s") { count } } }', "since"),
+        ('query($id: ID!) { deployment(id: $id) { health(until: "%s") { count } } }', "until"),
+        (
+            '{ performanceHistory(input: {model: "scorer", metric: "f1", from: "%s", '
+            'to: "2027-01-01T00:00:00Z"}) { value } }',
+            "from",
+        ),
+        (
+            '{ performanceHistory(input: {model: "scorer", metric: "f1", from: "2026-01-01T00:00:00Z", '
+            'to: "%s"}) { value } }',
+            "to",
+        ),
+        ('{ auditTrail(input: {from: "%s"}) { seq } }', "from"),
+        ('{ auditTrail(input: {to: "%s"}) { seq } }', "to"),
+    ],
+)
+async def test_reads_refuse_a_naive_timestamp_naming_the_argument(
+    model: dict[str, Any], settings: Any, query: str, argument: str
+) -> None:
+    """A naive time used to match nothing and answer an empty list, as if there were no data."""
+    from app.graphql.schema import build_schema
+
+    dep = await deploy(tier="staging")
+    variables = {"id": dep["id"]} if "$id" in query else {}
+    out = await build_schema(settings).execute(
+        query % NAIVE, variable_values=variables, context_value=_Ctx(_services[0], ADMIN.actor)
+    )
+
+    assert out.errors is not None and len(out.errors) == 1, out
+    assert out.errors[0].message == f"{argument}: must include a timezone (e.g. 2026-01-01T00:00:00Z)"
+    assert out.errors[0].extensions == {"code": "VALIDATION_FAILED", "field": argument}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graphql.context import Info
 from app.graphql.loaders import core_reader, node_loader
@@ -432,7 +433,7 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Which version an alias pointed to at a time.")
     async def alias_at(self, info: Info, alias: str, at: datetime) -> AliasState | None:
-        p = await core_reader(info).alias_at(self._e.id, alias, at)
+        p = await core_reader(info).alias_at(self._e.id, alias, v.aware("at", at))
         return AliasState.of(p) if p else None
 
     @strawberry.field(description="Metadata revisions, newest first.")
