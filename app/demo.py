@@ -274,10 +274,12 @@ async def _history(services: Services, bot: RequestMeta) -> None:
         },
         bot,
     )
+    # The last minutes of traffic: samples may start up to CREATION_GRACE before the deployment.
+    live = datetime.now(UTC)
     samples = [
         {
             "deployment_id": dep,
-            "at": now - timedelta(minutes=m),
+            "at": live - timedelta(minutes=m),
             "latency_p50_ms": 42 + m,
             "latency_p95_ms": 180 + 4 * m,
             "latency_p99_ms": 260 + 6 * m,
@@ -286,7 +288,7 @@ async def _history(services: Services, bot: RequestMeta) -> None:
             "cpu": 0.35,
             "memory_mb": 910.0,
         }
-        for m in range(10, 0, -1)
+        for m in range(9, -1, -1)
     ]
     await _do(services, "report_health", {"samples": samples}, bot)
     await _do(
