@@ -317,6 +317,71 @@ async def writes(api_for: Callable[[], Api], api: Api, floor: float, quick: bool
     return out
 
 
+def chain_step(state: dict[str, Any], experiment: str, model: str) -> dict[str, Any]:
+    """The request for a client's next write: start a run, finish it, register a version from it."""
+    step = state.get("step", 0)
+    if step == 0:
+        return {"query": START_RUN, "variables": {"i": {"experimentId": experiment}}}
+    if step == 1:
+        return {"query": FINISH_RUN, "variables": {"i": {"runId": state["run"], "metrics": {"f1": 0.9}}}}
+    artifact = {"uri": "s3://bench/m", "digest": DIGEST}
+    return {"query": REGISTER, "variables": {"i": {"model": model, "runId": state["run"], "artifact": artifact}}}
+
+
+async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, clients: int, seconds: float) -> str:
+    """Clients in a closed loop for a bounded time: 70 % reads (alias, search, lineage, history),
+    20 % steps of write chains on each client's own model, 10 % alias moves on one shared model.
+    Every outcome is counted."""
+    exp, models = await setup_models(api, f"mixed{clients}", clients)
+    model = f"bench-model-{max(0, versions // 10 - 1)}"
+    reads = [(q, v) for name, (q, v) in read_rows(versions).items() if "10k" not in name]
+    lat: list[float] = []
+    outcomes: dict[str, int] = {}
+    rng = random.Random(clients)
+
+    async def one(client: Api, i: int, state: dict[str, Any]) -> str:
+        roll = rng.random()
+        if roll < 0.7:
+            query, variables = rng.choice(reads)
+            response = await client.client.post("/graphql", json={"query": query, "variables": variables})
+        elif roll < 0.9:  # the next step of this client's start -> finish -> register chain
+            response = await client.client.post("/graphql", json=chain_step(state, exp, models[i]))
+            data = (response.json().get("data") or {}) if response.status_code == 200 else {}
+            run = (data.get("startRun") or {}).get("run") or {}
+            state["run"] = run.get("id", state.get("run"))
+            state["step"] = (state.get("step", 0) + 1) % 3
+        else:
+            variables = {"i": {"model": model, "alias": "staging", "version": rng.randint(1, 10)}}
+            response = await client.client.post("/graphql", json={"query": SET_ALIAS, "variables": variables})
+        if response.status_code != 200:
+            return str(response.status_code)
+        return "errors" if response.json().get("errors") else "ok"
+
+    async def client_loop(i: int, deadline: float) -> None:
+        client: Api = api_for()
+        state: dict[str, Any] = {}
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    kind = await one(client, i, state)
+                except httpx.HTTPError as exc:
+                    kind = type(exc).__name__
+                lat.append((time.perf_counter() - started) * 1000)
+                outcomes[kind] = outcomes.get(kind, 0) + 1
+        finally:
+            await client.close()
+
+    deadline = time.monotonic() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop(i, deadline) for i in range(clients)))
+    rate = len(lat) / (time.perf_counter() - started)
+    return (
+        f"| mixed load, {clients} clients, {seconds:.0f} s | {rate:.0f} req/s | p50 {pct(lat, 50):.0f} ms, "
+        f"p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms | {outcomes} |"
+    )
+
+
 async def clear_all(driver: Any, db: str) -> None:
     """The generated fixture, and what the write rows registered through the API."""
     await clear(driver, db)
@@ -369,6 +434,9 @@ async def main(args: argparse.Namespace) -> None:
             print(lines[-1], flush=True)
         if not args.skip_writes:
             lines += await writes(lambda: Api(base, key), api, floor95, args.quick)
+        for clients in args.mixed:
+            lines.append(await mixed_load(lambda: Api(base, key), api, args.versions, clients, args.mixed_seconds))
+            print(lines[-1], flush=True)
         lines.append(f"| service RSS after the run | {rss_mb(proc.pid):.0f} MB | | |")
         await api.close()
         print("\n".join(lines))
@@ -388,4 +456,6 @@ if __name__ == "__main__":
     parser.add_argument("--skip-writes", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer write rounds (smoke run)")
     parser.add_argument("--keep", action="store_true", help="keep the fixture data")
+    parser.add_argument("--mixed", type=int, nargs="*", default=[], help="mixed load at these client counts")
+    parser.add_argument("--mixed-seconds", type=float, default=20.0, help="duration of each mixed-load run")
     asyncio.run(main(parser.parse_args()))
