@@ -45,6 +45,26 @@ CREATE (e:Evaluation {id: 'eval_bh' + i, bench: true, model_id: v.model_id, mode
 CREATE (e)-[:OF]->(v)
 """
 EVALUATIONS = 10_000
+# 1,000 production deployments of one model, each moved between its versions 100 times, every
+# 10 minutes since $t0: 100k events and serving spans, the last span of each still open.
+SEED_DEPLOYMENTS = """
+MATCH (v:ModelVersion {model_id: 'mdl_bs1'})
+WITH collect(v) AS versions
+UNWIND range(0, $deployments - 1) AS d
+CREATE (dep:Deployment {id: 'dep_bh' + d, bench: true, name: 'bench-dep-' + d, environment: 'production',
+        environment_name: 'production/bench', model_id: 'mdl_bs1', model_name: 'bench-model-1',
+        desired_state: 'DEPLOYED', seq: $per})
+WITH dep, versions
+UNWIND range(0, $per - 1) AS k
+WITH dep, versions, k, $t0 + duration({minutes: k * 10}) AS since
+CREATE (ev:DeploymentEvent {id: 'devt_' + dep.id + '_' + k, bench: true, deployment_id: dep.id, seq: k + 1,
+        type: 'traffic_shifted', occurred_at: since, created_at: since})-[:FOR]->(dep)
+WITH dep, versions[k % size(versions)] AS v, since,
+     CASE WHEN k = $per - 1 THEN null ELSE since + duration({minutes: 10}) END AS until
+CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until,
+                       current: CASE WHEN until IS NULL THEN true END}]->(v)
+"""
+DEPLOYMENTS, MOVES = 1000, 100
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -213,7 +233,14 @@ def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
             SERIES,
             {"i": {**history_range(now, 10_000), "resolution": "DAY"}},
         ),
-        "in production at T": (IN_PRODUCTION, {"i": {"at": now.isoformat(), "model": model}}),
+        "in production at T = now (1k deployments, 100k spans)": (
+            IN_PRODUCTION,
+            {"i": {"at": now.isoformat(), "model": "bench-model-1"}},
+        ),
+        "in production at T mid-history": (
+            IN_PRODUCTION,
+            {"i": {"at": (now - timedelta(minutes=10 * MOVES // 2)).isoformat(), "model": "bench-model-1"}},
+        ),
     }
     return rows
 
@@ -400,6 +427,8 @@ async def main(args: argparse.Namespace) -> None:
     await generate(driver, db, args.versions)
     first = datetime.now(UTC) - timedelta(minutes=10 * EVALUATIONS)
     await driver.execute_query(SEED_EVALUATIONS, n=EVALUATIONS, t0=first, database_=db)
+    moves_from = datetime.now(UTC) - timedelta(minutes=10 * MOVES)
+    await driver.execute_query(SEED_DEPLOYMENTS, deployments=DEPLOYMENTS, per=MOVES, t0=moves_from, database_=db)
     print(f"generated {args.versions} versions in {time.perf_counter() - t0:.0f} s", flush=True)
     port = free_port()
     proc = start_service(settings, port)
