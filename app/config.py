@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # Changes made through this process (keys revoked, principals or grants changed) apply at once;
     # other replicas see them within this many seconds. 0 turns the caches off.
     principal_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    # A websocket re-checks its principal before every operation and at least this often; a
+    # revoked or expired key or a disabled principal ends it (close code 4403).
+    ws_recheck_seconds: float = Field(default=30.0, gt=0, le=30)
     # For CLI commands that talk to a running registry (e.g. `modelgraph policy check`).
     api_url: str = "http://127.0.0.1:8000"
     token: SecretStr = SecretStr("")

@@ -3,6 +3,7 @@ started by `make test` (profile "test"); e2e tests go through a real uvicorn on 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -48,8 +49,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn on a loopback port, for HTTP and websocket tests."""
     from app.main import create_app
 
@@ -65,9 +66,17 @@ def live_server(settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    with serve(settings) as url:
+        yield url
 
 
 ALL_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
