@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     opa_url: str = "http://127.0.0.1:8181"
     opa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Bearer token for OPA's API (the local stack's OPA refuses calls without it); empty: none sent.
+    opa_token: SecretStr = SecretStr("")
 
     s3_endpoint: str = "127.0.0.1:8333"
     s3_access_key: str = ""
