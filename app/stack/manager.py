@@ -133,6 +133,7 @@ class Stack:
             process.require_free_ports(weed_ports)
             home = self.dir / "s3"
             seaweed.write_identities(home / "s3.json", secrets.s3_access_key, secrets.s3_secret_key)
+            seaweed.write_security(home)
             pid = seaweed.start(str(tools["weed"]), home, ports)
             log = home / "weed.log"
             bucket = self.settings.s3_bucket

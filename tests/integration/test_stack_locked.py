@@ -1,5 +1,5 @@
-"""The local stack's OPA answers only to the service's token: nobody else on the machine can change
-the rules or read decisions behind the registry's back."""
+"""The local stack's OPA and S3 store answer only to the service's credentials: nobody else on the
+machine can change the rules, read decisions or write objects behind the registry's back."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from app.config import Settings
 from app.policy.client import PolicyClient
+from app.stack.layout import StackState
 from tests.conftest import opa_test_headers
 
 pytestmark = pytest.mark.integration
@@ -55,3 +56,24 @@ async def test_the_app_client_sends_its_token(settings: Settings) -> None:
     finally:
         await client.close()
 
+
+def weed_ports(settings: Settings) -> dict[str, int]:
+    state = StackState.load(settings.stack_dir / "stack.json")
+    assert state is not None, "the test stack is not running"
+    return state.ports
+
+
+def test_seaweed_filer_and_volume_refuse_raw_http_without_a_signed_token(settings: Settings) -> None:
+    """Only the S3 gateway (with the identities file) may reach the stored objects."""
+    ports = weed_ports(settings)
+    filer = f"http://127.0.0.1:{ports['weed_filer']}"
+    bucket = f"{filer}/buckets/{settings.s3_bucket}"
+    with httpx.Client(timeout=5) as http:
+        write = http.post(f"{bucket}/planted.bin", files={"file": ("planted.bin", b"not an artifact")})
+        listing = http.get(f"{bucket}/", headers={"Accept": "application/json"})
+        delete = http.delete(f"{bucket}/anything")
+        assign = http.get(f"http://127.0.0.1:{ports['weed_master']}/dir/assign").json()
+        volume = http.post(f"http://{assign['url']}/{assign['fid']}", files={"file": ("x", b"x")})
+
+    assert [write.status_code, listing.status_code, delete.status_code, volume.status_code] == [401, 401, 401, 401]
+    assert "auth" not in assign, "the master must not hand out write tokens"
