@@ -61,6 +61,8 @@ class Settings(BaseSettings):
 
     opa_url: str = "http://127.0.0.1:8181"
     opa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Bearer token for OPA's API (the local stack's OPA refuses calls without it); empty: none sent.
+    opa_token: SecretStr = SecretStr("")
 
     s3_endpoint: str = "127.0.0.1:8333"
     s3_access_key: str = ""
@@ -87,6 +89,9 @@ class Settings(BaseSettings):
     # Changes made through this process (keys revoked, principals or grants changed) apply at once;
     # other replicas see them within this many seconds. 0 turns the caches off.
     principal_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    # A websocket re-checks its principal before every operation and at least this often; a
+    # revoked or expired key or a disabled principal ends it (close code 4403).
+    ws_recheck_seconds: float = Field(default=30.0, gt=0, le=30)
     # For CLI commands that talk to a running registry (e.g. `modelgraph policy check`).
     api_url: str = "http://127.0.0.1:8000"
     token: SecretStr = SecretStr("")

@@ -48,7 +48,7 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         settings.require_service_credentials()
-        policy = PolicyClient(settings.opa_url, settings.opa_timeout_seconds)
+        policy = PolicyClient(settings.opa_url, settings.opa_timeout_seconds, settings.opa_token.get_secret_value())
         await policy.open()
         return cls(settings, open_driver(settings), policy, ArtifactStore.from_settings(settings))
 

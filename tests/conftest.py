@@ -3,6 +3,7 @@ started by `make test` (profile "test"); e2e tests go through a real uvicorn on 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -48,8 +49,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn on a loopback port, for HTTP and websocket tests."""
     from app.main import create_app
 
@@ -65,9 +66,26 @@ def live_server(settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    with serve(settings) as url:
+        yield url
+
+
+def opa_test_headers(settings: Settings) -> dict[str, str]:
+    """The test stack's own OPA token: it may read and replace policy data under modelgraph/config
+    and upload throwaway mgtest_ policies (policies/system/authz); the service's token may not."""
+    from app.config import read_env_file
+
+    token = read_env_file(settings.stack_dir / "env").get("MODELGRAPH_OPA_TEST_TOKEN", "")
+    return {"Authorization": f"Bearer {token}"}
 
 
 ALL_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -80,8 +98,10 @@ def force_working_hours(settings: Settings) -> dict[str, object]:
     import httpx
 
     url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
-    original: dict[str, object] = httpx.get(url, timeout=5).json()["result"]
-    httpx.put(url, json={**original, "days": ALL_DAYS, "start": "00:00", "end": "24:00"}, timeout=5)
+    headers = opa_test_headers(settings)
+    original: dict[str, object] = httpx.get(url, headers=headers, timeout=5).json()["result"]
+    changed = {**original, "days": ALL_DAYS, "start": "00:00", "end": "24:00"}
+    httpx.put(url, json=changed, headers=headers, timeout=5).raise_for_status()
     return original
 
 
@@ -91,7 +111,8 @@ def always_working_hours(settings: Settings) -> Iterator[None]:
 
     original = force_working_hours(settings)
     yield
-    httpx.put(f"{settings.opa_url}/v1/data/modelgraph/config/working_hours", json=original, timeout=5)
+    url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
+    httpx.put(url, json=original, headers=opa_test_headers(settings), timeout=5)
 
 
 def actor(name: str, *roles: str, teams: tuple[str, ...] = ()) -> object:

@@ -41,8 +41,20 @@ RETURN properties(e) AS props ORDER BY e.position DESC LIMIT $limit
 AUDIT_TRAIL: LiteralString = (
     "MATCH (e:AuditEvent) WHERE e.position < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
 )
-# With a target: start from the events about it (target_id index), not from the whole trail.
+# With a target: start from the events about it (target_id index), not from the whole trail. A
+# version's trail adds its model's events that name it among their subjects (an alias moved to it,
+# its registration, the approval of either); a review's trail adds its own stream (its decision).
 AUDIT_TRAIL_OF_TARGET: LiteralString = (
-    "MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id) "
-    "WHERE e.target_id = $target AND e.position < coalesce($before, 9223372036854775807)" + _AUDIT_FILTERS
+    """
+OPTIONAL MATCH (:ModelVersion {id: $target})-[:VERSION_OF]->(m:Model)
+CALL (m) {
+  MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id) WHERE e.target_id = $target RETURN e
+  UNION
+  MATCH (e:AuditEvent) USING INDEX e:AuditEvent(target_id)
+  WHERE e.target_id = m.id AND e.details CONTAINS $target RETURN e
+  UNION
+  MATCH (e:AuditEvent) WHERE e.chain = 'review:' + $target AND e.seq IS NOT NULL RETURN e
+}
+WITH e WHERE e.position < coalesce($before, 9223372036854775807)"""
+    + _AUDIT_FILTERS
 )

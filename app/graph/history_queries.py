@@ -165,7 +165,7 @@ CREATE_EVENT: LiteralString = """
 MATCH (d:Deployment {id: $deployment_id})
 CREATE (e:DeploymentEvent {id: $id, deployment_id: d.id, seq: d.seq, type: $type, reason: $reason,
         details: $details, occurred_at: $occurred_at, from_state: $from_state, to_state: $to_state,
-        created_at: $at, actor: $actor})-[:FOR {since: $at}]->(d)
+        created_at: $at, actor: $actor, approved_by: $approved_by})-[:FOR {since: $at}]->(d)
 RETURN properties(e) AS props
 """
 DEPLOYMENT_BY_ID: LiteralString = "MATCH (d:Deployment {id: $id}) RETURN properties(d) AS props"

@@ -171,6 +171,7 @@ async def _event(
         to_state=after.get("observed_state", deployment.get("observed_state")),
         at=at,
         actor=actor,
+        approved_by=p.get("approved_by"),
     )
     assert row is not None
     return dict(row["props"])
@@ -206,7 +207,8 @@ def create_deployment(p: dict[str, Any], actor: str) -> Work:
         assert row is not None
         deployment = (await tx_one(tx, q.LOCK_DEPLOYMENT, id=row["props"]["id"], at=at) or {})["props"]
         await _serve(tx, deployment["id"], serving, at)
-        event = await _event(tx, deployment, "created", {"details": {"serving": serving}}, {}, at, actor)
+        created = {"details": {"serving": serving}, "approved_by": p.get("approved_by")}
+        event = await _event(tx, deployment, "created", created, {}, at, actor)
         return {"id": deployment["id"], "kind": "Deployment", "event": _plain(event)}
 
     return work

@@ -79,6 +79,13 @@ class AuditEventInfo:
     reasons: list[str] = strawberry.field(description="Policy reasons.")
     request_id: str | None = strawberry.field(description="Request id.")
     purpose: str | None = strawberry.field(description="Purpose given by the caller.")
+    approved_by: str | None = strawberry.field(
+        description="Who approved the review that let this change through (the actor is who asked for it)."
+    )
+    review_id: str | None = strawberry.field(description="The review this event applied or decided, if any.")
+    subjects: list[str] = strawberry.field(
+        description="Other nodes the change is about besides its target (e.g. the version an alias moved to)."
+    )
     hash: str = strawberry.field(description="This event's hash.")
     prev_hash: str = strawberry.field(description="Previous event's hash.")
 
@@ -267,30 +274,35 @@ class GovernanceQuery:
             before=_position(input.before_position),
             limit=max(1, min(input.first, 200)),
         )
-        return [
-            AuditEventInfo(
-                stream=e.get("chain") or "legacy",
-                seq=e["seq"],
-                position=str(e.get("position")),
-                at=e["at"].to_native(),
-                actor=e["actor"],
-                action=e["action"],
-                target_id=e.get("target_id"),
-                decision=e["decision"],
-                reasons=list(e.get("reasons") or []),
-                request_id=e.get("request_id"),
-                purpose=e.get("purpose"),
-                hash=e["hash"],
-                prev_hash=e["prev_hash"],
-            )
-            for e in events
-        ]
+        return [_event_info(e) for e in events]
 
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
         payload = dict(v.mapping("payload", input.payload))
         d = await gov.dry_run(info.context.services, meta_of(info, None), input.command, payload)
         return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
+
+
+def _event_info(e: dict[str, Any]) -> AuditEventInfo:
+    details = gov.audit_details(e)
+    return AuditEventInfo(
+        stream=e.get("chain") or "legacy",
+        seq=e["seq"],
+        position=str(e.get("position")),
+        at=e["at"].to_native(),
+        actor=e["actor"],
+        action=e["action"],
+        target_id=e.get("target_id"),
+        decision=e["decision"],
+        reasons=list(e.get("reasons") or []),
+        request_id=e.get("request_id"),
+        purpose=e.get("purpose"),
+        approved_by=details.get("approved_by") or (e["actor"] if e["action"] == "review:approved" else None),
+        review_id=details.get("review_id"),
+        subjects=[str(s) for s in details.get("subjects") or []],
+        hash=e["hash"],
+        prev_hash=e["prev_hash"],
+    )
 
 
 @strawberry.type

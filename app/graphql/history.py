@@ -119,7 +119,10 @@ class DeploymentEvent:
     seq: int = strawberry.field(description="Position in the deployment's timeline (1-based).")
     type: str = strawberry.field(description="created, promoted, canary_started, traffic_shifted, rolled_back, ...")
     reason: str | None = strawberry.field(description="Why (required for rollbacks and incidents).")
-    actor: str | None = strawberry.field(description="Who recorded it.")
+    actor: str | None = strawberry.field(description="Who recorded it (for a reviewed change: who asked for it).")
+    approved_by: str | None = strawberry.field(
+        description="Who approved the review that let this event through, when it needed one."
+    )
     occurred_at: datetime | None = strawberry.field(description="When it happened.")
     from_state: str | None = strawberry.field(description="Observed state before.")
     to_state: str | None = strawberry.field(description="Observed state after.")
@@ -137,6 +140,7 @@ class DeploymentEvent:
             type=p["type"],
             reason=p.get("reason"),
             actor=p.get("actor"),
+            approved_by=p.get("approved_by"),
             occurred_at=_time(p.get("occurred_at")),
             from_state=p.get("from_state"),
             to_state=p.get("to_state"),

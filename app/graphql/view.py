@@ -15,6 +15,7 @@ from strawberry.types.unset import UnsetType
 
 from app.errors import RegistryError
 from app.graphql.context import Context
+from app.graphql.ws import RecheckingTransportWSHandler, principal_of
 from app.services import Services
 from app.web import jsonbody
 
@@ -23,6 +24,8 @@ GRAPHIQL_HTML = Path(__file__).resolve().parent.parent / "web" / "graphiql.html"
 
 class RegistryGraphQL(GraphQL[Context, None]):
     """GET serves only the IDE; operations go by POST (mutations via GET would invite CSRF)."""
+
+    graphql_transport_ws_handler_class = RecheckingTransportWSHandler
 
     def __init__(self, schema: object, max_json_depth: int = jsonbody.MAX_DEPTH) -> None:
         self.max_json_depth = max_json_depth
@@ -54,11 +57,10 @@ class RegistryGraphQL(GraphQL[Context, None]):
         return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Websockets authenticate with the connection_init payload's Authorization entry."""
-        params = context.connection_params if isinstance(context.connection_params, dict) else {}
-        token = params.get("Authorization") or params.get("authorization")
+        """Websockets authenticate with the connection_init payload's Authorization entry, and
+        again on every operation and every `ws_recheck_seconds` (app/graphql/ws.py)."""
         try:
-            context.principal = await context.request.app.state.authenticator.actor_for(token)
+            context.principal = await principal_of(context)
         except RegistryError as exc:
             raise ConnectionRejectionError({"reason": exc.message}) from None
         return None

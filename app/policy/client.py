@@ -21,7 +21,7 @@ DECISION_RULE = "decision"
 class PolicyClient:
     """One AsyncOpaClient per process, opened by the app lifespan."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, token: str = "") -> None:
         parts = urlsplit(url)
         self._client = AsyncOpaClient(
             host=parts.hostname or "127.0.0.1",
@@ -29,6 +29,7 @@ class PolicyClient:
             ssl=parts.scheme == "https",
             retries=0,
             timeout=timeout,
+            headers={"Authorization": f"Bearer {token}"} if token else None,
         )
         self._timeout = timeout
         self._opened = False

@@ -33,6 +33,8 @@ class RequestMeta:
     grants: list[dict[str, object]] = field(default_factory=list)
     # A client's own X-Request-Id, validated; audit events keep it beside the server's request_id.
     correlation_id: str | None = None
+    # Set when the change is an approved review being applied: who approved it.
+    approved_by: str | None = None
 
     def audit_details(self) -> dict[str, object]:
         """What every audit event of this request carries besides its own details."""

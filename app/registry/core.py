@@ -3,6 +3,7 @@ versions, aliases, metadata updates and archiving."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from app.domain import validation as v
@@ -287,7 +288,8 @@ async def register_model_version(services: Services, meta: RequestMeta, p: dict[
     data = _version_data(v.name("model", p["model"]), p)
     await _check_stored(services, data)
     work = w.register_model_version(data, meta.actor.name)
-    return await _publish_plan(services, data["model"], [data["run_id"]], work)
+    plan = await _publish_plan(services, data["model"], [data["run_id"]], work)
+    return replace(plan, result_is_subject=True)
 
 
 MAX_BATCH_VERSIONS = 500
@@ -337,7 +339,8 @@ async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -
     resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
     context = await promotion_context(services, model, data["alias"], data["version"])
     state = await alias_state(services, model["id"], data["alias"])
-    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state)
+    subjects = await _version_ids(services, model["id"], data["version"])
+    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state, subjects=subjects)
 
 
 @command("remove_alias")
@@ -367,7 +370,14 @@ async def archive_version(services: Services, meta: RequestMeta, p: dict[str, An
     model = await _model(services, data["model"])
     context = {"serving_production": await serving_production(services, model["id"], data["version"])}
     resource = {**owned(model, "model_version"), "version": data["version"]}
-    return Plan("retire", resource, w.archive_version(data, meta.actor.name), context)
+    subjects = await _version_ids(services, model["id"], data["version"])
+    return Plan("retire", resource, w.archive_version(data, meta.actor.name), context, subjects=subjects)
+
+
+async def _version_ids(services: Services, model_id: str, *numbers: int) -> tuple[str, ...]:
+    """The ids of a model's versions by number (unknown numbers are left out; the work refuses them)."""
+    found = [await reader(services).version(model_id, n) for n in numbers]
+    return tuple(f.id for f in found if f is not None)
 
 
 UPDATABLE: dict[str, dict[str, str]] = {

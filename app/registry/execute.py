@@ -37,6 +37,11 @@ class Plan:
     state: str | None = None
     # The audit stream (see app/domain/streams.py); None derives it from the resource.
     stream: str | None = None
+    # Nodes the change is about besides the policy resource (e.g. the version an alias moves to);
+    # the audit event lists them in details.subjects, so the trail of each of them shows it.
+    subjects: tuple[str, ...] = ()
+    # The node the work creates is a subject too (e.g. a newly registered version).
+    result_is_subject: bool = False
 
     def audit_stream(self) -> str | None:
         """None when the write creates the aggregate whose stream it starts."""
@@ -88,6 +93,7 @@ class Outcome:
     replayed: bool = False
     review: dict[str, Any] | None = None
     decision: Decision | None = None
+    subjects: tuple[str, ...] = ()
 
 
 # Larger requests (e.g. health batches) are audited by digest: the event stays small and the
@@ -216,14 +222,31 @@ async def execute(
         details={**audited_payload(payload), "approved_by": approved_by, **meta.audit_details()},
         stream=plan.audit_stream(),
     )
+    if plan.subjects:
+        record.details["subjects"] = list(plan.subjects)
     written = await unit.write(
         services.driver,
         services.settings.neo4j_database,
-        plan.work,
+        _naming_result(plan, record),
         record,
         idempotency_key=key,
         request_fingerprint=fingerprint,
     )
     if command_name in CHANGES_PRINCIPALS:
         services.forget_principals()
-    return Outcome(result=written.result, replayed=written.replayed, decision=decision)
+    subjects = tuple(record.details.get("subjects") or ())
+    return Outcome(result=written.result, replayed=written.replayed, decision=decision, subjects=subjects)
+
+
+def _naming_result(plan: Plan, record: AuditRecord) -> Work:
+    """The plan's work, adding what it created to the event's subjects (the event is appended
+    after the work in the same transaction; a retried transaction sets the list afresh)."""
+    if not plan.result_is_subject:
+        return plan.work
+
+    async def work(tx: Any, at: datetime) -> dict[str, Any]:
+        result = await plan.work(tx, at)
+        record.details["subjects"] = [*plan.subjects, str(result["id"])]
+        return result
+
+    return work

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -178,6 +179,15 @@ async def audit_trail(
         **{"from": start},
     )
     return [r["props"] for r in found]
+
+
+def audit_details(event: dict[str, Any]) -> dict[str, Any]:
+    """An audit event's details (stored as JSON text); anything unreadable is no details."""
+    try:
+        details = json.loads(event.get("details") or "{}")
+    except ValueError:
+        return {}
+    return details if isinstance(details, dict) else {}
 
 
 async def dry_run(services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]) -> Decision:

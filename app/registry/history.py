@@ -218,6 +218,7 @@ async def create_deployment(services: Services, meta: RequestMeta, p: dict[str, 
         "max_concurrency": v.non_negative_int("maxConcurrency", p.get("max_concurrency")),
         "serving": _split("serving", p.get("serving")),
         "rollback_version": number("rollbackVersion", p["rollback_version"]) if p.get("rollback_version") else None,
+        "approved_by": meta.approved_by,
     }
     work = w.create_deployment(data, meta.actor.name)
     if data["environment"]["tier"] == PRODUCTION:
@@ -263,7 +264,8 @@ async def record_deployment_event(services: Services, meta: RequestMeta, p: dict
     if deployment is None:
         raise NotFound(f"deploymentId: no deployment {p.get('deployment_id')!r}", field="deploymentId")
     data = _event_input(p)
-    work = w.record_deployment_event({**data, "deployment_id": deployment.id}, meta.actor.name)
+    event = {**data, "deployment_id": deployment.id, "approved_by": meta.approved_by}
+    work = w.record_deployment_event(event, meta.actor.name)
     resource = {
         "kind": "deployment",
         "id": deployment.id,

@@ -113,7 +113,8 @@ async def decide_review(
         context={"review": {"requested_by": review["requested_by"]}},
     )
     await decide(services, meta, gate, "decide_review")
-    result_id = None
+    result_id: str | None = None
+    subjects: tuple[str, ...] = ()
     if approve:
         requester = Actor(
             id=review["requested_by"],
@@ -130,13 +131,14 @@ async def decide_review(
                 request_id=meta.request_id,
                 idempotency_key=f"review:{review_id}",
                 purpose=review.get("purpose"),
+                approved_by=meta.actor.name,
             ),
             review["command"],
             json.loads(review["payload"]),
             approved_by=meta.actor.name,
             reviewed_state=review.get("target_state"),
         )
-        result_id = (applied.result or {}).get("id")
+        result_id, subjects = (applied.result or {}).get("id"), applied.subjects
     status = "APPROVED" if approve else "REJECTED"
 
     async def close(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
@@ -155,14 +157,16 @@ async def decide_review(
         )
         return {"id": review_id, "kind": "Review", "result_id": result_id}
 
+    # About the reviewed resource (e.g. the model), so its trail shows who approved; the review's
+    # own trail finds the event in the review's stream.
     record = AuditRecord(
         actor=meta.actor.name,
         action=f"review:{status.lower()}",
-        target_id=review_id,
-        target_kind="review",
+        target_id=review.get("target_id") or review_id,
+        target_kind=review.get("target_kind") or "review",
         decision="applied" if approve else "rejected",
         request_id=meta.request_id,
-        details={"comment": comment, "result_id": result_id},
+        details={"comment": comment, "result_id": result_id, "review_id": review_id, "subjects": list(subjects)},
         stream=f"review:{review_id}",
     )
     await unit.write(services.driver, services.settings.neo4j_database, close, record)

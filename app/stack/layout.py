@@ -45,6 +45,22 @@ class StackSecrets:
     artifact_key: str = field(default_factory=lambda: secrets.token_hex(32))
     audit_key: str = field(default_factory=lambda: secrets.token_hex(32))
     bootstrap_admin_key: str = field(default_factory=lambda: "mgk_admin_" + secrets.token_urlsafe(24))
+    # The service's bearer token for OPA; only test stacks get a token that may change policy data
+    # (made when their env file is first written).
+    opa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    opa_test_token: str = ""
+
+    def opa_tokens(self, profile: str) -> dict[str, str]:
+        """The tokens OPA's system.authz policy reads from its environment."""
+        tokens = {"MODELGRAPH_OPA_TOKEN": self.opa_token}
+        if is_test_profile(profile):
+            tokens["MODELGRAPH_OPA_TEST_TOKEN"] = self.opa_test_token
+        return tokens
+
+
+def is_test_profile(profile: str) -> bool:
+    """Test stacks let the test suite change policy data over OPA's API; dev never does."""
+    return profile.startswith("test")
 
 
 @dataclass
@@ -99,17 +115,23 @@ def load_or_create_secrets(env_file: Path) -> StackSecrets:
         bootstrap_admin_key=values["MODELGRAPH_BOOTSTRAP_ADMIN_KEY"],
         # Stacks made before audit checkpoints get their key on the next `stack up`.
         audit_key=values.get("MODELGRAPH_AUDIT_KEY") or secrets.token_hex(32),
+        # Stacks made before OPA was locked down get their tokens on the next `stack up`.
+        opa_token=values.get("MODELGRAPH_OPA_TOKEN") or secrets.token_urlsafe(24),
+        opa_test_token=values.get("MODELGRAPH_OPA_TEST_TOKEN", ""),
     )
 
 
 def write_env_file(env_file: Path, profile: str, ports: dict[str, int], sec: StackSecrets) -> None:
     """The contract between the stack and the service: MODELGRAPH_* settings, one per line."""
+    if is_test_profile(profile) and not sec.opa_test_token:
+        sec.opa_test_token = secrets.token_urlsafe(24)
     lines = {
         "MODELGRAPH_PROFILE": profile,
         "MODELGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{ports['neo4j_bolt']}",
         "MODELGRAPH_NEO4J_USER": "neo4j",
         "MODELGRAPH_NEO4J_PASSWORD": sec.neo4j_password,
         "MODELGRAPH_OPA_URL": f"http://127.0.0.1:{ports['opa']}",
+        **sec.opa_tokens(profile),
         "MODELGRAPH_S3_ENDPOINT": f"127.0.0.1:{ports['s3']}",
         "MODELGRAPH_S3_ACCESS_KEY": sec.s3_access_key,
         "MODELGRAPH_S3_SECRET_KEY": sec.s3_secret_key,

@@ -124,14 +124,16 @@ class Stack:
         elif name == "opa":
             process.require_free_ports({"opa": ports["opa"]})
             log = self.dir / "opa" / "opa.log"
-            pid = opa.start(Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log)
-            check = lambda: opa.is_ready(ports["opa"])  # noqa: E731
+            tokens = secrets.opa_tokens(self.settings.profile)
+            pid = opa.start(Path(str(tools["opa_bin"])), ports["opa"], self.settings.policies_dir, log, tokens)
+            check = lambda: opa.is_ready(ports["opa"], secrets.opa_token)  # noqa: E731
             timeout = 30.0
         elif name == "s3":
             weed_ports = {k: v for k, v in ports.items() if k.startswith(("s3", "weed"))}
             process.require_free_ports(weed_ports)
             home = self.dir / "s3"
             seaweed.write_identities(home / "s3.json", secrets.s3_access_key, secrets.s3_secret_key)
+            seaweed.write_security(home)
             pid = seaweed.start(str(tools["weed"]), home, ports)
             log = home / "weed.log"
             bucket = self.settings.s3_bucket
@@ -157,7 +159,7 @@ class Stack:
                 healthy = neo4j.is_ready(state.ports["neo4j_bolt"], secrets.neo4j_password)
                 where = f"bolt://127.0.0.1:{state.ports['neo4j_bolt']}"
             elif name == "opa":
-                healthy = opa.is_ready(state.ports["opa"])
+                healthy = opa.is_ready(state.ports["opa"], secrets.opa_token)
                 where = f"http://127.0.0.1:{state.ports['opa']}"
             else:
                 healthy = seaweed.is_ready(

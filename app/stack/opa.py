@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -42,8 +43,6 @@ def ensure_installed(cache_dir: Path) -> Path:
 
 
 def _go_env(gobin: Path, cache_dir: Path) -> dict[str, str]:
-    import os
-
     env = dict(os.environ)
     env.setdefault("GOPATH", str(cache_dir / "go"))
     env["GOBIN"] = str(gobin)
@@ -65,7 +64,9 @@ def _build_in_scratch_module(go: str, exe: Path, env: dict[str, str]) -> None:
                 raise DependencyUnavailable(f"building OPA failed at `{' '.join(step[1:3])}`: {result.stderr[-400:]}")
 
 
-def start(exe: Path, port: int, policies: Path, log: Path) -> int:
+def start(exe: Path, port: int, policies: Path, log: Path, tokens: dict[str, str]) -> int:
+    """Serve policies/ on loopback. Every HTTP call needs a bearer token that `system.authz`
+    (policies/system/authz) accepts; the tokens reach that policy through OPA's environment only."""
     if not policies.is_dir():
         raise ConfigurationError(f"policies folder {policies} not found: run from the repository root")
     argv = [
@@ -74,15 +75,20 @@ def start(exe: Path, port: int, policies: Path, log: Path) -> int:
         "--server",
         "--addr",
         f"127.0.0.1:{port}",
+        "--authentication=token",
+        "--authorization=basic",
+        "--skip-version-check",
         "--log-level",
         "error",
         "--watch",
         str(policies.resolve()),
     ]
-    return process.spawn(argv, log=log, cwd=log.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODELGRAPH_")}
+    return process.spawn(argv, log=log, cwd=log.parent, env={**env, **tokens})
 
 
-def is_ready(port: int) -> bool:
-    """OPA's /health answers 200 once bundles/policies are loaded."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
+def is_ready(port: int, token: str) -> bool:
+    """OPA's /health answers 200 once bundles/policies are loaded (and our token is accepted)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/health", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=2) as resp:  # noqa: S310 - a fixed loopback http URL
         return bool(resp.status == 200)

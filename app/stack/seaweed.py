@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -36,6 +37,21 @@ def write_identities(path: Path, access_key: str, secret_key: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(config))
     path.chmod(0o600)
+
+
+def write_security(home: Path) -> None:
+    """`security.toml` in weed's working directory: the filer's and the volume servers' HTTP APIs
+    accept only requests carrying a JWT signed with these keys. The S3 gateway gets its JWTs from
+    the filer over gRPC, so S3 (with the identities file) stays the only way in. New keys each start."""
+    sections = ("jwt.signing", "jwt.signing.read", "jwt.filer_signing", "jwt.filer_signing.read")
+    body = "".join(
+        f'[{name}]\nkey = "{secrets.token_urlsafe(32)}"\nexpires_after_seconds = 10\n\n' for name in sections
+    )
+    path = home / "security.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(body + "[access]\nui = false\n", encoding="utf-8")
 
 
 def start(weed: str, home: Path, ports: dict[str, int]) -> int:

@@ -15,7 +15,7 @@ from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
 from app.registry.reviews import decide_review
 from app.services import Services
-from tests.conftest import force_working_hours
+from tests.conftest import force_working_hours, opa_test_headers
 from tests.integration.chain import DIGEST, build_chain, new_run, run
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("always_working_hours")]
@@ -262,7 +262,7 @@ def night(settings: Settings) -> Iterator[None]:
     """Working hours that never include now (no working days)."""
     original = force_working_hours(settings)
     url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
-    httpx.put(url, json={**original, "days": []}, timeout=5).raise_for_status()
+    httpx.put(url, json={**original, "days": []}, headers=opa_test_headers(settings), timeout=5).raise_for_status()
     yield
     force_working_hours(settings)
 

@@ -16,6 +16,7 @@ from app.registry import history as h
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
 from app.services import Services
+from tests.conftest import opa_test_headers
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +30,8 @@ NOW = datetime.now(UTC)
 @pytest.fixture(scope="module", autouse=True)
 def always_working_hours(settings: Any) -> None:
     body = {"actions": ["promote", "retire"], "days": DAYS, "start": "00:00", "end": "24:00"}
-    httpx.put(f"{settings.opa_url}/v1/data/modelgraph/config/working_hours", json=body).raise_for_status()
+    url = f"{settings.opa_url}/v1/data/modelgraph/config/working_hours"
+    httpx.put(url, json=body, headers=opa_test_headers(settings)).raise_for_status()
 
 
 async def run(name: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:

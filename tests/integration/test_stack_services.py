@@ -14,6 +14,7 @@ from app.errors import DependencyUnavailable
 from app.graph.driver import open_driver, ping
 from app.policy.client import PolicyClient
 from app.policy.decision import Decision
+from tests.conftest import opa_test_headers
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +85,7 @@ async def uploaded_policy(settings: Settings) -> AsyncIterator[str]:
     """A throwaway policy uploaded through OPA's REST API; yields its package path."""
     suffix = uuid.uuid4().hex
     policy_id, package = f"mgtest_{suffix}", f"mgtest.x{suffix}"
-    async with httpx.AsyncClient(base_url=settings.opa_url, timeout=5) as http:
+    async with httpx.AsyncClient(base_url=settings.opa_url, headers=opa_test_headers(settings), timeout=5) as http:
         response = await http.put(
             f"/v1/policies/{policy_id}",
             content=POLICY.format(package=package),
@@ -99,7 +100,7 @@ async def uploaded_policy(settings: Settings) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def policy_client(settings: Settings) -> AsyncIterator[PolicyClient]:
-    client = PolicyClient(settings.opa_url, settings.opa_timeout_seconds)
+    client = PolicyClient(settings.opa_url, settings.opa_timeout_seconds, settings.opa_token.get_secret_value())
     await client.open()
     try:
         yield client

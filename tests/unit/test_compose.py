@@ -28,6 +28,7 @@ REQUIRED_APP_SETTINGS = {
     "MODELGRAPH_S3_SECRET_KEY",
     "MODELGRAPH_ARTIFACT_KEY",
     "MODELGRAPH_AUDIT_KEY",
+    "MODELGRAPH_OPA_TOKEN",
 }
 SECRETS = {
     "MODELGRAPH_NEO4J_PASSWORD",
@@ -36,6 +37,7 @@ SECRETS = {
     "MODELGRAPH_ARTIFACT_KEY",
     "MODELGRAPH_AUDIT_KEY",
     "MODELGRAPH_BOOTSTRAP_ADMIN_KEY",
+    "MODELGRAPH_OPA_TOKEN",
 }
 # ${NAME}, ${NAME:-default}, ${NAME:?message}; `$${...}` is an escaped literal, not a reference.
 VAR_REF = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
@@ -161,6 +163,15 @@ def test_opa_serves_the_repository_policies_read_only(
     assert "./policies:/policies:ro" in opa["volumes"]
     command = as_text(opa["command"])
     assert command.startswith("run --server") and command.endswith("/policies")
+
+
+def test_opa_answers_only_the_apps_token(services: dict[str, dict[str, Any]]) -> None:
+    """policies/system/authz reads the token from OPA's environment; it must be the app's."""
+    opa, app = services["opa"], env_of(services["app"])
+    command = as_text(opa["command"])
+    assert "--authentication=token" in command and "--authorization=basic" in command
+    assert refs(env_of(opa)["MODELGRAPH_OPA_TOKEN"]) == refs(app["MODELGRAPH_OPA_TOKEN"]) == {"MODELGRAPH_OPA_TOKEN"}
+    assert "Authorization: Bearer $${MODELGRAPH_OPA_TOKEN}" in as_text(opa["healthcheck"]["test"])
 
 
 def test_app_migrates_before_serving_and_is_probed_on_readyz(

@@ -91,6 +91,8 @@ def test_env_file_is_private_and_carries_the_generated_secrets(tmp_path: Path) -
         "MODELGRAPH_NEO4J_USER": "neo4j",
         "MODELGRAPH_NEO4J_PASSWORD": sec.neo4j_password,
         "MODELGRAPH_OPA_URL": "http://127.0.0.1:18181",
+        "MODELGRAPH_OPA_TOKEN": sec.opa_token,
+        "MODELGRAPH_OPA_TEST_TOKEN": sec.opa_test_token,
         "MODELGRAPH_S3_ENDPOINT": "127.0.0.1:18333",
         "MODELGRAPH_S3_ACCESS_KEY": sec.s3_access_key,
         "MODELGRAPH_S3_SECRET_KEY": sec.s3_secret_key,
@@ -98,6 +100,22 @@ def test_env_file_is_private_and_carries_the_generated_secrets(tmp_path: Path) -
         "MODELGRAPH_AUDIT_KEY": sec.audit_key,
         "MODELGRAPH_BOOTSTRAP_ADMIN_KEY": sec.bootstrap_admin_key,
     }
+
+
+def test_only_test_stacks_get_a_token_that_may_change_policy_data(tmp_path: Path) -> None:
+    dev, test = StackSecrets(), StackSecrets()
+    write_env_file(tmp_path / "dev" / "env", "dev", ports_for("dev"), dev)
+    write_env_file(tmp_path / "test2" / "env", "test2", ports_for("test2"), test)
+
+    assert read_env_file(tmp_path / "dev" / "env")["MODELGRAPH_OPA_TOKEN"] == dev.opa_token
+    assert "MODELGRAPH_OPA_TEST_TOKEN" not in read_env_file(tmp_path / "dev" / "env")
+    assert dev.opa_tokens("dev") == {"MODELGRAPH_OPA_TOKEN": dev.opa_token}
+    assert test.opa_tokens("test2") == {
+        "MODELGRAPH_OPA_TOKEN": test.opa_token,
+        "MODELGRAPH_OPA_TEST_TOKEN": read_env_file(tmp_path / "test2" / "env")["MODELGRAPH_OPA_TEST_TOKEN"],
+    }
+    assert len({dev.opa_token, test.opa_token, test.opa_test_token}) == 3
+    assert load_or_create_secrets(tmp_path / "test2" / "env") == test
 
 
 def test_rewriting_a_world_readable_env_file_makes_it_private(tmp_path: Path) -> None:
