@@ -397,6 +397,7 @@ LUCENE_FIELDS: dict[FilterField, str] = {
     FilterField.ALIAS: "s_aliases",
     FilterField.TAG: "s_tags",
     FilterField.REGULATORY: "s_regulatory",
+    FilterField.MODEL_NAME: "model_name",
 }
 
 

@@ -129,8 +129,7 @@ async def import_(driver: AsyncDriver, database: str, nodes: Path, relationships
         made = 0
         for rows in _batches(relationships):
             mapped = [
-                {**r, "start": ids[r["start"]], "end": ids[r["end"]], "props": _props(r["props"], decode)}
-                for r in rows
+                {**r, "start": ids[r["start"]], "end": ids[r["end"]], "props": _props(r["props"], decode)} for r in rows
             ]
             made += sum(r["n"] for r in await session.execute_write(_run_rows, IMPORT_RELATIONSHIPS, mapped))
     return {"nodes": len(ids), "relationships": made}

@@ -211,15 +211,17 @@ WHERE p.since <= $at AND (p.until IS NULL OR p.until > $at)
 RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
        p.until AS until, p.actor AS actor
 """
+# `a.name IS NOT NULL` lets the planner seek the (model_id, name) constraint's index by its prefix;
+# without it every Alias in the graph was scanned (96 ms for a version by alias at 100k versions).
 ALIAS_HISTORY: LiteralString = """
 MATCH (a:Alias {model_id: $model_id})-[p:POINTS_TO]->(v:ModelVersion)
-WHERE $alias IS NULL OR a.name = $alias
+WHERE a.name IS NOT NULL AND ($alias IS NULL OR a.name = $alias)
 RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
        p.until AS until, p.actor AS actor
 ORDER BY p.since DESC LIMIT 500
 """
 ALIASES_OF_MODEL: LiteralString = """
-MATCH (a:Alias {model_id: $model_id})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
+MATCH (a:Alias {model_id: $model_id})-[p:POINTS_TO]->(v:ModelVersion) WHERE a.name IS NOT NULL AND p.until IS NULL
 RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
        p.until AS until, p.actor AS actor
 ORDER BY a.name

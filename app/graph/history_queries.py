@@ -106,7 +106,7 @@ FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (f)-[:FROM {sinc
 RETURN properties(f) AS props
 """
 FLAGS_OF_VERSION: LiteralString = """
-MATCH (f:Feedback {version_id: $version_id}) WHERE f.flagged
+MATCH (f:Feedback {version_id: $version_id}) WHERE f.flagged AND f.observed_at IS NOT NULL
 RETURN properties(f) AS props ORDER BY f.observed_at DESC LIMIT $limit
 """
 

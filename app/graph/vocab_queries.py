@@ -36,7 +36,8 @@ MATCH (t:Term) WHERE $vocabulary IS NULL OR t.vocabulary = $vocabulary
 RETURN properties(t) AS props ORDER BY t.vocabulary, t.value LIMIT 5000
 """
 TERM_VALUES: LiteralString = """
-MATCH (t:Term {vocabulary: $vocabulary}) RETURN t.value AS value, t.synonyms AS synonyms ORDER BY t.value
+MATCH (t:Term {vocabulary: $vocabulary}) WHERE t.value IS NOT NULL
+RETURN t.value AS value, t.synonyms AS synonyms ORDER BY t.value
 """
 
 SAVE_SEARCH: LiteralString = """

@@ -67,4 +67,3 @@ def _introspection_only(ctx: object) -> bool:
         if any(not getattr(s, "name", None) or not s.name.value.startswith("__") for s in selections):
             return False
     return True
-

@@ -127,4 +127,3 @@ def test_opa_down_is_a_typed_503_for_reads_and_writes_then_recovers(
     assert counter(metrics, "modelgraph_graphql_operations_total", **unavailable) >= 1
     assert counter(metrics, "modelgraph_policy_decision_seconds_count", outcome="unavailable") >= 2
     assert counter(metrics, "modelgraph_policy_decision_seconds_count", outcome="allow") >= 1
-

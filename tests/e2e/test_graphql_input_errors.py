@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 STATUS = 'versionStatus(model: "nobody", version: $n) { flags { reason } }'
 CREATE = (
-    "createModel(input: {name: $name, licence: \"MIT\", custom: $custom}) { __typename "
+    'createModel(input: {name: $name, licence: "MIT", custom: $custom}) { __typename '
     "... on ValidationError { code field message } }"
 )
 
