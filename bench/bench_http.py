@@ -50,7 +50,7 @@ EVALUATIONS = 10_000
 SEED_DEPLOYMENTS = """
 MATCH (v:ModelVersion {model_id: 'mdl_bs1'})
 WITH collect(v) AS versions
-UNWIND range(0, $deployments - 1) AS d
+UNWIND range($first, $last) AS d
 CREATE (dep:Deployment {id: 'dep_bh' + d, bench: true, name: 'bench-dep-' + d, environment: 'production',
         environment_name: 'production/bench', model_id: 'mdl_bs1', model_name: 'bench-model-1',
         desired_state: 'DEPLOYED', seq: $per})
@@ -433,7 +433,10 @@ async def main(args: argparse.Namespace) -> None:
     first = datetime.now(UTC) - timedelta(minutes=10 * EVALUATIONS)
     await driver.execute_query(SEED_EVALUATIONS, n=EVALUATIONS, t0=first, database_=db)
     moves_from = datetime.now(UTC) - timedelta(minutes=10 * MOVES)
-    await driver.execute_query(SEED_DEPLOYMENTS, deployments=DEPLOYMENTS, per=MOVES, t0=moves_from, database_=db)
+    for first in range(0, DEPLOYMENTS, 100):  # 10k events per transaction
+        await driver.execute_query(
+            SEED_DEPLOYMENTS, first=first, last=first + 99, per=MOVES, t0=moves_from, database_=db
+        )
     print(f"generated {args.versions} versions in {time.perf_counter() - t0:.0f} s", flush=True)
     port = free_port()
     proc = start_service(settings, port)

@@ -201,60 +201,78 @@ def create_model(p: dict[str, Any], actor: str) -> Work:
 
 def register_model_version(p: dict[str, Any], actor: str) -> Work:
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        number = await tx_one(tx, q.NEXT_VERSION_NUMBER, model=p["model"], at=at)
-        if number is None:
-            raise NotFound(f"model: no model named {p['model']!r}", field="model")
-        run = await tx_one(tx, q.RUN_STATUS, id=p["run_id"])
-        if run is None:
-            raise NotFound(f"runId: no run {p['run_id']!r}", field="runId")
-        if run["status"] != "FINISHED":
-            raise Conflict(
-                f"runId: run is {run['status']}; register versions from FINISHED runs so their inputs are fixed"
-            )
-        if p["fine_tuned_from"] and not await tx_one(tx, q.VERSION_EXISTS, id=p["fine_tuned_from"]):
-            raise NotFound(f"fineTunedFrom: no model version {p['fine_tuned_from']!r}", field="fineTunedFrom")
-        art = p["artifact"]
-        row = await tx_one(
-            tx,
-            q.REGISTER_MODEL_VERSION,
-            id=new_id("ModelVersion"),
-            artifact_id=new_id("Artifact"),
-            model=p["model"],
-            run_id=p["run_id"],
-            artifact_uri=art["uri"],
-            artifact_digest=art["digest"],
-            artifact_size=art["size"],
-            artifact_format=art["format"],
-            signature=p["signature"],
-            importance_json=json.dumps(p["feature_importance"]),
-            notes=p["notes"],
-            dynamic=p["dynamic"],
-            fine_tuned_from=p["fine_tuned_from"],
-            version=number["version"],
-            at=at,
-            actor=actor,
-        )
-        assert row is not None
-        await (await tx.run(q.ADD_KNOWN_SOURCES, model=p["model"], run_id=p["run_id"])).consume()
-        await refresh_search_docs(tx, [row["props"]["id"]])
-        return {**created("ModelVersion", row["props"]), "version": row["props"]["version"]}
+        [(version_id, number)] = await _register(tx, at, p["model"], [p], actor, batch=False)
+        return {"id": version_id, "kind": "ModelVersion", "version": number}
 
     return work
 
 
 def register_model_versions(batch: list[dict[str, Any]], actor: str) -> Work:
-    """All versions or none: each gets the next number under the model's lock, in request order."""
-    steps = [register_model_version(data, actor) for data in batch]
+    """All versions or none: numbered in request order under the model's lock, created set-wise."""
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
-        results = [await step(tx, at) for step in steps]
+        registered = await _register(tx, at, batch[0]["model"], batch, actor, batch=True)
         return {
             "kind": "ModelVersionBatch",
-            "ids": [r["id"] for r in results],
-            "versions": [r["version"] for r in results],
+            "ids": [version_id for version_id, _ in registered],
+            "versions": [number for _, number in registered],
         }
 
     return work
+
+
+async def _register(
+    tx: AsyncManagedTransaction, at: datetime, model: str, items: list[dict[str, Any]], actor: str, *, batch: bool
+) -> list[tuple[str, int]]:
+    """Reserve the numbers first (the model's write lock), check the runs and bases, create all."""
+    reserved = await tx_one(tx, q.RESERVE_VERSION_NUMBERS, model=model, count=len(items), at=at)
+    if reserved is None:
+        raise NotFound(f"model: no model named {model!r}", field="model")
+
+    def where(index: int, name: str) -> str:
+        return f"versions[{index}].{name}" if batch else name
+
+    statuses = {r["run_id"]: r["status"] for r in await tx_rows(tx, q.RUN_STATUSES, ids=[p["run_id"] for p in items])}
+    for index, p in enumerate(items):
+        status = statuses.get(p["run_id"])
+        if status is None:
+            raise NotFound(f"{where(index, 'runId')}: no run {p['run_id']!r}", field=where(index, "runId"))
+        if status != "FINISHED":
+            raise Conflict(
+                f"{where(index, 'runId')}: run is {status}; register versions from FINISHED runs so their "
+                "inputs are fixed"
+            )
+    bases = [p["fine_tuned_from"] for p in items if p["fine_tuned_from"]]
+    missing = {r["version_id"] for r in await tx_rows(tx, q.MISSING_VERSIONS, ids=bases)} if bases else set()
+    for index, p in enumerate(items):
+        if p["fine_tuned_from"] in missing:
+            field = where(index, "fineTunedFrom")
+            raise NotFound(f"{field}: no model version {p['fine_tuned_from']!r}", field=field)
+    rows = [_version_row(p, int(reserved["base"]) + index + 1) for index, p in enumerate(items)]
+    created_rows = await tx_rows(tx, q.REGISTER_MODEL_VERSIONS, model=model, rows=rows, at=at, actor=actor)
+    run_ids = list(dict.fromkeys(p["run_id"] for p in items))
+    await (await tx.run(q.ADD_KNOWN_SOURCES, model=model, run_ids=run_ids)).consume()
+    await refresh_search_docs(tx, [r["id"] for r in created_rows])
+    return [(str(r["id"]), int(r["version"])) for r in created_rows]
+
+
+def _version_row(p: dict[str, Any], number: int) -> dict[str, Any]:
+    art = p["artifact"]
+    return {
+        "id": new_id("ModelVersion"),
+        "artifact_id": new_id("Artifact"),
+        "version": number,
+        "run_id": p["run_id"],
+        "artifact_uri": art["uri"],
+        "artifact_digest": art["digest"],
+        "artifact_size": art["size"],
+        "artifact_format": art["format"],
+        "signature": p["signature"],
+        "importance_json": json.dumps(p["feature_importance"]),
+        "notes": p["notes"],
+        "dynamic": p["dynamic"],
+        "fine_tuned_from": p["fine_tuned_from"],
+    }
 
 
 async def _lock_model(tx: AsyncManagedTransaction, model: str) -> dict[str, Any]:

@@ -316,7 +316,13 @@ async def test_batch_registration_numbers_in_order_all_or_nothing(clean_graph: S
     bad = [item, {**item, "artifact": {"uri": "s3://m/x", "digest": "md5:abc"}}]
     with pytest.raises(ValidationFailed, match=r"versions\[1\]\.artifact\.digest: must be sha256"):
         await run(clean_graph, "register_model_versions", {"model": "churn", "versions": bad})
+    running = await run(clean_graph, "start_run", {"experiment_id": ids["experiment"]})
+    unfinished = [item, {**item, "run_id": running["id"]}]
+    with pytest.raises(Conflict, match=r"versions\[1\]\.runId: run is RUNNING"):
+        await run(clean_graph, "register_model_versions", {"model": "churn", "versions": unfinished})
     assert await count(clean_graph, "ModelVersion") == 4
+    again = await run(clean_graph, "register_model_versions", {"model": "churn", "versions": [item]})
+    assert again["versions"] == [5]  # a refused batch used no numbers
 
 
 async def test_batch_is_denied_whole_when_one_run_may_not_train(clean_graph: Services) -> None:
