@@ -87,7 +87,7 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
         row = await tx_one(tx, CREATE_GRANT, id=new_id("Grant"), at=at, actor=meta.actor.name, **data)
         if row is None:
             raise NotFound(f"principal: no principal {data['principal']!r}", field="principal")
-        return {"id": row["id"], "kind": "Grant"}
+        return {"id": row["id"], "kind": "Grant", "principal": data["principal"]}
 
     return Plan("grant", {"kind": "grant", "name": data["principal"]}, work)
 

@@ -60,8 +60,8 @@ def api_key(live_server: str, settings: Settings, clean_graph: object) -> str:
     """A stored API key: authenticating it needs Neo4j (the bootstrap key does not)."""
     admin = settings.bootstrap_admin_key.get_secret_value()
     for query in (
-        'mutation { createPrincipal(input: {name: "viewer-while-down", roles: ["viewer"]}) { error } }',
-        'mutation { issueApiKey(input: {principal: "viewer-while-down"}) { secret } }',
+        'mutation { createPrincipal(input: {name: "viewer-while-down", roles: ["viewer"]}) { __typename } }',
+        'mutation { issueApiKey(input: {principal: "viewer-while-down"}) { ... on ApiKeyIssued { secret } } }',
     ):
         body = httpx.post(
             f"{live_server}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {admin}"}, timeout=30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -12,6 +13,7 @@ from strawberry.scalars import JSON
 from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graphql.context import Info
+from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import core_reader, node_loader
 
 MAX_PAGE = 100
@@ -84,6 +86,16 @@ def required_text(prop: str, description: str) -> Any:
     def resolve(root: _Base) -> str:
         return str(root._e.get(prop))
 
+    return _prop(prop, description, resolve)
+
+
+def state(prop: str, kind: type[Enum], description: str, default: str | None = None) -> Any:
+    """A property holding one of a fixed set, exposed as the enum `kind`."""
+
+    def resolve(root: _Base) -> Enum:
+        return kind(root._e.get(prop) or default)
+
+    resolve.__annotations__ = {"root": _Base, "return": kind}
     return _prop(prop, description, resolve)
 
 
@@ -233,7 +245,7 @@ class RunEnvironment:
 @node_type(description="A training or processing run; its inputs are fixed once finished.")
 class Run(_Base, Node):
     name = text("name", "Optional display name.")
-    status = required_text("status", "RUNNING, FINISHED, FAILED or KILLED.")
+    status = state("status", RunStatus, "Where the run stands.")
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
@@ -314,7 +326,7 @@ class AliasState:
 class ModelVersion(_Base, Node):
     model_name = required_text("model_name", "Model name.")
     version = integer("version", "Version number (1, 2, ... per model).")
-    status = required_text("status", "READY or ARCHIVED.")
+    status = state("status", VersionState, "Whether the version may still be used.")
 
     @strawberry.field(description="Artifact reference (digest immutable).")
     def artifact(self) -> ArtifactRef:
