@@ -400,7 +400,7 @@ async def test_graphql_queries_history_timeline_and_version_status(model: dict[s
         "metrics": [{"name": "f1", "value": None}, {"name": "auc", "value": None}],
     }
     assert out.data["deployment"]["serving"] == [{"version": 1, "trafficPercent": 100.0}]
-    assert out.data["deploymentTimeline"] == [{"seq": 1, "type": "created"}]
+    assert out.data["deploymentTimeline"] == [{"seq": 1, "type": "CREATED"}]
     assert out.data["versionStatus"] == {"deployments": [{"name": "scorer-eu"}]}
 
 
