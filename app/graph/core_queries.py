@@ -225,6 +225,14 @@ RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS sin
 ORDER BY a.name
 """
 
+ALIASES_OF_MODELS: LiteralString = """
+UNWIND $model_ids AS model_id
+MATCH (a:Alias {model_id: model_id})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
+RETURN model_id, a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
+       p.until AS until, p.actor AS actor
+ORDER BY model_id, a.name
+"""
+
 # ---- revisions of mutable metadata -------------------------------------------------------
 BUMP_REVISION: dict[str, LiteralString] = {
     "Project": "MATCH (n:Project {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",

@@ -94,6 +94,13 @@ class CoreReader:
     async def aliases(self, model_id: str) -> list[AliasPointer]:
         return [_pointer(r) for r in await rows(self.driver, self.db, q.ALIASES_OF_MODEL, model_id=model_id)]
 
+    async def aliases_of_models(self, model_ids: Sequence[str]) -> list[list[AliasPointer]]:
+        """Current aliases of each model, in the order asked (one query for a whole page)."""
+        found: dict[str, list[AliasPointer]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.ALIASES_OF_MODELS, model_ids=list(model_ids)):
+            found[str(r["model_id"])].append(_pointer(r))
+        return [found.get(model_id, []) for model_id in model_ids]
+
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
         found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
         return [

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from app.domain.entities import Entity
+from app.domain.entities import AliasPointer, Entity
 from app.graph.core_reads import CoreReader
 from app.graphql.context import Info
 
@@ -22,6 +22,15 @@ def node_loader(info: Info) -> DataLoader[str, Entity | None]:
 
         loaders["node"] = DataLoader(load_fn=load)
     loader: DataLoader[str, Entity | None] = loaders["node"]
+    return loader
+
+
+def aliases_loader(info: Info) -> DataLoader[str, list[AliasPointer]]:
+    """Current aliases by model id: one query for every model of a page."""
+    loaders = info.context.loaders
+    if "aliases" not in loaders:
+        loaders["aliases"] = DataLoader(load_fn=core_reader(info).aliases_of_models)
+    loader: DataLoader[str, list[AliasPointer]] = loaders["aliases"]
     return loader
 
 

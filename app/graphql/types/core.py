@@ -14,7 +14,7 @@ from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graphql.context import Info
 from app.graphql.enums import RunStatus, VersionState
-from app.graphql.loaders import core_reader, node_loader
+from app.graphql.loaders import aliases_loader, core_reader, node_loader
 
 MAX_PAGE = 100
 
@@ -359,6 +359,11 @@ class ModelVersion(_Base, Node):
         e = await node_loader(info).load(self._e.get("model_id"))
         return Model(e) if e else None
 
+    @strawberry.field(description="Aliases pointing at this version now.")
+    async def aliases(self, info: Info) -> list[str]:
+        pointers = await aliases_loader(info).load(str(self._e.get("model_id")))
+        return [p.alias for p in pointers if p.version_id == self._e.id]
+
     custom = custom()
 
     @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
@@ -437,7 +442,7 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Current aliases.")
     async def aliases(self, info: Info) -> list[AliasState]:
-        return [AliasState.of(p) for p in await core_reader(info).aliases(self._e.id)]
+        return [AliasState.of(p) for p in await aliases_loader(info).load(self._e.id)]
 
     @strawberry.field(description="Every alias move, newest first (optionally for one alias).")
     async def alias_history(self, info: Info, alias: str | None = None) -> list[AliasState]:
