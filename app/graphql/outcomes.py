@@ -119,7 +119,11 @@ def record_outcomes(execution_context: Any, errors: list[GraphQLError]) -> None:
         for key in keys:
             codes.setdefault(key, code)
     context.failures = codes
-    _count(context, {fields[k]: codes.get(k, "OK") for k in fields})
+    outcomes = {fields[k]: codes.get(k, "OK") for k in fields}
+    scope = getattr(getattr(context, "request", None), "scope", None)
+    if isinstance(scope, dict):  # for the request's log line (app/web/request_log.py)
+        scope.setdefault("state", {})["graphql_outcomes"] = outcomes
+    _count(context, outcomes)
 
 
 def _count(context: Any, outcomes: dict[str, str]) -> None:
