@@ -14,6 +14,7 @@ from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
 from app.graph.principals import PrincipalStore
+from app.graphql.connection import Connection, connection, decode, page_size, sliced
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command, to_payload
 from app.registry import governance as gov
@@ -87,7 +88,7 @@ class Review:
 class AuditEvent:
     stream: str = strawberry.field(description="The audit stream (one per aggregate, e.g. model:<name>).")
     seq: int = strawberry.field(description="Position in its stream's hash chain.")
-    position: str = strawberry.field(description="Trail order across streams; the cursor for beforePosition.")
+    position: str = strawberry.field(description="Trail order across streams (newest first).")
     at: datetime | None = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="Who.")
     action: str = strawberry.field(description="policy action:command.")
@@ -107,10 +108,8 @@ class AuditTrailInput:
     action: str | None = strawberry.field(default=None, description="Action prefix, e.g. promote.")
     from_: datetime | None = strawberry.field(default=None, name="from", description="From (inclusive).")
     to: datetime | None = strawberry.field(default=None, description="To (exclusive).")
-    before_position: str | None = strawberry.field(
-        default=None, description="Cursor: events before this position (an event's position)."
-    )
-    first: int = strawberry.field(default=50, description="Page size (at most 200).")
+    after: str | None = strawberry.field(default=None, description="Cursor from a previous page: older events.")
+    first: int = strawberry.field(default=50, description="Page size (at most 100).")
 
 
 @strawberry.type(description="What policy would decide now, with nothing written.")
@@ -247,11 +246,12 @@ def _id(outcome: Outcome) -> strawberry.ID:
 
 
 def _position(cursor: str | None) -> int | None:
-    if cursor is None:
+    key = decode(cursor)
+    if key is None:
         return None
-    if not cursor.isdigit() or len(cursor) > 19:
-        raise ValidationFailed("beforePosition: must be the position of an audit event", field="beforePosition")
-    return int(cursor)
+    if not key.isdigit() or len(key) > 19:
+        raise ValidationFailed("after: not a cursor returned by this API", field="after")
+    return int(key)
 
 
 @strawberry.type
@@ -261,13 +261,12 @@ class GovernanceQuery:
         a = meta_of(info, None).actor
         return Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
 
-    @strawberry.field(description="Registered principals.")
-    async def principals(self, info: Info) -> list[Principal]:
+    @strawberry.field(description="Registered principals, by name.")
+    async def principals(self, info: Info, first: int = 50, after: str | None = None) -> Connection[Principal]:
         s = info.context.services
-        return [
-            Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
-            for a in await PrincipalStore(s.driver, s.settings.neo4j_database).list()
-        ]
+        found = await PrincipalStore(s.driver, s.settings.neo4j_database).list()
+        rows = [(a.name, Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))) for a in found]
+        return sliced(rows, first, after)
 
     @strawberry.field(description="A principal's grants, newest first (revoked ones only when asked).")
     async def grants(self, info: Info, principal: str, include_revoked: bool = False) -> list[Grant]:
@@ -280,7 +279,8 @@ class GovernanceQuery:
         return [Review.of(p) for p in found]
 
     @strawberry.field(description="The audit trail, newest first.")
-    async def audit_trail(self, info: Info, input: AuditTrailInput) -> list[AuditEvent]:
+    async def audit_trail(self, info: Info, input: AuditTrailInput) -> Connection[AuditEvent]:
+        limit = page_size(input.first)
         events = await gov.audit_trail(
             info.context.services,
             target=input.target,
@@ -288,27 +288,31 @@ class GovernanceQuery:
             action=input.action,
             start=v.aware("from", input.from_),
             end=v.aware("to", input.to),
-            before=_position(input.before_position),
-            limit=max(1, min(input.first, 200)),
+            before=_position(input.after),
+            limit=limit + 1,
         )
-        return [
-            AuditEvent(
-                stream=e.get("chain") or "legacy",
-                seq=e["seq"],
-                position=str(e.get("position")),
-                at=e["at"].to_native(),
-                actor=e["actor"],
-                action=e["action"],
-                target_id=e.get("target_id"),
-                decision=AuditDecision(e["decision"]),
-                reasons=list(e.get("reasons") or []),
-                request_id=e.get("request_id"),
-                purpose=e.get("purpose"),
-                hash=e["hash"],
-                prev_hash=e["prev_hash"],
+        rows = [
+            (
+                str(e.get("position")),
+                AuditEvent(
+                    stream=e.get("chain") or "legacy",
+                    seq=e["seq"],
+                    position=str(e.get("position")),
+                    at=e["at"].to_native(),
+                    actor=e["actor"],
+                    action=e["action"],
+                    target_id=e.get("target_id"),
+                    decision=AuditDecision(e["decision"]),
+                    reasons=list(e.get("reasons") or []),
+                    request_id=e.get("request_id"),
+                    purpose=e.get("purpose"),
+                    hash=e["hash"],
+                    prev_hash=e["prev_hash"],
+                ),
             )
             for e in events
         ]
+        return connection(rows, limit)
 
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:

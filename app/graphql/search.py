@@ -15,6 +15,7 @@ from app.errors import ValidationFailed
 from app.graph import search_repo
 from app.graph.search_repo import SearchRepo
 from app.graphql import payloads
+from app.graphql.connection import Connection, connection, decode, page_size, sliced
 from app.graphql.context import Info
 from app.graphql.payloads import payload_union
 from app.registry import vocab
@@ -240,32 +241,43 @@ class SearchQuery:
         ]
 
     @strawberry.field(description="Saved searches, by name.")
-    async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> list[SavedSearch]:
-        found = await vocab.vocab_reader(info.context.services).saved_searches(after, min(max(first, 1), 100))
-        return [
-            SavedSearch(
-                id=strawberry.ID(e.id),
-                name=e.get("name"),
-                description=e.get("description"),
-                input=json.loads(e.get("input") or "{}"),
-                created_by=e.get("created_by"),
+    async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> Connection[SavedSearch]:
+        limit = page_size(first)
+        found = await vocab.vocab_reader(info.context.services).saved_searches(decode(after), limit + 1)
+        rows = [
+            (
+                str(e.get("name")),
+                SavedSearch(
+                    id=strawberry.ID(e.id),
+                    name=e.get("name"),
+                    description=e.get("description"),
+                    input=json.loads(e.get("input") or "{}"),
+                    created_by=e.get("created_by"),
+                ),
             )
             for e in found
         ]
+        return connection(rows, limit)
 
-    @strawberry.field(description="Vocabulary terms, optionally of one vocabulary.")
-    async def terms(self, info: Info, vocabulary: str | None = None) -> list[Term]:
+    @strawberry.field(description="Vocabulary terms by vocabulary and value, optionally of one vocabulary.")
+    async def terms(
+        self, info: Info, vocabulary: str | None = None, first: int = 50, after: str | None = None
+    ) -> Connection[Term]:
         found = await vocab.vocab_reader(info.context.services).term_entities(vocabulary)
-        return [
-            Term(
-                id=strawberry.ID(e.id),
-                vocabulary=e.get("vocabulary"),
-                value=e.get("value"),
-                synonyms=list(e.get("synonyms") or []),
-                broader=e.get("broader"),
+        rows = [
+            (
+                f"{e.get('vocabulary')}\x1f{e.get('value')}",
+                Term(
+                    id=strawberry.ID(e.id),
+                    vocabulary=e.get("vocabulary"),
+                    value=e.get("value"),
+                    synonyms=list(e.get("synonyms") or []),
+                    broader=e.get("broader"),
+                ),
             )
             for e in found
         ]
+        return sliced(rows, first, after)
 
 
 @strawberry.type

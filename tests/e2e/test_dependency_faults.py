@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.usefixtures(
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = 2.5  # seconds: "fail within ~2 s"
-READ = "{ models { name } }"
+READ = "{ models { edges { node { name } } } }"
 WRITE = (
     'mutation { createModel(input: {name: "while-down", licence: "MIT"}) { __typename '
     "... on UnavailableError { code message } } }"

@@ -41,14 +41,14 @@ def test_every_data_route_refuses_requests_without_a_token(live_server: str, set
             # Vendored GraphiQL scripts are public static files; they carry no registry data.
             assert httpx.get(target, timeout=10).status_code in (200, 404)
             continue
-        response = httpx.post(target, json={"query": "{ models { name } }"}, timeout=10)
+        response = httpx.post(target, json={"query": "{ models { edges { node { name } } } }"}, timeout=10)
         assert response.status_code == 401, path
         assert response.json()["error"] == "UNAUTHENTICATED"
         checked += 1
     assert checked >= 1
     bad = httpx.post(
         f"{live_server}/graphql",
-        json={"query": "{ models { name } }"},
+        json={"query": "{ models { edges { node { name } } } }"},
         headers={"Authorization": "Bearer mgk_not-a-real-key"},
         timeout=10,
     )
@@ -97,8 +97,9 @@ def test_viewer_refused_publisher_allowed_and_audit_shows_both(
     )
     replay = gql(live_server, keys["pat"], create).json()["data"]["createModel"]
     assert replay["replayed"] is True and replay["model"]["name"] == "fraud"
-    trail = gql(live_server, admin, "{ auditTrail(input: {first: 20}) { actor action decision reasons } }").json()
-    events = trail["data"]["auditTrail"]
+    query = "{ auditTrail(input: {first: 20}) { edges { node { actor action decision reasons } } } }"
+    trail = gql(live_server, admin, query).json()
+    events = [e["node"] for e in trail["data"]["auditTrail"]["edges"]]
     assert {
         "actor": "vera",
         "action": "publish:create_model",
@@ -142,7 +143,7 @@ def test_reads_need_a_role_that_policy_lets_read(live_server: str, settings: Set
     gql(live_server, admin, 'mutation { createPrincipal(input: {name: "nobody", roles: []}) { __typename } }')
     key = gql(live_server, admin, ISSUE % "nobody").json()
     nobody = key["data"]["issueApiKey"]["secret"]
-    refused = gql(live_server, nobody, "{ models { name } }").json()
+    refused = gql(live_server, nobody, "{ models { edges { node { name } } } }").json()
     assert refused["data"] is None
     assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
     assert "read denied" in refused["errors"][0]["message"]
@@ -150,8 +151,8 @@ def test_reads_need_a_role_that_policy_lets_read(live_server: str, settings: Set
     assert schema_only["data"]["__schema"]["queryType"]["name"] == "Query"
     gql(live_server, admin, 'mutation { createPrincipal(input: {name: "vic", roles: ["viewer"]}) { __typename } }')
     viewer = gql(live_server, admin, ISSUE % "vic").json()
-    allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { name } }").json()
-    assert allowed["data"] == {"models": []}
+    allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { edges { node { name } } } }").json()
+    assert allowed["data"] == {"models": {"edges": []}}
 
 
 def test_a_revoked_key_is_refused_on_the_very_next_request(

@@ -457,8 +457,8 @@ NAIVE = "2026-01-01T00:00:00"
             'to: "%s"}) { value } }',
             "to",
         ),
-        ('{ auditTrail(input: {from: "%s"}) { seq } }', "from"),
-        ('{ auditTrail(input: {to: "%s"}) { seq } }', "to"),
+        ('{ auditTrail(input: {from: "%s"}) { edges { node { seq } } } }', "from"),
+        ('{ auditTrail(input: {to: "%s"}) { edges { node { seq } } } }', "to"),
     ],
 )
 async def test_reads_refuse_a_naive_timestamp_naming_the_argument(
