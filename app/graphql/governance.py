@@ -14,6 +14,7 @@ from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
 from app.graph.principals import PrincipalStore
+from app.graph.review_reads import ReviewFilter, page_reviews
 from app.graphql.connection import Connection, connection, decode, page_size, sliced
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command, to_payload
@@ -110,6 +111,18 @@ class AuditTrailInput:
     to: datetime | None = strawberry.field(default=None, description="To (exclusive).")
     after: str | None = strawberry.field(default=None, description="Cursor from a previous page: older events.")
     first: int = strawberry.field(default=50, description="Page size (at most 100).")
+
+
+@strawberry.input(description="Which reviews to list (all conditions hold), newest first.")
+class ReviewsInput:
+    status: ReviewStatus | None = strawberry.field(default=None, description="Only reviews in this state.")
+    model: str | None = strawberry.field(default=None, description="Only reviews of changes to this model.")
+    requested_by: str | None = strawberry.field(default=None, description="Only reviews this principal filed.")
+    waiting_for_me: bool = strawberry.field(
+        default=False, description="Only pending reviews I may approve and did not file myself."
+    )
+    first: int = strawberry.field(default=50, description="Page size (at most 100).")
+    after: str | None = strawberry.field(default=None, description="Cursor from a previous page.")
 
 
 @strawberry.type(description="What policy would decide now, with nothing written.")
@@ -245,6 +258,24 @@ def _id(outcome: Outcome) -> strawberry.ID:
     return strawberry.ID(str((outcome.result or {}).get("id")))
 
 
+def _review_filter(inp: ReviewsInput, me: str) -> ReviewFilter:
+    if inp.waiting_for_me:
+        return ReviewFilter(status="PENDING", requested_by=inp.requested_by, not_requested_by=me, model=inp.model)
+    status = inp.status.value if inp.status else None
+    return ReviewFilter(status=status, requested_by=inp.requested_by, model=inp.model)
+
+
+def _review_key(cursor: str | None) -> tuple[datetime, str] | None:
+    key = decode(cursor)
+    if key is None:
+        return None
+    at, _, review_id = key.partition("|")
+    try:
+        return datetime.fromisoformat(at), review_id
+    except ValueError:
+        raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
+
+
 def _position(cursor: str | None) -> int | None:
     key = decode(cursor)
     if key is None:
@@ -273,10 +304,22 @@ class GovernanceQuery:
         found = await gov.list_grants(info.context.services, principal, include_revoked=include_revoked)
         return [Grant.of(g) for g in found]
 
-    @strawberry.field(description="Reviews, newest first (optionally by status).")
-    async def reviews(self, info: Info, status: ReviewStatus | None = None, first: int = 50) -> list[Review]:
-        found = await rv.list_reviews(info.context.services, status.value if status else None, max(1, min(first, 200)))
-        return [Review.of(p) for p in found]
+    @strawberry.field(description="Reviews, newest first: by state, model, requester, or waiting for me.")
+    async def reviews(self, info: Info, input: ReviewsInput | None = None) -> Connection[Review]:
+        inp = input or ReviewsInput()
+        limit, services, meta = page_size(inp.first), info.context.services, meta_of(info, None)
+        if inp.waiting_for_me and not await gov.may_approve_reviews(services, meta):
+            return connection([], limit)
+        found = await page_reviews(
+            services.driver,
+            services.settings.neo4j_database,
+            _review_filter(inp, meta.actor.name),
+            _review_key(inp.after),
+            limit + 1,
+        )
+        return connection(
+            [(f"{p['created_at'].to_native().isoformat()}|{p['id']}", Review.of(p)) for p in found], limit
+        )
 
     @strawberry.field(description="The audit trail, newest first.")
     async def audit_trail(self, info: Info, input: AuditTrailInput) -> Connection[AuditEvent]:

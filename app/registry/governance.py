@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -178,6 +179,18 @@ async def audit_trail(
         **{"from": start},
     )
     return [r["props"] for r in found]
+
+
+async def may_approve_reviews(services: Services, meta: RequestMeta) -> bool:
+    """Whether policy lets the caller approve reviews others filed ("waiting for me"); nothing is audited."""
+
+    async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        return {}
+
+    someone_else = {"requested_by": f"{meta.actor.id}\u241fother"}  # a requester that is not the caller
+    plan = Plan("approve_review", {"kind": "review", "id": "*"}, noop, context={"review": someone_else})
+    meta = replace(meta, grants=await grants_of(services, meta.actor.name))
+    return (await services.policy.decide(policy_input(meta, plan))).allow
 
 
 async def dry_run(services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]) -> Decision:

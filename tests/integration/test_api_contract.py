@@ -101,8 +101,8 @@ async def test_a_flagged_change_and_its_approval_answer_through_payloads(clean_g
     unknown = await gql(clean_graph, decide.replace("approveReview", "rejectReview"), "ann", "approver", id="nope")
     assert unknown["rejectReview"]["__typename"] == "NotFoundError"
 
-    listed = await gql(clean_graph, "{ reviews(status: APPROVED) { status requestedBy } }")
-    assert listed["reviews"] == [{"status": "APPROVED", "requestedBy": "pat"}]
+    listed = await gql(clean_graph, "{ reviews(input: {status: APPROVED}) { edges { node { status requestedBy } } } }")
+    assert listed["reviews"]["edges"] == [{"node": {"status": "APPROVED", "requestedBy": "pat"}}]
 
 
 async def test_vocabulary_and_search_failures_are_the_common_error_types(clean_graph: Services) -> None:
@@ -135,3 +135,29 @@ async def test_states_and_kinds_answer_as_enum_names(clean_graph: Services) -> N
     assert data["modelVersion"] == {"status": "READY", "run": {"status": "FINISHED"}}
     assert {n["kind"] for n in data["lineage"]["nodes"]} == {"ModelVersion", "Run", "DatasetVersion"}
     assert "TRAINED_BY" in {e["type"] for e in data["lineage"]["edges"]}
+
+
+async def test_reviews_filter_by_model_requester_and_waiting_for_me(clean_graph: Services) -> None:
+    await build_chain(clean_graph)
+    await build_chain(clean_graph, "other")
+    for model in ("churn", "other"):
+        move = f'mutation {{ setAlias(input: {{model: "{model}", alias: "production", version: 1}}) {{ {ERROR} }} }}'
+        assert (await gql(clean_graph, move, "pat", "publisher"))["setAlias"]["code"] == "REVIEW_REQUIRED"
+    query = """query($i: ReviewsInput) { reviews(input: $i) {
+      edges { node { requestedBy payload } } pageInfo { hasNextPage endCursor } } }"""
+
+    async def listed(who: str, *roles: str, **filters: Any) -> list[dict[str, Any]]:
+        data = await gql(clean_graph, query, who, *roles, i=filters)
+        return [e["node"] for e in data["reviews"]["edges"]]
+
+    assert [r["payload"]["model"] for r in await listed("root", model="other")] == ["other"]
+    assert len(await listed("root", requestedBy="pat")) == 2 and await listed("root", requestedBy="ann") == []
+    assert len(await listed("ann", "approver", waitingForMe=True)) == 2
+    assert await listed("pat", "approver", waitingForMe=True) == []  # pat filed them
+    assert await listed("vera", "viewer", waitingForMe=True) == []  # may not approve
+
+    first = await gql(clean_graph, query, i={"first": 1})
+    assert first["reviews"]["pageInfo"]["hasNextPage"] is True
+    rest = await gql(clean_graph, query, i={"first": 1, "after": first["reviews"]["pageInfo"]["endCursor"]})
+    assert rest["reviews"]["pageInfo"]["hasNextPage"] is False
+    assert rest["reviews"]["edges"][0]["node"] != first["reviews"]["edges"][0]["node"]
