@@ -338,3 +338,17 @@ def _about(source_label: LiteralString) -> dict[str, LiteralString]:
 
 AUDIT_ABOUT: dict[str, LiteralString] = _about("AuditEvent")
 REVIEW_ABOUT: dict[str, LiteralString] = _about("Review")
+
+# ---- browsing: a project's models and experiments (by name), an experiment's runs (newest first)
+IN_PROJECT_BY_NAME: dict[str, LiteralString] = {
+    label: "MATCH (n:"
+    + label
+    + " {project_id: $parent}) WHERE $after IS NULL OR n.name > $after "
+    "RETURN properties(n) AS props ORDER BY n.name LIMIT $limit"
+    for label in ("Model", "Experiment")
+}  # labels come from this fixed tuple, never from a request
+RUNS_OF_EXPERIMENT: LiteralString = """
+MATCH (r:Run {experiment_id: $parent})
+WHERE $before_at IS NULL OR r.started_at < $before_at OR (r.started_at = $before_at AND r.id < $before_id)
+RETURN properties(r) AS props ORDER BY r.started_at DESC, r.id DESC LIMIT $limit
+"""

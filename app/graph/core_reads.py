@@ -101,6 +101,19 @@ class CoreReader:
             found[str(r["model_id"])].append(_pointer(r))
         return [found.get(model_id, []) for model_id in model_ids]
 
+    async def in_project(self, label: str, project_id: str, after: str | None, limit: int) -> list[Entity]:
+        """A project's models or experiments by name, after the name `after`."""
+        query = q.IN_PROJECT_BY_NAME[label]
+        return await entities(self.driver, self.db, label, query, parent=project_id, after=after, limit=limit)
+
+    async def runs_of(self, experiment_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Entity]:
+        """An experiment's runs, newest first, before the (started_at, id) key `before`."""
+        at, run_id = before or (None, None)
+        query = q.RUNS_OF_EXPERIMENT
+        return await entities(
+            self.driver, self.db, "Run", query, parent=experiment_id, before_at=at, before_id=run_id, limit=limit
+        )
+
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
         found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
         return [

@@ -6,15 +6,21 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Generic, TypeVar
 
 import strawberry
 
 from app.errors import ValidationFailed
-from app.graphql.types.core import PageInfo
 
 MAX_PAGE = 100
 T = TypeVar("T")
+
+
+@strawberry.type(description="Relay page info.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items after this page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
 @strawberry.type(description="One item of a page, with the cursor that continues after it.")
@@ -50,6 +56,24 @@ def decode(cursor: str | None) -> str | None:
     if not text.startswith("c:"):
         raise ValidationFailed("after: not a cursor returned by this API", field="after")
     return text[2:]
+
+
+def time_cursor_key(at: object, node_id: str) -> str:
+    """The key of a newest-first list ordered by (time, id); `at` is a driver or Python datetime."""
+    native = at.to_native() if hasattr(at, "to_native") else at
+    return f"{native.isoformat() if isinstance(native, datetime) else ''}|{node_id}"
+
+
+def time_key(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (time, id) a newest-first cursor stands for."""
+    key = decode(cursor)
+    if key is None:
+        return None
+    at, _, node_id = key.partition("|")
+    try:
+        return datetime.fromisoformat(at), node_id
+    except ValueError:
+        raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
 
 
 def connection(rows: Sequence[tuple[str, T]], limit: int, total: int | None = None) -> Connection[T]:

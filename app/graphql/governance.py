@@ -15,7 +15,7 @@ from app.domain import validation as v
 from app.errors import ValidationFailed
 from app.graph.principals import PrincipalStore
 from app.graph.review_reads import ReviewFilter, page_reviews
-from app.graphql.connection import Connection, connection, decode, page_size, sliced
+from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command, to_payload
 from app.registry import governance as gov
@@ -265,17 +265,6 @@ def _review_filter(inp: ReviewsInput, me: str) -> ReviewFilter:
     return ReviewFilter(status=status, requested_by=inp.requested_by, model=inp.model)
 
 
-def _review_key(cursor: str | None) -> tuple[datetime, str] | None:
-    key = decode(cursor)
-    if key is None:
-        return None
-    at, _, review_id = key.partition("|")
-    try:
-        return datetime.fromisoformat(at), review_id
-    except ValueError:
-        raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
-
-
 def _position(cursor: str | None) -> int | None:
     key = decode(cursor)
     if key is None:
@@ -314,12 +303,10 @@ class GovernanceQuery:
             services.driver,
             services.settings.neo4j_database,
             _review_filter(inp, meta.actor.name),
-            _review_key(inp.after),
+            time_key(inp.after),
             limit + 1,
         )
-        return connection(
-            [(f"{p['created_at'].to_native().isoformat()}|{p['id']}", Review.of(p)) for p in found], limit
-        )
+        return connection([(time_cursor_key(p["created_at"], p["id"]), Review.of(p)) for p in found], limit)
 
     @strawberry.field(description="The audit trail, newest first.")
     async def audit_trail(self, info: Info, input: AuditTrailInput) -> Connection[AuditEvent]:

@@ -10,7 +10,7 @@ from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.registry.actor import Actor
 from app.services import Services
-from tests.integration.chain import run
+from tests.integration.chain import build_chain, new_run, run
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +64,26 @@ async def test_the_audit_trail_pages_newest_first(clean_graph: Services) -> None
     assert len(second["edges"]) == 1 and second["pageInfo"]["hasNextPage"] is False
     targets = [e["node"]["targetId"] for e in first["edges"] + second["edges"]]
     assert len(set(targets)) == 3
+
+
+async def test_browse_a_project_to_its_models_and_experiments_and_an_experiment_to_its_runs(
+    clean_graph: Services,
+) -> None:
+    ids = await build_chain(clean_graph)
+    await run(clean_graph, "create_model", {"name": "churn-b", "licence": "MIT", "project": "churn-proj"})
+    await run(clean_graph, "create_model", {"name": "churn-a", "licence": "MIT", "project": "churn-proj"})
+    await run(clean_graph, "create_experiment", {"project": "churn-proj", "name": "exp0"})
+    extra = [await new_run(clean_graph, ids["experiment"], [], {"f1": 0.5}) for _ in range(2)]
+
+    query = """query($id: ID!, $after: String) { experiment(id: $id) { project { id
+        models(first: 5) { edges { node { name } } }
+        experiments { edges { node { name } } } }
+      runs(first: 2, after: $after) { edges { node { id status } } pageInfo { hasNextPage endCursor } } } }"""
+    first = (await data(clean_graph, query, id=ids["experiment"], after=None))["experiment"]
+    assert [e["node"]["name"] for e in first["project"]["models"]["edges"]] == ["churn-a", "churn-b"]
+    assert [e["node"]["name"] for e in first["project"]["experiments"]["edges"]] == ["exp0", "exp1"]
+    runs = first["runs"]
+    assert [e["node"]["id"] for e in runs["edges"]] == extra[::-1] and runs["pageInfo"]["hasNextPage"]
+    rest = (await data(clean_graph, query, id=ids["experiment"], after=runs["pageInfo"]["endCursor"]))["experiment"]
+    assert [e["node"]["id"] for e in rest["runs"]["edges"]] == [ids["run"]]
+    assert rest["runs"]["pageInfo"]["hasNextPage"] is False

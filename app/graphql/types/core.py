@@ -12,6 +12,15 @@ from strawberry.scalars import JSON
 
 from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
+from app.graphql.connection import (
+    Connection,
+    PageInfo,
+    connection,
+    decode,
+    page_size,
+    time_cursor_key,
+    time_key,
+)
 from app.graphql.context import Info
 from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import aliases_loader, core_reader, node_loader
@@ -171,12 +180,30 @@ class Project(_Base, Node):
     custom = custom()
     created_at = timestamp("created_at", "Created (UTC).")
 
+    @strawberry.field(description="Its models, by name.")
+    async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
+        limit = page_size(first)
+        found = await core_reader(info).in_project("Model", self._e.id, decode(after), limit + 1)
+        return connection([(str(e.get("name")), Model(e)) for e in found], limit)
+
+    @strawberry.field(description="Its experiments, by name.")
+    async def experiments(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Experiment]:
+        limit = page_size(first)
+        found = await core_reader(info).in_project("Experiment", self._e.id, decode(after), limit + 1)
+        return connection([(str(e.get("name")), Experiment(e)) for e in found], limit)
+
 
 @node_type(description="A group of runs in a project.")
 class Experiment(_Base, Node):
     name = required_text("name", "Name, unique in its project.")
     description = text("description", "Narrative of the experiment.")
     revision = revision("Metadata revision.")
+
+    @strawberry.field(description="Its runs, newest first.")
+    async def runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Run]:
+        limit = page_size(first)
+        found = await core_reader(info).runs_of(self._e.id, time_key(after), limit + 1)
+        return connection([(time_cursor_key(e.get("started_at"), e.id), Run(e)) for e in found], limit)
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
@@ -381,12 +408,6 @@ class ModelVersion(_Base, Node):
 class ModelVersionEdge:
     cursor: str = strawberry.field(description="Opaque cursor.")
     node: ModelVersion = strawberry.field(description="The version.")
-
-
-@strawberry.type(description="Relay page info.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items after this page.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
 @strawberry.type(description="A page of model versions, newest first.")
