@@ -20,6 +20,7 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph.history_reads import HistoryReader
+from app.graphql.connection import Connection, connection, decode, page_size
 from app.graphql.context import Info
 from app.graphql.enums import DesiredState, HealthStatus, ObservedState
 from app.graphql.payloads import payload_union, run_command
@@ -593,3 +594,15 @@ class HistorySubscription:
                 after=HealthStatus(m["after"]),
                 minute=_time(m.get("minute")),
             )
+
+
+@strawberry.type(description="A page of a model's deployments, by name.")
+class DeploymentConnection(Connection[Deployment]):
+    pass
+
+
+async def deployments_page(info: Info, model_id: str, first: int, after: str | None) -> DeploymentConnection:
+    limit = page_size(first)
+    found = await _reader(info).deployments_of(model_id, decode(after), limit + 1)
+    page = connection([(str(e.get("name")), Deployment(entity=e)) for e in found], limit)
+    return DeploymentConnection(edges=page.edges, page_info=page.page_info, total_count=None)

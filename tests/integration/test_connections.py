@@ -87,3 +87,28 @@ async def test_browse_a_project_to_its_models_and_experiments_and_an_experiment_
     rest = (await data(clean_graph, query, id=ids["experiment"], after=runs["pageInfo"]["endCursor"]))["experiment"]
     assert [e["node"]["id"] for e in rest["runs"]["edges"]] == [ids["run"]]
     assert rest["runs"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_models_deployments_page_by_name(clean_graph: Services) -> None:
+    await build_chain(clean_graph)
+    for name in ("churn-us", "churn-eu", "churn-ap"):
+        deployment = {
+            "name": name,
+            "model": "churn",
+            "environment": {"tier": "staging", "region": name[-2:]},
+            "owners": ["root"],
+            "serving": [{"version": 1, "traffic_percent": 100}],
+        }
+        await run(clean_graph, "create_deployment", deployment)
+    query = """query($after: String) { model(name: "churn") { deployments(first: 2, after: $after) {
+      edges { node { name desiredState observedState healthStatus } } pageInfo { hasNextPage endCursor } } } }"""
+    first = (await data(clean_graph, query, after=None))["model"]["deployments"]
+    assert [e["node"]["name"] for e in first["edges"]] == ["churn-ap", "churn-eu"]
+    assert first["edges"][0]["node"] == {
+        "name": "churn-ap",
+        "desiredState": "DEPLOYED",
+        "observedState": "CREATING",
+        "healthStatus": "UNKNOWN",
+    }
+    rest = (await data(clean_graph, query, after=first["pageInfo"]["endCursor"]))["model"]["deployments"]
+    assert [e["node"]["name"] for e in rest["edges"]] == ["churn-us"] and not rest["pageInfo"]["hasNextPage"]

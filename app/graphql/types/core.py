@@ -28,7 +28,7 @@ from app.graphql.loaders import aliases_loader, core_reader, node_loader
 MAX_PAGE = 100
 
 if TYPE_CHECKING:
-    from app.graphql.history import VersionStatus
+    from app.graphql.history import DeploymentConnection, VersionStatus
 
 
 @strawberry.interface(description="Anything in the provenance graph, addressable by a stable id.")
@@ -464,6 +464,14 @@ class Model(_Base, Node):
     @strawberry.field(description="Current aliases.")
     async def aliases(self, info: Info) -> list[AliasState]:
         return [AliasState.of(p) for p in await aliases_loader(info).load(self._e.id)]
+
+    @strawberry.field(description="Its deployments, by name (retired ones included).")
+    async def deployments(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[DeploymentConnection, strawberry.lazy("app.graphql.history")]:
+        from app.graphql.history import deployments_page
+
+        return await deployments_page(info, self._e.id, first, after)
 
     @strawberry.field(description="Every alias move, newest first (optionally for one alias).")
     async def alias_history(self, info: Info, alias: str | None = None) -> list[AliasState]:
