@@ -250,11 +250,6 @@ RETURN properties(n) AS props
 APPLY_REVISION: dict[str, LiteralString] = {
     label: "MATCH (n:" + label + " {id: $id}) " + _APPLY_REVISION for label in BUMP_REVISION
 }
-REVISIONS_OF: LiteralString = """
-MATCH (rev:Revision {target_id: $id})
-RETURN rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
-ORDER BY rev.revision DESC LIMIT $limit
-"""
 
 # ---- generic reads ----------------------------------------------------------------------------
 NODES_BY_ID: dict[str, LiteralString] = {
@@ -281,10 +276,6 @@ NODES_BY_ID: dict[str, LiteralString] = {
         "Principal",
     )
 }  # labels come from this fixed tuple, never from a request
-RUN_INPUTS: LiteralString = """
-MATCH (r:Run {id: $id})-[:USED]->(n)
-RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY n.id
-"""
 DATASET_VERSION_BY_NUMBER: LiteralString = """
 MATCH (v:DatasetVersion {dataset_id: $dataset_id, version: $version}) RETURN properties(v) AS props
 """
@@ -351,4 +342,20 @@ RUNS_OF_EXPERIMENT: LiteralString = """
 MATCH (r:Run {experiment_id: $parent})
 WHERE $before_at IS NULL OR r.started_at < $before_at OR (r.started_at = $before_at AND r.id < $before_id)
 RETURN properties(r) AS props ORDER BY r.started_at DESC, r.id DESC LIMIT $limit
+"""
+
+# ---- per-item fields of a page, one query per page (DataLoaders) ------------------------------
+RUN_INPUTS_OF_RUNS: LiteralString = """
+UNWIND $ids AS run_id
+MATCH (:Run {id: run_id})-[:USED]->(n)
+RETURN run_id, labels(n)[0] AS label, properties(n) AS props ORDER BY run_id, n.id
+"""
+REVISIONS_OF_NODES: LiteralString = """
+UNWIND $ids AS target
+MATCH (rev:Revision {target_id: target})
+WITH target, rev ORDER BY rev.revision DESC
+WITH target, collect(rev)[..$limit] AS revs
+UNWIND revs AS rev
+RETURN target, rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
+ORDER BY target, rev.revision DESC
 """

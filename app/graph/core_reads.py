@@ -115,19 +115,25 @@ class CoreReader:
         )
 
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
-        found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
-        return [
-            Revision(
-                r["revision"],
-                r["at"].to_native() if r["at"] else None,
-                r["actor"],
-                json.loads(r["changes"] or "{}"),
-            )
-            for r in found
-        ]
+        return (await self.revisions_of([node_id], limit))[0]
+
+    async def revisions_of(self, node_ids: Sequence[str], limit: int = 100) -> list[list[Revision]]:
+        """Newest revisions of each node, in the order asked (one query for a whole page)."""
+        found: dict[str, list[Revision]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.REVISIONS_OF_NODES, ids=list(node_ids), limit=limit):
+            at = r["at"].to_native() if r["at"] else None
+            found[str(r["target"])].append(Revision(r["revision"], at, r["actor"], json.loads(r["changes"] or "{}")))
+        return [found.get(node_id, []) for node_id in node_ids]
 
     async def run_inputs(self, run_id: str) -> list[Entity]:
-        return [Entity.of(r["label"], r["props"]) for r in await rows(self.driver, self.db, q.RUN_INPUTS, id=run_id)]
+        return (await self.run_inputs_of([run_id]))[0]
+
+    async def run_inputs_of(self, run_ids: Sequence[str]) -> list[list[Entity]]:
+        """What each run used, in the order asked (one query for a whole page)."""
+        found: dict[str, list[Entity]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.RUN_INPUTS_OF_RUNS, ids=list(run_ids)):
+            found[str(r["run_id"])].append(Entity.of(r["label"], r["props"]))
+        return [found.get(run_id, []) for run_id in run_ids]
 
     async def dataset_version(self, dataset: str, number: int) -> Entity | None:
         ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)

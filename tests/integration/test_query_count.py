@@ -16,7 +16,8 @@ from tests.integration.chain import DIGEST, build_chain, run
 pytestmark = pytest.mark.integration
 
 PAGE = """query($first: Int!) { model(name: "churn") { versions(first: $first) { totalCount edges { node {
-    version status aliases model { name aliases { alias version } } run { status } } } } } }"""
+    version status aliases revisions { revision } model { name aliases { alias version } }
+    run { status inputs { __typename } } } } } } }"""
 
 
 async def page(services: Services, first: int, counter: list[str], monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -23,7 +23,7 @@ from app.graphql.connection import (
 )
 from app.graphql.context import Info
 from app.graphql.enums import RunStatus, VersionState
-from app.graphql.loaders import aliases_loader, core_reader, node_loader
+from app.graphql.loaders import aliases_loader, core_reader, node_loader, revisions_loader, run_inputs_loader
 
 MAX_PAGE = 100
 
@@ -303,7 +303,7 @@ class Run(_Base, Node):
 
     @strawberry.field(description="Dataset versions and features it used.")
     async def inputs(self, info: Info) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
-        found = await core_reader(info).run_inputs(self._e.id)
+        found = await run_inputs_loader(info).load(self._e.id)
         return [DatasetVersion(e) if e.kind == "DatasetVersion" else Feature(e) for e in found]
 
     @strawberry.field(description="The experiment.")
@@ -401,7 +401,7 @@ class ModelVersion(_Base, Node):
 
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
 
 
 @strawberry.type(description="An edge in a page of results.")
@@ -484,7 +484,7 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Metadata revisions, newest first.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
 
 
 TYPE_BY_KIND: dict[str, Any] = {
