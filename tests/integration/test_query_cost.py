@@ -27,17 +27,19 @@ async def execute(services: Services, query: str, max_cost: int | None = None, *
 
 
 async def test_every_answer_reports_its_cost(clean_graph: Services) -> None:
-    # reviews (1) + 3 reviews x (id + status); a list without `first` counts 5 items.
-    out = await execute(clean_graph, "query($n: Int!) { reviews(first: $n) { id status } me { name roles } }", n=3)
-    assert out.errors is None and out.extensions == {"cost": 1 + 3 * 2 + 1 + 2}
+    # reviews, edges, then 3 x (node, id, status): the connection's `first` sizes its edges.
+    query = "query($n: Int!) { reviews(input: {first: $n}) { edges { node { id status } } } me { name roles } }"
+    out = await execute(clean_graph, query, n=3)
+    assert out.errors is None and out.extensions == {"cost": 1 + (1 + 3 * 3) + (1 + 2)}
 
 
 async def test_a_query_over_the_budget_is_refused_naming_limit_and_cost(clean_graph: Services) -> None:
-    out = await execute(clean_graph, "{ reviews(first: 100) { id status } }", max_cost=50)
-    assert out.data is None and out.extensions == {"cost": 201}
+    query = "{ reviews(input: {first: 100}) { edges { node { id status } } } }"
+    out = await execute(clean_graph, query, max_cost=50)
+    assert out.data is None and out.extensions == {"cost": 302}
     [error] = out.errors
-    assert error.message == "query cost 201 exceeds the limit of 50; ask for fewer items (first)"
-    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "cost": 201, "limit": 50}
+    assert error.message == "query cost 302 exceeds the limit of 50; ask for fewer items (first)"
+    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "cost": 302, "limit": 50}
 
 
 async def test_introspection_is_counted_like_any_query_and_graphiqls_fetch_fits(clean_graph: Services) -> None:
