@@ -138,6 +138,7 @@ def serve(
     """Serve the API, GraphiQL, /healthz, /readyz and /metrics with uvicorn."""
     import uvicorn
 
+    from app.logs import configure_logging
     from app.main import create_app
     from app.stack.process import port_is_free
     from app.web.server import uvicorn_config
@@ -149,7 +150,10 @@ def serve(
         if not port_is_free(bind_port, "127.0.0.1" if bind_host == "0.0.0.0" else bind_host):  # noqa: S104
             raise RegistryError(f"port {bind_port} is in use: stop the other process or pass --port")
         console.print(f"modelgraph serving on http://{bind_host}:{bind_port}/graphql")
-        uvicorn.Server(uvicorn_config(create_app(cfg), cfg, bind_host, bind_port, log_level="info")).run()
+        configure_logging(cfg.log_level)
+        level = cfg.log_level.lower()
+        server = uvicorn_config(create_app(cfg), cfg, bind_host, bind_port, log_level=level, log_config=None)
+        uvicorn.Server(server).run()
 
     guarded(go)
 

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=15, ge=2)
     max_query_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=5000, ge=100)
+    # Each field costs 1; a list multiplies its subtree by `first` (else 5). GraphiQL's schema fetch costs ~9k.
+    max_query_cost: int = Field(default=10_000, ge=10)
+    # Level of the JSON log lines `modelgraph serve` writes to stderr (one per request at INFO).
+    log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
     webhook_urls: list[str] = Field(default_factory=list)
 
     def audit_key_bytes(self) -> bytes | None:

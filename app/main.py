@@ -29,6 +29,7 @@ from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
 from app.web.metrics import Metrics, MetricsMiddleware
 from app.web.openlineage import lineage_event
+from app.web.request_log import RequestLogMiddleware
 
 log = logging.getLogger(__name__)
 VENDOR_DIR = Path(__file__).resolve().parent / "web" / "vendor"
@@ -74,6 +75,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
     ]
     middleware = [
+        Middleware(RequestLogMiddleware),
         Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(RequestGuardMiddleware, retry_after_seconds=settings.retry_after_seconds),
         Middleware(

@@ -135,7 +135,7 @@ TRIVIAL = "{ __typename }"
 BY_ALIAS = 'query($m: String!) { modelVersion(model: $m, alias: "production") { id version status } }'
 ALIAS_HISTORY = "query($m: String!) { model(name: $m) { aliases { alias version since } } }"
 SET_ALIAS = """mutation($i: SetAliasInput!) { setAlias(input: $i) { __typename
-  ... on AliasSuccess { replayed } ... on ConflictError { message } ... on PermissionError { message } } }"""
+  ... on AliasSuccess { replayed } ... on ConflictError { message } ... on PermissionDeniedError { message } } }"""
 SEARCH = """query($i: SearchInput!) { search(input: $i) { __typename
   ... on SearchResults { total hits { modelName version } facets { field values { value count } } } } }"""
 LINEAGE = """query($i: LineageInput!) { lineage(input: $i) { truncated nodes { id kind } edges { type } } }"""
@@ -445,12 +445,12 @@ async def main(args: argparse.Namespace) -> None:
     try:
         name = f"bench-{uuid.uuid4().hex[:8]}"
         await admin.gql(
-            "mutation($i: CreatePrincipalInput!) { createPrincipal(input: $i) { id error } }",
+            "mutation($i: CreatePrincipalInput!) { createPrincipal(input: $i) { ... on Error { code } } }",
             {"i": {"name": name, "roles": ["admin"]}},
         )
         key = (
             await admin.gql(
-                "mutation($i: IssueApiKeyInput!) { issueApiKey(input: $i) { secret error } }",
+                "mutation($i: IssueApiKeyInput!) { issueApiKey(input: $i) { ... on ApiKeyIssued { secret } } }",
                 {"i": {"principal": name}},
             )
         )["issueApiKey"]["secret"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import DependencyUnavailable, Unauthenticated
+
+log = logging.getLogger(__name__)
 
 # Liveness, readiness and metrics carry no registry data; the GraphiQL shell and its vendored
 # scripts are static files (every GraphQL operation they send still needs a token).
@@ -45,6 +49,7 @@ class AuthMiddleware:
             await response(scope, receive, send)
             return
         except DependencyUnavailable as exc:
+            log.warning("authentication could not be checked, answered 503: %s", exc.message)
             await JSONResponse({"error": exc.code, "message": exc.message}, status_code=503)(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = actor

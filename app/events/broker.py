@@ -8,10 +8,13 @@ Multi-replica fan-out must come from the outbox (future work); this module keeps
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 100  # a slow subscriber loses its oldest messages, never blocks a writer
 
@@ -25,6 +28,7 @@ class Broker:
         queues = self._topics.get((topic, key), set())
         for queue in queues:
             if queue.full():
+                log.warning("subscriber of %s is too slow: its oldest message was dropped", topic)
                 with suppress(asyncio.QueueEmpty):
                     queue.get_nowait()
             queue.put_nowait(message)

@@ -238,6 +238,14 @@ RETURN a.name AS alias, v.version AS version, v.id AS version_id, p.since AS sin
 ORDER BY a.name
 """
 
+ALIASES_OF_MODELS: LiteralString = """
+UNWIND $model_ids AS model_id
+MATCH (a:Alias {model_id: model_id})-[p:POINTS_TO]->(v:ModelVersion) WHERE a.name IS NOT NULL AND p.until IS NULL
+RETURN model_id, a.name AS alias, v.version AS version, v.id AS version_id, p.since AS since,
+       p.until AS until, p.actor AS actor
+ORDER BY model_id, a.name
+"""
+
 # ---- revisions of mutable metadata -------------------------------------------------------
 BUMP_REVISION: dict[str, LiteralString] = {
     "Project": "MATCH (n:Project {id: $id}) SET n.revision = n.revision + 1 RETURN properties(n) AS props",
@@ -255,11 +263,6 @@ RETURN properties(n) AS props
 APPLY_REVISION: dict[str, LiteralString] = {
     label: "MATCH (n:" + label + " {id: $id}) " + _APPLY_REVISION for label in BUMP_REVISION
 }
-REVISIONS_OF: LiteralString = """
-MATCH (rev:Revision {target_id: $id})
-RETURN rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
-ORDER BY rev.revision DESC LIMIT $limit
-"""
 
 # ---- generic reads ----------------------------------------------------------------------------
 NODES_BY_ID: dict[str, LiteralString] = {
@@ -286,10 +289,6 @@ NODES_BY_ID: dict[str, LiteralString] = {
         "Principal",
     )
 }  # labels come from this fixed tuple, never from a request
-RUN_INPUTS: LiteralString = """
-MATCH (r:Run {id: $id})-[:USED]->(n)
-RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY n.id
-"""
 DATASET_VERSION_BY_NUMBER: LiteralString = """
 MATCH (v:DatasetVersion {dataset_id: $dataset_id, version: $version}) RETURN properties(v) AS props
 """
@@ -344,3 +343,34 @@ def _about(source_label: LiteralString) -> dict[str, LiteralString]:
 
 AUDIT_ABOUT: dict[str, LiteralString] = _about("AuditEvent")
 REVIEW_ABOUT: dict[str, LiteralString] = _about("Review")
+
+# ---- browsing: a project's models and experiments (by name), an experiment's runs (newest first)
+IN_PROJECT_BY_NAME: dict[str, LiteralString] = {
+    label: "MATCH (n:"
+    + label
+    + " {project_id: $parent}) WHERE n.name > coalesce($after, '') "
+    "RETURN properties(n) AS props ORDER BY n.name LIMIT $limit"
+    for label in ("Model", "Experiment")
+}  # labels come from this fixed tuple, never from a request
+RUNS_OF_EXPERIMENT: LiteralString = """
+MATCH (r:Run {experiment_id: $parent})
+WHERE r.started_at IS NOT NULL
+  AND ($before_at IS NULL OR r.started_at < $before_at OR (r.started_at = $before_at AND r.id < $before_id))
+RETURN properties(r) AS props ORDER BY r.started_at DESC, r.id DESC LIMIT $limit
+"""
+
+# ---- per-item fields of a page, one query per page (DataLoaders) ------------------------------
+RUN_INPUTS_OF_RUNS: LiteralString = """
+UNWIND $ids AS run_id
+MATCH (:Run {id: run_id})-[:USED]->(n)
+RETURN run_id, labels(n)[0] AS label, properties(n) AS props ORDER BY run_id, n.id
+"""
+REVISIONS_OF_NODES: LiteralString = """
+UNWIND $ids AS target
+MATCH (rev:Revision {target_id: target})
+WITH target, rev ORDER BY rev.revision DESC
+WITH target, collect(rev)[..$limit] AS revs
+UNWIND revs AS rev
+RETURN target, rev.revision AS revision, rev.at AS at, rev.actor AS actor, rev.changes AS changes
+ORDER BY target, rev.revision DESC
+"""

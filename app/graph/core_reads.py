@@ -94,20 +94,46 @@ class CoreReader:
     async def aliases(self, model_id: str) -> list[AliasPointer]:
         return [_pointer(r) for r in await rows(self.driver, self.db, q.ALIASES_OF_MODEL, model_id=model_id)]
 
+    async def aliases_of_models(self, model_ids: Sequence[str]) -> list[list[AliasPointer]]:
+        """Current aliases of each model, in the order asked (one query for a whole page)."""
+        found: dict[str, list[AliasPointer]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.ALIASES_OF_MODELS, model_ids=list(model_ids)):
+            found[str(r["model_id"])].append(_pointer(r))
+        return [found.get(model_id, []) for model_id in model_ids]
+
+    async def in_project(self, label: str, project_id: str, after: str | None, limit: int) -> list[Entity]:
+        """A project's models or experiments by name, after the name `after`."""
+        query = q.IN_PROJECT_BY_NAME[label]
+        return await entities(self.driver, self.db, label, query, parent=project_id, after=after, limit=limit)
+
+    async def runs_of(self, experiment_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Entity]:
+        """An experiment's runs, newest first, before the (started_at, id) key `before`."""
+        at, run_id = before or (None, None)
+        query = q.RUNS_OF_EXPERIMENT
+        return await entities(
+            self.driver, self.db, "Run", query, parent=experiment_id, before_at=at, before_id=run_id, limit=limit
+        )
+
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
-        found = await rows(self.driver, self.db, q.REVISIONS_OF, id=node_id, limit=limit)
-        return [
-            Revision(
-                r["revision"],
-                r["at"].to_native() if r["at"] else None,
-                r["actor"],
-                json.loads(r["changes"] or "{}"),
-            )
-            for r in found
-        ]
+        return (await self.revisions_of([node_id], limit))[0]
+
+    async def revisions_of(self, node_ids: Sequence[str], limit: int = 100) -> list[list[Revision]]:
+        """Newest revisions of each node, in the order asked (one query for a whole page)."""
+        found: dict[str, list[Revision]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.REVISIONS_OF_NODES, ids=list(node_ids), limit=limit):
+            at = r["at"].to_native() if r["at"] else None
+            found[str(r["target"])].append(Revision(r["revision"], at, r["actor"], json.loads(r["changes"] or "{}")))
+        return [found.get(node_id, []) for node_id in node_ids]
 
     async def run_inputs(self, run_id: str) -> list[Entity]:
-        return [Entity.of(r["label"], r["props"]) for r in await rows(self.driver, self.db, q.RUN_INPUTS, id=run_id)]
+        return (await self.run_inputs_of([run_id]))[0]
+
+    async def run_inputs_of(self, run_ids: Sequence[str]) -> list[list[Entity]]:
+        """What each run used, in the order asked (one query for a whole page)."""
+        found: dict[str, list[Entity]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.RUN_INPUTS_OF_RUNS, ids=list(run_ids)):
+            found[str(r["run_id"])].append(Entity.of(r["label"], r["props"]))
+        return [found.get(run_id, []) for run_id in run_ids]
 
     async def dataset_version(self, dataset: str, number: int) -> Entity | None:
         ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)

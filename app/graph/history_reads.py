@@ -158,6 +158,11 @@ class HistoryReader:
     async def flags(self, version_id: str, limit: int = 100) -> list[Entity]:
         return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
 
+    async def deployments_of(self, model_id: str, after: str | None, limit: int) -> list[Entity]:
+        """A model's deployments by name, retired ones included."""
+        found = await rows(self.driver, self.db, q.DEPLOYMENTS_OF_MODEL, model_id=model_id, after=after, limit=limit)
+        return [Entity.of("Deployment", r["props"]) for r in found]
+
     async def version_deployments(self, version_id: str) -> list[tuple[Entity, float]]:
         found = await rows(self.driver, self.db, q.VERSION_DEPLOYMENTS, version_id=version_id)
         return [(Entity.of("Deployment", r["props"]), float(r["traffic_percent"])) for r in found]

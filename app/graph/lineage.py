@@ -44,6 +44,9 @@ HIDDEN_LABELS = (
     "AuditHead",
     "Annotation",
     "HealthWindow",
+    "Feedback",  # observations about a version (drift flags): shown on the version, not as lineage
+    "ApiKey",
+    "Grant",
 )
 
 _HOP_FILTER: LiteralString = """
@@ -129,7 +132,12 @@ def _project(
     truncated: bool,
 ) -> Subgraph:
     """Swap element ids for stable ids; keep only requested kinds (and the start)."""
-    keep = {eid for eid, n in nodes.items() if kinds is None or n.kind in kinds or eid == start_eid}
+    # Only kinds a lineage answer may name (LINEAGE_KINDS); anything else reached is left out.
+    keep = {
+        eid
+        for eid, n in nodes.items()
+        if eid == start_eid or (n.kind in LINEAGE_KINDS and (kinds is None or n.kind in kinds))
+    }
     out_edges = [
         Edge(nodes[e.source].id, nodes[e.target].id, e.type, e.props)
         for e in edges.values()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction
@@ -9,6 +10,8 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from app.domain.entities import Entity
 from app.errors import DependencyUnavailable
+
+log = logging.getLogger(__name__)
 
 
 async def rows(driver: AsyncDriver, database: str, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
@@ -23,9 +26,11 @@ async def rows(driver: AsyncDriver, database: str, query: LiteralString, **param
         async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
             result = await session.run(query, params)
             return [record.data() async for record in result]
-    except (ServiceUnavailable, SessionExpired, OSError):
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        log.warning("neo4j read failed, answered as unavailable: %s", type(exc).__name__)
         raise DependencyUnavailable("neo4j unavailable") from None
-    except TransientError:
+    except TransientError as exc:
+        log.warning("neo4j read was transient, answered as busy: %s", exc.code)
         raise DependencyUnavailable("neo4j is busy; retry the read") from None
 
 

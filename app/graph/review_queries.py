@@ -30,3 +30,14 @@ RETURN properties(r) AS props ORDER BY r.created_at DESC LIMIT $limit
 """
 
 GET_REVIEW: LiteralString = "MATCH (r:Review {id: $id}) RETURN properties(r) AS props"
+
+# A page of reviews, newest first, keyed by (created_at, id); every filter optional.
+PAGE_REVIEWS: LiteralString = """
+MATCH (r:Review)
+WHERE ($status IS NULL OR r.status = $status)
+  AND ($requested_by IS NULL OR r.requested_by = $requested_by)
+  AND ($not_requested_by IS NULL OR r.requested_by <> $not_requested_by)
+  AND ($model_needle IS NULL OR r.payload CONTAINS $model_needle)
+  AND ($before_at IS NULL OR r.created_at < $before_at OR (r.created_at = $before_at AND r.id < $before_id))
+RETURN properties(r) AS props ORDER BY r.created_at DESC, r.id DESC LIMIT $limit
+"""

@@ -26,5 +26,12 @@ class Context:
     # Root fields (response keys) whose payload reported an expected failure: key -> error code.
     failures: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Over HTTP the request id is the one the request log line carries (app/web/request_log.py)."""
+        scope = getattr(self.request, "scope", None)
+        made = (scope.get("state") or {}).get("request_id") if isinstance(scope, dict) else None
+        if isinstance(made, str):
+            self.request_id = made
+
 
 Info = StrawberryInfo[Context, None]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.domain.entities import Subgraph
 from app.errors import NotFound, ValidationFailed
-from app.graph.lineage import LINEAGE_KINDS, LineageRequest, lineage
+from app.graph.lineage import LineageRequest, lineage
 from app.graphql import core_inputs as i
+from app.graphql.connection import Connection, connection, decode, page_size
 from app.graphql.context import Info
+from app.graphql.enums import LineageEdgeType, LineageNodeKind
 from app.graphql.loaders import core_reader, node_loader
-from app.graphql.payloads import ERROR_TYPES, run_command
+from app.graphql.payloads import payload_union, run_command
 from app.graphql.types.core import (
     DatasetVersion,
     Experiment,
@@ -32,7 +34,7 @@ from app.registry.execute import Outcome
 @strawberry.type(description="A node in a lineage subgraph.")
 class LineageNode:
     id: strawberry.ID = strawberry.field(description="Node id.")
-    kind: str = strawberry.field(description="Label, e.g. ModelVersion.")
+    kind: LineageNodeKind = strawberry.field(description="What kind of node it is.")  # type: ignore[valid-type]
     label: str = strawberry.field(description="Human-readable key (name, name:version, ...).")
     properties: JSON = strawberry.field(description="Key fields of the node.")
 
@@ -41,7 +43,7 @@ class LineageNode:
 class LineageEdge:
     source: strawberry.ID = strawberry.field(description="From node id.")
     target: strawberry.ID = strawberry.field(description="To node id.")
-    type: str = strawberry.field(description="Relationship type, e.g. TRAINED_BY.")
+    type: LineageEdgeType = strawberry.field(description="Relationship type, e.g. TRAINED_BY.")  # type: ignore[valid-type]
     properties: JSON = strawberry.field(description="Edge properties (since, until, step, ...).")
 
 
@@ -86,7 +88,7 @@ def to_graph(sub: Subgraph) -> LineageGraph:
     nodes = [
         LineageNode(
             id=strawberry.ID(n.id),
-            kind=n.kind,
+            kind=LineageNodeKind(n.kind),
             label=node_label(n.kind, n.props),
             properties={k: plain(n.props[k]) for k in KEY_FIELDS if k in n.props},
         )
@@ -96,7 +98,7 @@ def to_graph(sub: Subgraph) -> LineageGraph:
         LineageEdge(
             source=strawberry.ID(e.source),
             target=strawberry.ID(e.target),
-            type=e.type,
+            type=LineageEdgeType(e.type),
             properties={k: plain(v) for k, v in e.props.items()},
         )
         for e in sub.edges
@@ -105,13 +107,7 @@ def to_graph(sub: Subgraph) -> LineageGraph:
 
 
 def lineage_request(inp: i.LineageInput) -> LineageRequest:
-    kinds = frozenset(inp.kinds) if inp.kinds else None
-    if kinds and not kinds <= LINEAGE_KINDS:
-        bad = sorted(kinds - LINEAGE_KINDS)[0]
-        raise ValidationFailed(
-            f"kinds: {bad!r} is not a node kind; one of {', '.join(sorted(LINEAGE_KINDS))}",
-            field="kinds",
-        )
+    kinds = frozenset(str(k.value) for k in inp.kinds) if inp.kinds else None
     directions = ("UPSTREAM", "DOWNSTREAM") if inp.direction == i.LineageDirection.BOTH else (inp.direction.value,)
     if inp.as_of is not None and inp.as_of.tzinfo is None:
         raise ValidationFailed("asOf: must include a timezone", field="asOf")
@@ -137,8 +133,10 @@ class CoreQuery:
         return Model(e) if e else None
 
     @strawberry.field(description="Models by name (cursor = last name seen; at most 100).")
-    async def models(self, info: Info, first: int = 20, after: str | None = None) -> list[Model]:
-        return [Model(e) for e in await core_reader(info).models(after, max(1, min(first, 100)))]
+    async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
+        limit = page_size(first)
+        found = await core_reader(info).models(decode(after), limit + 1)
+        return connection([(str(e.get("name")), Model(e)) for e in found], limit)
 
     @strawberry.field(description="A model version by model name and either number or alias.")
     async def model_version(
@@ -285,16 +283,7 @@ NodeSuccess = _success("UpdateSuccess", "node", Node, "The updated node")
 
 
 def _union(name: str, success: Any) -> Any:
-    return Annotated[
-        success
-        | ERROR_TYPES[0]
-        | ERROR_TYPES[1]
-        | ERROR_TYPES[2]
-        | ERROR_TYPES[3]  # type: ignore[valid-type]
-        | ERROR_TYPES[4]
-        | ERROR_TYPES[5],
-        strawberry.union(name),
-    ]
+    return payload_union(name, success)
 
 
 def _entity_success(cls: Any, field_name: str, gql: Any) -> Any:

@@ -8,6 +8,8 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
+from app.graphql.enums import LineageNodeKind, RunEnd
+
 KEY = "Retry-safe key: a repeated request with the same key returns the first result and writes nothing."
 PURPOSE = "Why you are doing this (recorded in the audit trail)."
 
@@ -115,7 +117,7 @@ class AddRunInputsInput:
 @strawberry.input(description="Finish a run with its final metrics; its inputs and metrics then never change.")
 class FinishRunInput:
     run_id: strawberry.ID = strawberry.field(description="Run id.")
-    status: str = strawberry.field(default="FINISHED", description="FINISHED, FAILED or KILLED.")
+    status: RunEnd = strawberry.field(default=RunEnd.FINISHED, description="How the run ended.")
     metrics: JSON | None = strawberry.field(default=None, description="Final metrics {name: finite number}.")
     ended_at: datetime | None = strawberry.field(default=None, description="End time (default now).")
     notes: str | None = strawberry.field(default=None, description="Notes.")
@@ -231,6 +233,6 @@ class LineageInput:
     start: strawberry.ID = strawberry.field(description="Start node id.")
     direction: LineageDirection = strawberry.field(default=LineageDirection.UPSTREAM, description="Direction.")
     max_hops: int = strawberry.field(default=3, description="Hops (clamped to 1..10).")
-    kinds: list[str] | None = strawberry.field(default=None, description="Only these node kinds (e.g. ModelVersion).")
+    kinds: list[LineageNodeKind] | None = strawberry.field(default=None, description="Only these node kinds.")  # type: ignore[valid-type]
     as_of: datetime | None = strawberry.field(default=None, description="The graph as it was at this time.")
     max_nodes: int = strawberry.field(default=500, description="Node cap (at most 2000).")

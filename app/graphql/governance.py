@@ -4,24 +4,43 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
-from app.errors import RegistryError, ValidationFailed
+from app.errors import ValidationFailed
 from app.graph.principals import PrincipalStore
+from app.graph.review_reads import ReviewFilter, page_reviews
+from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
 from app.graphql.context import Info
-from app.graphql.payloads import ERROR_TYPES, error_payload, meta_of, run_command, to_payload
+from app.graphql.payloads import as_payload, meta_of, payload_union, run_command, to_payload
 from app.registry import governance as gov
 from app.registry import reviews as rv
 from app.registry.execute import Outcome
 
 
+@strawberry.enum(description="Where a review stands.")
+class ReviewStatus(Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.enum(description="What happened to an audited request.")
+class AuditDecision(Enum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    REVIEW = "review"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+
+
 @strawberry.type(description="A user or service account.")
-class PrincipalInfo:
+class Principal:
     name: str = strawberry.field(description="Unique name.")
     kind: str = strawberry.field(description="user or service.")
     roles: list[str] = strawberry.field(description="Roles.")
@@ -37,7 +56,7 @@ class Review:
     target_id: str | None = strawberry.field(description="What it is about.")
     requested_by: str = strawberry.field(description="Requester (may not approve it).")
     reasons: list[str] = strawberry.field(description="Why it was flagged.")
-    status: str = strawberry.field(description="PENDING, APPROVED or REJECTED.")
+    status: ReviewStatus = strawberry.field(description="Where the review stands.")
     created_at: datetime | None = strawberry.field(description="Filed (UTC).")
     expires_at: datetime | None = strawberry.field(description="Expires (UTC); escalate before then.")
     decided_by: str | None = strawberry.field(description="Approver.")
@@ -57,7 +76,7 @@ class Review:
             target_id=p.get("target_id"),
             requested_by=p["requested_by"],
             reasons=list(p.get("reasons") or []),
-            status=p["status"],
+            status=ReviewStatus(p["status"]),
             created_at=t(p.get("created_at")),
             expires_at=t(p.get("expires_at")),
             decided_by=p.get("decided_by"),
@@ -67,15 +86,15 @@ class Review:
 
 
 @strawberry.type(description="One tamper-evident audit event.")
-class AuditEventInfo:
+class AuditEvent:
     stream: str = strawberry.field(description="The audit stream (one per aggregate, e.g. model:<name>).")
     seq: int = strawberry.field(description="Position in its stream's hash chain.")
-    position: str = strawberry.field(description="Trail order across streams; the cursor for beforePosition.")
+    position: str = strawberry.field(description="Trail order across streams (newest first).")
     at: datetime | None = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="Who.")
     action: str = strawberry.field(description="policy action:command.")
     target_id: str | None = strawberry.field(description="About what.")
-    decision: str = strawberry.field(description="allowed, denied, review, applied, rejected.")
+    decision: AuditDecision = strawberry.field(description="What happened to the request.")
     reasons: list[str] = strawberry.field(description="Policy reasons.")
     request_id: str | None = strawberry.field(description="Request id.")
     purpose: str | None = strawberry.field(description="Purpose given by the caller.")
@@ -97,10 +116,20 @@ class AuditTrailInput:
     action: str | None = strawberry.field(default=None, description="Action prefix, e.g. promote.")
     from_: datetime | None = strawberry.field(default=None, name="from", description="From (inclusive).")
     to: datetime | None = strawberry.field(default=None, description="To (exclusive).")
-    before_position: str | None = strawberry.field(
-        default=None, description="Cursor: events before this position (an event's position)."
+    after: str | None = strawberry.field(default=None, description="Cursor from a previous page: older events.")
+    first: int = strawberry.field(default=50, description="Page size (at most 100).")
+
+
+@strawberry.input(description="Which reviews to list (all conditions hold), newest first.")
+class ReviewsInput:
+    status: ReviewStatus | None = strawberry.field(default=None, description="Only reviews in this state.")
+    model: str | None = strawberry.field(default=None, description="Only reviews of changes to this model.")
+    requested_by: str | None = strawberry.field(default=None, description="Only reviews this principal filed.")
+    waiting_for_me: bool = strawberry.field(
+        default=False, description="Only pending reviews I may approve and did not file myself."
     )
-    first: int = strawberry.field(default=50, description="Page size (at most 200).")
+    first: int = strawberry.field(default=50, description="Page size (at most 100).")
+    after: str | None = strawberry.field(default=None, description="Cursor from a previous page.")
 
 
 @strawberry.type(description="What policy would decide now, with nothing written.")
@@ -142,7 +171,7 @@ class CreateGrantInput:
 
 
 @strawberry.type(description="A time-bound permission for one principal (kept on record after revocation).")
-class GrantInfo:
+class Grant:
     id: strawberry.ID = strawberry.field(description="Grant id.")
     principal: str = strawberry.field(description="Who it is for.")
     action: str = strawberry.field(description="The action it permits.")
@@ -154,7 +183,7 @@ class GrantInfo:
     revoked_by: str | None = strawberry.field(description="Who revoked it.")
 
     @classmethod
-    def of(cls, p: dict[str, Any]) -> GrantInfo:
+    def of(cls, p: dict[str, Any]) -> Grant:
         return cls(
             id=strawberry.ID(p["id"]),
             principal=p["principal"],
@@ -175,95 +204,120 @@ class RevokeGrantInput:
     idempotency_key: str | None = strawberry.field(default=None, description="Retry-safe key.")
 
 
-@strawberry.type(description="The grant was revoked.")
-class GrantRevoked:
-    id: strawberry.ID = strawberry.field(description="The revoked grant.")
+@strawberry.type(description="The grant was created or revoked.")
+class GrantSuccess:
+    id: strawberry.ID = strawberry.field(description="The grant (its id is what revokeGrant takes).")
     principal: str = strawberry.field(description="Whose grant it was.")
     replayed: bool = strawberry.field(description="True when this repeats an earlier request with the same key.")
 
 
-RevokeGrantPayload = Annotated[
-    GrantRevoked
-    | ERROR_TYPES[0]
-    | ERROR_TYPES[1]
-    | ERROR_TYPES[2]
-    | ERROR_TYPES[3]  # type: ignore[valid-type]
-    | ERROR_TYPES[4]
-    | ERROR_TYPES[5],
-    strawberry.union("RevokeGrantPayload"),
-]
+RevokeGrantPayload = payload_union("RevokeGrantPayload", GrantSuccess)
 
 
-@strawberry.type(description="Result of an admin write.")
-class AdminResult:
-    id: str | None = strawberry.field(description="Created or changed node id.")
-    secret: str | None = strawberry.field(description="An issued API key; shown only once.")
-    error: str | None = strawberry.field(description="Error code when it failed.")
-    message: str | None = strawberry.field(description="What went wrong, naming the field and rule.")
-    reasons: list[str] = strawberry.field(description="Policy reasons when denied.")
+@strawberry.type(description="The principal was created.")
+class PrincipalCreated:
+    id: strawberry.ID = strawberry.field(description="Id of the new principal.")
+    principal: Principal = strawberry.field(description="The principal as created.")
+    replayed: bool = strawberry.field(description="True when this repeats an earlier request with the same key.")
+
+
+@strawberry.type(description="The API key was issued; its secret is shown here once and stored hashed.")
+class ApiKeyIssued:
+    id: strawberry.ID = strawberry.field(description="Key id (for revokeApiKey).")
+    principal: str = strawberry.field(description="Whose key it is.")
+    secret: str = strawberry.field(description="The bearer token; shown only in this response.")
+
+
+@strawberry.input(description="Revoke an API key; it stops working at once.")
+class RevokeApiKeyInput:
+    id: strawberry.ID = strawberry.field(description="Key id, as issueApiKey returned it.")
+
+
+@strawberry.type(description="The API key was revoked.")
+class ApiKeyRevoked:
+    id: strawberry.ID = strawberry.field(description="The revoked key.")
+
+
+@strawberry.input(description="Approve or reject a pending review.")
+class DecideReviewInput:
+    id: strawberry.ID = strawberry.field(description="The pending review.")
+    comment: str | None = strawberry.field(default=None, description="Why (kept with the review and the audit event).")
+
+
+@strawberry.type(description="The review was decided (and, when approved, its change applied).")
+class ReviewDecided:
+    review: Review = strawberry.field(description="The review as decided.")
+
+
+CreatePrincipalPayload = payload_union("CreatePrincipalPayload", PrincipalCreated)
+IssueApiKeyPayload = payload_union("IssueApiKeyPayload", ApiKeyIssued)
+RevokeApiKeyPayload = payload_union("RevokeApiKeyPayload", ApiKeyRevoked)
+CreateGrantPayload = payload_union("CreateGrantPayload", GrantSuccess)
+DecideReviewPayload = payload_union("DecideReviewPayload", ReviewDecided)
+
+
+async def _grant_success(outcome: Outcome) -> GrantSuccess:
+    principal = str((outcome.result or {}).get("principal"))
+    return GrantSuccess(id=_id(outcome), principal=principal, replayed=outcome.replayed)
+
+
+def _id(outcome: Outcome) -> strawberry.ID:
+    return strawberry.ID(str((outcome.result or {}).get("id")))
+
+
+def _review_filter(inp: ReviewsInput, me: str) -> ReviewFilter:
+    if inp.waiting_for_me:
+        return ReviewFilter(status="PENDING", requested_by=inp.requested_by, not_requested_by=me, model=inp.model)
+    status = inp.status.value if inp.status else None
+    return ReviewFilter(status=status, requested_by=inp.requested_by, model=inp.model)
 
 
 def _position(cursor: str | None) -> int | None:
-    if cursor is None:
+    key = decode(cursor)
+    if key is None:
         return None
-    if not cursor.isdigit() or len(cursor) > 19:
-        raise ValidationFailed("beforePosition: must be the position of an audit event", field="beforePosition")
-    return int(cursor)
-
-
-def _admin_error(exc: RegistryError) -> AdminResult:
-    p = error_payload(exc)
-    return AdminResult(id=None, secret=None, error=exc.code, message=exc.message, reasons=getattr(p, "reasons", []))
-
-
-async def _admin(info: Info, command: str, inp: Any, secret: str | None = None) -> AdminResult:
-    async def ok(outcome: Outcome) -> AdminResult:
-        return AdminResult(
-            id=(outcome.result or {}).get("id"),
-            secret=None if outcome.replayed else secret,
-            error=None,
-            message=None,
-            reasons=[],
-        )
-
-    result = await run_command(info, command, inp, ok)
-    if isinstance(result, AdminResult):
-        return result
-    return AdminResult(
-        id=None,
-        secret=None,
-        error=getattr(result, "code", "REVIEW_REQUIRED"),
-        message=getattr(result, "message", None),
-        reasons=list(getattr(result, "reasons", [])),
-    )
+    if not key.isdigit() or len(key) > 19:
+        raise ValidationFailed("after: not a cursor returned by this API", field="after")
+    return int(key)
 
 
 @strawberry.type
 class GovernanceQuery:
     @strawberry.field(description="Who you are.")
-    def me(self, info: Info) -> PrincipalInfo:
+    def me(self, info: Info) -> Principal:
         a = meta_of(info, None).actor
-        return PrincipalInfo(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
+        return Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
 
-    @strawberry.field(description="Registered principals.")
-    async def principals(self, info: Info) -> list[PrincipalInfo]:
+    @strawberry.field(description="Registered principals, by name.")
+    async def principals(self, info: Info, first: int = 50, after: str | None = None) -> Connection[Principal]:
         s = info.context.services
-        return [
-            PrincipalInfo(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))
-            for a in await PrincipalStore(s.driver, s.settings.neo4j_database).list()
-        ]
+        found = await PrincipalStore(s.driver, s.settings.neo4j_database).list()
+        rows = [(a.name, Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))) for a in found]
+        return sliced(rows, first, after)
 
     @strawberry.field(description="A principal's grants, newest first (revoked ones only when asked).")
-    async def grants(self, info: Info, principal: str, include_revoked: bool = False) -> list[GrantInfo]:
+    async def grants(self, info: Info, principal: str, include_revoked: bool = False) -> list[Grant]:
         found = await gov.list_grants(info.context.services, principal, include_revoked=include_revoked)
-        return [GrantInfo.of(g) for g in found]
+        return [Grant.of(g) for g in found]
 
-    @strawberry.field(description="Reviews, newest first (optionally by status).")
-    async def reviews(self, info: Info, status: str | None = None, first: int = 50) -> list[Review]:
-        return [Review.of(p) for p in await rv.list_reviews(info.context.services, status, max(1, min(first, 200)))]
+    @strawberry.field(description="Reviews, newest first: by state, model, requester, or waiting for me.")
+    async def reviews(self, info: Info, input: ReviewsInput | None = None) -> Connection[Review]:
+        inp = input or ReviewsInput()
+        limit, services, meta = page_size(inp.first), info.context.services, meta_of(info, None)
+        if inp.waiting_for_me and not await gov.may_approve_reviews(services, meta):
+            return connection([], limit)
+        found = await page_reviews(
+            services.driver,
+            services.settings.neo4j_database,
+            _review_filter(inp, meta.actor.name),
+            time_key(inp.after),
+            limit + 1,
+        )
+        return connection([(time_cursor_key(p["created_at"], p["id"]), Review.of(p)) for p in found], limit)
 
     @strawberry.field(description="The audit trail, newest first.")
-    async def audit_trail(self, info: Info, input: AuditTrailInput) -> list[AuditEventInfo]:
+    async def audit_trail(self, info: Info, input: AuditTrailInput) -> Connection[AuditEvent]:
+        limit = page_size(input.first)
         events = await gov.audit_trail(
             info.context.services,
             target=input.target,
@@ -271,10 +325,10 @@ class GovernanceQuery:
             action=input.action,
             start=v.aware("from", input.from_),
             end=v.aware("to", input.to),
-            before=_position(input.before_position),
-            limit=max(1, min(input.first, 200)),
+            before=_position(input.after),
+            limit=limit + 1,
         )
-        return [_event_info(e) for e in events]
+        return connection([(str(e.get("position")), _event_info(e)) for e in events], limit)
 
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
@@ -283,9 +337,9 @@ class GovernanceQuery:
         return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
 
 
-def _event_info(e: dict[str, Any]) -> AuditEventInfo:
+def _event_info(e: dict[str, Any]) -> AuditEvent:
     details = gov.audit_details(e)
-    return AuditEventInfo(
+    return AuditEvent(
         stream=e.get("chain") or "legacy",
         seq=e["seq"],
         position=str(e.get("position")),
@@ -293,7 +347,7 @@ def _event_info(e: dict[str, Any]) -> AuditEventInfo:
         actor=e["actor"],
         action=e["action"],
         target_id=e.get("target_id"),
-        decision=e["decision"],
+        decision=AuditDecision(e["decision"]),
         reasons=list(e.get("reasons") or []),
         request_id=e.get("request_id"),
         purpose=e.get("purpose"),
@@ -308,49 +362,46 @@ def _event_info(e: dict[str, Any]) -> AuditEventInfo:
 @strawberry.type
 class GovernanceMutation:
     @strawberry.mutation(description="Create a principal (admin).")
-    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> AdminResult:
-        return await _admin(info, "create_principal", input)
+    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> CreatePrincipalPayload:  # type: ignore[valid-type]
+        async def ok(outcome: Outcome) -> PrincipalCreated:
+            created = Principal(name=input.name, kind=input.kind, roles=input.roles, teams=input.teams or [])
+            return PrincipalCreated(id=_id(outcome), principal=created, replayed=outcome.replayed)
+
+        return await run_command(info, "create_principal", input, ok)
 
     @strawberry.mutation(description="Issue an API key (admin); the key is returned once and stored hashed.")
-    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> AdminResult:
+    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> IssueApiKeyPayload:  # type: ignore[valid-type]
         key = new_api_key()
-        payload = {**to_payload(input), "key_hash": hash_key(key)}
-        try:
-            from app.registry.execute import execute
 
-            outcome = await execute(info.context.services, meta_of(info, None), "issue_api_key", payload)
-        except RegistryError as exc:
-            return _admin_error(exc)
-        return AdminResult(id=(outcome.result or {}).get("id"), secret=key, error=None, message=None, reasons=[])
+        async def ok(outcome: Outcome) -> ApiKeyIssued:
+            return ApiKeyIssued(id=_id(outcome), principal=input.principal, secret=key)
+
+        return await run_command(info, "issue_api_key", {**to_payload(input), "key_hash": hash_key(key)}, ok)
 
     @strawberry.mutation(description="Revoke an API key (admin).")
-    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> AdminResult:
-        try:
-            from app.registry.execute import execute
+    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:  # type: ignore[valid-type]
+        async def ok(outcome: Outcome) -> ApiKeyRevoked:
+            return ApiKeyRevoked(id=_id(outcome))
 
-            outcome = await execute(info.context.services, meta_of(info, None), "revoke_api_key", {"id": str(id)})
-        except RegistryError as exc:
-            return _admin_error(exc)
-        return AdminResult(id=(outcome.result or {}).get("id"), secret=None, error=None, message=None, reasons=[])
+        return await run_command(info, "revoke_api_key", input, ok)
 
     @strawberry.mutation(description="Grant an action until a time (admin).")
-    async def create_grant(self, info: Info, input: CreateGrantInput) -> AdminResult:
-        return await _admin(info, "create_grant", input)
+    async def create_grant(self, info: Info, input: CreateGrantInput) -> CreateGrantPayload:  # type: ignore[valid-type]
+        return await run_command(info, "create_grant", input, _grant_success)
 
     @strawberry.mutation(description="Revoke a grant (decided like createGrant, audited).")
     async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:  # type: ignore[valid-type]
-        async def ok(outcome: Outcome) -> GrantRevoked:
-            result = outcome.result or {}
-            return GrantRevoked(
-                id=strawberry.ID(str(result["id"])), principal=str(result.get("principal")), replayed=outcome.replayed
-            )
-
-        return await run_command(info, "revoke_grant", input, ok)
+        return await run_command(info, "revoke_grant", input, _grant_success)
 
     @strawberry.mutation(description="Approve a pending review; the change is applied as requested.")
-    async def approve_review(self, info: Info, id: strawberry.ID, comment: str | None = None) -> Review | None:
-        return Review.of(await rv.decide_review(info.context.services, meta_of(info, None), str(id), True, comment))
+    async def approve_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+        return await as_payload(info, _decide(info, input, approve=True))
 
     @strawberry.mutation(description="Reject a pending review.")
-    async def reject_review(self, info: Info, id: strawberry.ID, comment: str | None = None) -> Review | None:
-        return Review.of(await rv.decide_review(info.context.services, meta_of(info, None), str(id), False, comment))
+    async def reject_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+        return await as_payload(info, _decide(info, input, approve=False))
+
+
+async def _decide(info: Info, input: DecideReviewInput, *, approve: bool) -> ReviewDecided:
+    decided = await rv.decide_review(info.context.services, meta_of(info, None), str(input.id), approve, input.comment)
+    return ReviewDecided(review=Review.of(decided))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -20,8 +20,10 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph.history_reads import HistoryReader
+from app.graphql.connection import Connection, connection, decode, page_size
 from app.graphql.context import Info
-from app.graphql.payloads import ERROR_TYPES, run_command
+from app.graphql.enums import DesiredState, HealthStatus, ObservedState
+from app.graphql.payloads import payload_union, run_command
 from app.registry import history as h
 from app.registry.core import reader as core_reader
 from app.registry.execute import Outcome
@@ -117,15 +119,15 @@ class DeploymentEvent:
     id: strawberry.ID = strawberry.field(description="Event id.")
     deployment_id: strawberry.ID = strawberry.field(description="The deployment.")
     seq: int = strawberry.field(description="Position in the deployment's timeline (1-based).")
-    type: str = strawberry.field(description="created, promoted, canary_started, traffic_shifted, rolled_back, ...")
+    type: DeploymentEventType = strawberry.field(description="What happened.")
     reason: str | None = strawberry.field(description="Why (required for rollbacks and incidents).")
     actor: str | None = strawberry.field(description="Who recorded it (for a reviewed change: who asked for it).")
     approved_by: str | None = strawberry.field(
         description="Who approved the review that let this event through, when it needed one."
     )
     occurred_at: datetime | None = strawberry.field(description="When it happened.")
-    from_state: str | None = strawberry.field(description="Observed state before.")
-    to_state: str | None = strawberry.field(description="Observed state after.")
+    from_state: ObservedState | None = strawberry.field(description="Observed state before.")
+    to_state: ObservedState | None = strawberry.field(description="Observed state after.")
     details: JSON | None = strawberry.field(description="Event details, e.g. the new traffic split.")
 
     @classmethod
@@ -137,15 +139,19 @@ class DeploymentEvent:
             id=strawberry.ID(p["id"]),
             deployment_id=strawberry.ID(p["deployment_id"]),
             seq=int(p["seq"]),
-            type=p["type"],
+            type=DeploymentEventType(p["type"]),
             reason=p.get("reason"),
             actor=p.get("actor"),
             approved_by=p.get("approved_by"),
             occurred_at=_time(p.get("occurred_at")),
-            from_state=p.get("from_state"),
-            to_state=p.get("to_state"),
+            from_state=_observed(p.get("from_state")),
+            to_state=_observed(p.get("to_state")),
             details=json.loads(details) if isinstance(details, str) else details,
         )
+
+
+def _observed(value: Any) -> ObservedState | None:
+    return None if value is None else ObservedState(value)
 
 
 def _time(value: Any) -> datetime | None:
@@ -159,7 +165,7 @@ class HealthWindow:
     id: strawberry.ID = strawberry.field(description="Window id.")
     minute: datetime = strawberry.field(description="Start of the minute (UTC).")
     count: int = strawberry.field(description="Samples rolled into this window.")
-    status: str = strawberry.field(description="HEALTHY, DEGRADED, UNHEALTHY or UNKNOWN.")
+    status: HealthStatus = strawberry.field(description="Health of the minute.")
     latency_p95_ms_max: float | None = strawberry.field(description="Worst p95 latency reported in the minute.")
     latency_p99_ms_max: float | None = strawberry.field(description="Worst p99 latency reported in the minute.")
     error_rate_mean: float | None = strawberry.field(description="Mean reported error rate.")
@@ -177,7 +183,7 @@ class HealthWindow:
             id=strawberry.ID(e.id),
             minute=e.time("minute") or datetime.now(UTC),
             count=count,
-            status=e.get("status", "UNKNOWN"),
+            status=HealthStatus(e.get("status") or "UNKNOWN"),
             latency_p95_ms_max=e.get("latency_p95_ms.max"),
             latency_p99_ms_max=e.get("latency_p99_ms.max"),
             error_rate_mean=mean("error_rate"),
@@ -213,17 +219,17 @@ class Deployment:
     def max_concurrency(self) -> int | None:
         return self.entity.get("max_concurrency")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Desired state: DEPLOYED or RETIRED.")
-    def desired_state(self) -> str:
-        return str(self.entity.get("desired_state"))
+    @strawberry.field(description="What the owner wants: DEPLOYED or RETIRED.")
+    def desired_state(self) -> DesiredState:
+        return DesiredState(self.entity.get("desired_state"))
 
-    @strawberry.field(description="Last observed state: CREATING, IN_SERVICE, DEGRADED, ROLLED_BACK, RETIRED.")
-    def observed_state(self) -> str:
-        return str(self.entity.get("observed_state"))
+    @strawberry.field(description="Last observed state.")
+    def observed_state(self) -> ObservedState:
+        return ObservedState(self.entity.get("observed_state"))
 
     @strawberry.field(description="Latest derived health status.")
-    def health_status(self) -> str:
-        return str(self.entity.get("health_status") or "UNKNOWN")
+    def health_status(self) -> HealthStatus:
+        return HealthStatus(self.entity.get("health_status") or "UNKNOWN")
 
     @strawberry.field(description="Minute of the latest health window.")
     def health_at(self) -> datetime | None:
@@ -267,8 +273,8 @@ class VersionStatus:
 @strawberry.type(description="A deployment's health status changed.")
 class HealthChange:
     deployment_id: strawberry.ID = strawberry.field(description="The deployment.")
-    before: str = strawberry.field(description="Previous status.")
-    after: str = strawberry.field(description="New status.")
+    before: HealthStatus = strawberry.field(description="Previous status.")
+    after: HealthStatus = strawberry.field(description="New status.")
     minute: datetime | None = strawberry.field(description="The window that caused the change.")
 
 
@@ -379,8 +385,9 @@ class CreateDeploymentInput:
     idempotency_key: str | None = strawberry.field(default=None, description="Makes a retry a no-op.")
 
 
-@strawberry.enum(description="Deployment event types.")
+@strawberry.enum(description="Deployment event types (CREATED is recorded by createDeployment only).")
 class DeploymentEventType(enum.Enum):
+    CREATED = "created"
     PROMOTED = "promoted"
     CANARY_STARTED = "canary_started"
     TRAFFIC_SHIFTED = "traffic_shifted"
@@ -430,16 +437,7 @@ class HistoryWriteSuccess:
 
 
 def _union(name: str) -> Any:
-    return Annotated[
-        HistoryWriteSuccess
-        | ERROR_TYPES[0]
-        | ERROR_TYPES[1]
-        | ERROR_TYPES[2]  # type: ignore[valid-type]
-        | ERROR_TYPES[3]
-        | ERROR_TYPES[4]
-        | ERROR_TYPES[5],
-        strawberry.union(name),
-    ]
+    return payload_union(name, HistoryWriteSuccess)
 
 
 async def _write(info: Info, command: str, inp: Any) -> Any:
@@ -596,7 +594,19 @@ class HistorySubscription:
         async for m in broker.subscribe(HEALTH_CHANGES, str(deployment_id)):
             yield HealthChange(
                 deployment_id=strawberry.ID(m["deployment_id"]),
-                before=m["before"],
-                after=m["after"],
+                before=HealthStatus(m["before"]),
+                after=HealthStatus(m["after"]),
                 minute=_time(m.get("minute")),
             )
+
+
+@strawberry.type(description="A page of a model's deployments, by name.")
+class DeploymentConnection(Connection[Deployment]):
+    pass
+
+
+async def deployments_page(info: Info, model_id: str, first: int, after: str | None) -> DeploymentConnection:
+    limit = page_size(first)
+    found = await _reader(info).deployments_of(model_id, decode(after), limit + 1)
+    page = connection([(str(e.get("name")), Deployment(entity=e)) for e in found], limit)
+    return DeploymentConnection(edges=page.edges, page_info=page.page_info, total_count=None)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from app.domain.entities import Entity
+from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph.core_reads import CoreReader
 from app.graphql.context import Info
+
+V = TypeVar("V")
 
 
 def node_loader(info: Info) -> DataLoader[str, Entity | None]:
@@ -23,6 +26,29 @@ def node_loader(info: Info) -> DataLoader[str, Entity | None]:
         loaders["node"] = DataLoader(load_fn=load)
     loader: DataLoader[str, Entity | None] = loaders["node"]
     return loader
+
+
+def _per_request(info: Info, name: str, load: Callable[[Sequence[str]], Awaitable[list[V]]]) -> DataLoader[str, V]:
+    loaders = info.context.loaders
+    if name not in loaders:
+        loaders[name] = DataLoader(load_fn=load)
+    loader: DataLoader[str, V] = loaders[name]
+    return loader
+
+
+def aliases_loader(info: Info) -> DataLoader[str, list[AliasPointer]]:
+    """Current aliases by model id: one query for every model of a page."""
+    return _per_request(info, "aliases", core_reader(info).aliases_of_models)
+
+
+def run_inputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
+    """What each run used, by run id: one query for every run of a page."""
+    return _per_request(info, "run_inputs", core_reader(info).run_inputs_of)
+
+
+def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:
+    """Metadata revisions by node id: one query for every node of a page."""
+    return _per_request(info, "revisions", core_reader(info).revisions_of)
 
 
 def core_reader(info: Info) -> CoreReader:

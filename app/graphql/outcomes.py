@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = "DEPENDENCY_UNAVAILABLE"
 VARIABLE = re.compile(r"^Variable '\$(\w+)'")
+# Outside the dev profile, "Did you mean ...?" hints are cut: they would map the schema for a guesser.
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.S)
 
 
 def typed(error: GraphQLError, code: str, field: str | None, **more: Any) -> GraphQLError:
@@ -60,6 +62,7 @@ class TypedErrors(MaskErrors):
             reasons = original.reasons if isinstance(original, PermissionDenied) else []
             return typed(error, original.code, original.field, **({"reasons": reasons} if reasons else {}))
         if original is None or isinstance(original, GraphQLError):  # about the caller's document or variables
+            error = self._without_suggestions(error)
             if (error.extensions or {}).get("code"):
                 return error
             variable = VARIABLE.match(error.message)
@@ -70,6 +73,22 @@ class TypedErrors(MaskErrors):
         log.error("unexpected error in %s (request %s)", error.path, request_id, exc_info=original)
         masked = self.anonymise_error(error)
         return typed(masked, "INTERNAL_ERROR", None)
+
+
+    def _without_suggestions(self, error: GraphQLError) -> GraphQLError:
+        services = getattr(self.execution_context.context, "services", None)
+        profile = getattr(getattr(services, "settings", None), "profile", "dev")
+        if profile == "dev" or "Did you mean" not in error.message:
+            return error
+        return GraphQLError(
+            SUGGESTION.sub("", error.message),
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=error.original_error,
+            extensions=error.extensions,
+        )
 
 
 def _root_fields(execution_context: Any) -> dict[str, str]:
@@ -100,7 +119,11 @@ def record_outcomes(execution_context: Any, errors: list[GraphQLError]) -> None:
         for key in keys:
             codes.setdefault(key, code)
     context.failures = codes
-    _count(context, {fields[k]: codes.get(k, "OK") for k in fields})
+    outcomes = {fields[k]: codes.get(k, "OK") for k in fields}
+    scope = getattr(getattr(context, "request", None), "scope", None)
+    if isinstance(scope, dict):  # for the request's log line (app/web/request_log.py)
+        scope.setdefault("state", {})["graphql_outcomes"] = outcomes
+    _count(context, outcomes)
 
 
 def _count(context: Any, outcomes: dict[str, str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union
 
 import strawberry
 
@@ -23,44 +23,44 @@ from app.registry.actor import RequestMeta
 from app.registry.execute import Outcome, execute
 
 
+@strawberry.interface(
+    description="Every expected failure: select `... on Error { code message field }` once for all of them."
+)
+class Error:
+    code: str = strawberry.field(description="Stable error code (VALIDATION_FAILED, NOT_FOUND, CONFLICT, ...).")
+    message: str = strawberry.field(description="What went wrong, safe to show; names the field and the rule.")
+    field: str | None = strawberry.field(description="The input field to blame, when there is one.")
+
+
 @strawberry.type(description="The input broke a rule; nothing was changed.")
-class ValidationError:
-    code: str = strawberry.field(description="Stable error code.")
-    message: str = strawberry.field(description="Which field and which rule.")
-    field: str | None = strawberry.field(description="The offending input field, when one is to blame.")
+class ValidationError(Error):
+    pass
 
 
 @strawberry.type(description="Something the request refers to does not exist; nothing was changed.")
-class NotFoundError:
-    code: str = strawberry.field(description="Stable error code.")
-    message: str = strawberry.field(description="What was not found.")
-    field: str | None = strawberry.field(description="The input field that named it.")
+class NotFoundError(Error):
+    pass
 
 
 @strawberry.type(description="The change conflicts with the current state (stale revision, immutable fact, duplicate).")
-class ConflictError:
-    code: str = strawberry.field(description="CONFLICT or ALREADY_EXISTS.")
-    message: str = strawberry.field(description="What conflicts and how to proceed.")
-    field: str | None = strawberry.field(description="The input field involved, if any.")
+class ConflictError(Error):
+    pass
 
 
 @strawberry.type(description="Policy denied the request; nothing was changed. The attempt is audited.")
-class PermissionError:
-    code: str = strawberry.field(description="PERMISSION_DENIED or UNAUTHENTICATED.")
-    message: str = strawberry.field(description="Summary of the denial.")
+class PermissionDeniedError(Error):
     reasons: list[str] = strawberry.field(description="Each reason the policy gave.")
 
 
 @strawberry.type(
     description="A dependency (database, policy engine, object store) did not answer; nothing was changed."
 )
-class UnavailableError:
-    code: str = strawberry.field(description="DEPENDENCY_UNAVAILABLE.")
-    message: str = strawberry.field(description="Which dependency, and what to do.")
+class UnavailableError(Error):
+    pass
 
 
 @strawberry.type(description="Policy flagged the change; it waits for an approver and is applied on approval.")
-class ReviewRequired:
+class ReviewRequired(Error):
     review_id: strawberry.ID = strawberry.field(description="The pending review.")
     reasons: list[str] = strawberry.field(description="Why the change was flagged.")
 
@@ -69,10 +69,23 @@ ERROR_TYPES = (
     ValidationError,
     NotFoundError,
     ConflictError,
-    PermissionError,
+    PermissionDeniedError,
     UnavailableError,
     ReviewRequired,
 )
+
+
+def payload_union(name: str, success: Any, description: str | None = None) -> Any:
+    """`success | every error type` as the union a mutation (or a failing read) returns."""
+    members = (success, *ERROR_TYPES)
+    return Annotated[Union[members], strawberry.union(name, description=description)]  # noqa: UP007
+
+
+def review_required(review_id: str, reasons: list[str]) -> ReviewRequired:
+    message = "the change waits for an approver: " + ("; ".join(reasons) or "policy asked for a review")
+    return ReviewRequired(
+        code="REVIEW_REQUIRED", message=message, field=None, review_id=strawberry.ID(review_id), reasons=reasons
+    )
 
 
 def error_payload(exc: RegistryError) -> Any:
@@ -83,11 +96,11 @@ def error_payload(exc: RegistryError) -> Any:
     if isinstance(exc, Conflict | AlreadyExists):
         return ConflictError(code=exc.code, message=exc.message, field=exc.field)
     if isinstance(exc, PermissionDenied):
-        return PermissionError(code=exc.code, message=exc.message, reasons=exc.reasons)
+        return PermissionDeniedError(code=exc.code, message=exc.message, field=exc.field, reasons=exc.reasons)
     if isinstance(exc, Unauthenticated):
-        return PermissionError(code=exc.code, message=exc.message, reasons=[exc.message])
+        return PermissionDeniedError(code=exc.code, message=exc.message, field=None, reasons=[exc.message])
     if isinstance(exc, DependencyUnavailable):
-        return UnavailableError(code=exc.code, message=exc.message)
+        return UnavailableError(code=exc.code, message=exc.message, field=exc.field)
     raise exc
 
 
@@ -132,18 +145,27 @@ def note_failure(info: Info, exc: RegistryError) -> None:
         failures[str(info.path.key)] = exc.code
 
 
-async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
-    """Execute a command and map its outcome or expected error onto the payload union."""
-    payload = to_payload(input_obj)
-    key = payload.pop("idempotency_key", None)
-    purpose = payload.pop("purpose", None)
+async def as_payload(info: Info, work: Awaitable[T]) -> T | Any:
+    """Await a command; an expected error becomes its payload type (and is counted for /metrics)."""
     try:
-        outcome = await execute(info.context.services, meta_of(info, key, purpose), name, payload)
-        if outcome.review is not None or (outcome.result or {}).get("kind") == "Review":
-            review = outcome.review or outcome.result or {}
-            reasons = list(outcome.decision.reasons) if outcome.decision else []
-            return ReviewRequired(review_id=strawberry.ID(str(review["id"])), reasons=reasons)
-        return await success(outcome)
+        return await work
     except RegistryError as exc:
         note_failure(info, exc)
         return error_payload(exc)
+
+
+async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
+    """Execute a command and map its outcome or expected error onto the payload union."""
+    return await as_payload(info, _run_command(info, name, input_obj, success))
+
+
+async def _run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
+    payload = to_payload(input_obj)
+    key = payload.pop("idempotency_key", None)
+    purpose = payload.pop("purpose", None)
+    outcome = await execute(info.context.services, meta_of(info, key, purpose), name, payload)
+    if outcome.review is not None or (outcome.result or {}).get("kind") == "Review":
+        review = outcome.review or outcome.result or {}
+        reasons = list(outcome.decision.reasons) if outcome.decision else []
+        return review_required(str(review["id"]), reasons)
+    return await success(outcome)

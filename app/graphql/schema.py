@@ -19,6 +19,7 @@ import app.registry.core
 import app.registry.governance  # noqa: F401  (registers the governance commands)
 from app.config import Settings
 from app.graphql.core import CoreMutation, CoreQuery
+from app.graphql.cost import QueryCost
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
@@ -77,6 +78,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: AddValidationRules([*limits, FiniteNumbers]),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: QueryCost(max_cost=settings.max_query_cost),
             ReadGate,
             TypedErrors,
         ],

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.domain import search as s
-from app.errors import PermissionDenied, RegistryError, ValidationFailed
-from app.graph.search_repo import SearchHit, SearchRepo
+from app.errors import ValidationFailed
+from app.graph import search_repo
+from app.graph.search_repo import SearchRepo
 from app.graphql import payloads
+from app.graphql.connection import Connection, connection, decode, page_size, sliced
 from app.graphql.context import Info
+from app.graphql.payloads import payload_union
 from app.registry import vocab
-from app.registry.actor import RequestMeta
-from app.registry.execute import execute
+from app.registry.execute import Outcome
 
 FilterField = strawberry.enum(s.FilterField, description="A filterable field (never free text).")
 FilterOp = strawberry.enum(s.FilterOp, description="Comparison operator; which apply depends on the field.")
@@ -73,8 +75,8 @@ class SearchInput:
 
 
 @strawberry.type(description="One matching model version.")
-class SearchHitType:
-    id: str = strawberry.field(description="Model version id.")
+class SearchHit:
+    id: strawberry.ID = strawberry.field(description="Model version id.")
     model_name: str = strawberry.field(description="Name of the model.")
     version: int = strawberry.field(description="Version number.")
     score: float = strawberry.field(description="Full-text relevance (0 without text).")
@@ -86,58 +88,45 @@ class SearchHitType:
 
 
 @strawberry.type(description="A facet value and how many hits have it.")
-class FacetValueType:
+class FacetValue:
     value: str = strawberry.field(description="The value.")
     count: int = strawberry.field(description="Hits with this value.")
 
 
 @strawberry.type(description="Counts per value of one field over all hits.")
-class FacetType:
+class Facet:
     field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
-    values: list[FacetValueType] = strawberry.field(description="Top values, most frequent first.")
+    values: list[FacetValue] = strawberry.field(description="Top values, most frequent first.")
 
 
 @strawberry.type(description="A page of hits with the total and facet counts.")
 class SearchResults:
-    hits: list[SearchHitType] = strawberry.field(description="This page.")
+    hits: list[SearchHit] = strawberry.field(description="This page.")
     total: int = strawberry.field(
         description="All hits when facets were asked for or fewer than 1,000 matched; else at least this many."
     )
     total_is_exact: bool = strawberry.field(
         description="False when `total` is a lower bound (1,000 hits counted; ask for facets to count every hit)."
     )
-    facets: list[FacetType] = strawberry.field(description="Facet counts asked for.")
+    facets: list[Facet] = strawberry.field(description="Facet counts asked for.")
     has_next_page: bool = strawberry.field(description="More hits after this page.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
-@strawberry.type(description="The input was invalid; nothing was searched or changed.")
-class InvalidSearchInput:
-    code: str = strawberry.field(description="VALIDATION_FAILED.")
-    message: str = strawberry.field(description="Which field and which rule.")
-    field: str | None = strawberry.field(description="The offending input field.")
-
-
-@strawberry.type(description="The policy denied the request.")
-class SearchPermissionDenied:
-    code: str = strawberry.field(description="PERMISSION_DENIED.")
-    message: str = strawberry.field(description="Why.")
-
-
 @strawberry.type(description="A filterable field, its type, operators and top values.")
-class FilterFieldInfo:
+class FilterFieldSpec:
     field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
     kind: str = strawberry.field(description="string, list, number, time, bool or scalar.")
     ops: list[FilterOp] = strawberry.field(description="Operators that apply.")  # type: ignore[valid-type]
     description: str = strawberry.field(description="What the field means.")
     vocabulary: str | None = strawberry.field(description="Vocabulary whose synonyms expand values.")
     needs_key: bool = strawberry.field(description="True when `key` is required.")
-    top_values: list[FacetValueType] = strawberry.field(description="Most frequent values (facetable fields).")
+    top_values: list[FacetValue] = strawberry.field(description="Most frequent values (facetable fields).")
 
 
 @strawberry.type(description="A controlled-vocabulary term.")
-class TermType:
-    id: str = strawberry.field(description="Term id.")
+class Term:
+    id: strawberry.ID = strawberry.field(description="Term id.")
     vocabulary: str = strawberry.field(description="domain, task, regulation, metric, ...")
     value: str = strawberry.field(description="Canonical value.")
     synonyms: list[str] = strawberry.field(description="Synonyms that expand to this value.")
@@ -145,8 +134,8 @@ class TermType:
 
 
 @strawberry.type(description="A named, shared search.")
-class SavedSearchType:
-    id: str = strawberry.field(description="Saved search id.")
+class SavedSearch:
+    id: strawberry.ID = strawberry.field(description="Saved search id.")
     name: str = strawberry.field(description="Unique name.")
     description: str | None = strawberry.field(description="What it finds.")
     input: JSON = strawberry.field(description="The search input (snake_case), runnable as is.")
@@ -171,26 +160,17 @@ class SaveSearchInput:
 
 @strawberry.type(description="The term as stored.")
 class TermSuccess:
-    term_id: str = strawberry.field(description="Id of the term.")
+    term_id: strawberry.ID = strawberry.field(description="Id of the term.")
 
 
 @strawberry.type(description="The saved search as stored.")
 class SaveSearchSuccess:
-    saved_search_id: str = strawberry.field(description="Id of the saved search.")
+    saved_search_id: strawberry.ID = strawberry.field(description="Id of the saved search.")
 
 
-SearchPayload = Annotated[
-    SearchResults | InvalidSearchInput,
-    strawberry.union("SearchPayload", description="Results, or why the input is invalid."),
-]
-UpsertTermPayload = Annotated[
-    TermSuccess | InvalidSearchInput | SearchPermissionDenied,
-    strawberry.union("UpsertTermPayload", description="Stored, invalid or denied."),
-]
-SaveSearchPayload = Annotated[
-    SaveSearchSuccess | InvalidSearchInput | SearchPermissionDenied,
-    strawberry.union("SaveSearchPayload", description="Stored, invalid or denied."),
-]
+SearchPayload = payload_union("SearchPayload", SearchResults, "Results, or why the input is invalid.")
+UpsertTermPayload = payload_union("UpsertTermPayload", TermSuccess, "Stored, or why not.")
+SaveSearchPayload = payload_union("SaveSearchPayload", SaveSearchSuccess, "Stored, or why not.")
 
 
 def to_raw(value: Any) -> Any:
@@ -205,13 +185,9 @@ def to_raw(value: Any) -> Any:
     return out
 
 
-def invalid(error: RegistryError) -> InvalidSearchInput:
-    return InvalidSearchInput(code=error.code, message=error.message, field=error.field)
-
-
-def hit_type(h: SearchHit) -> SearchHitType:
-    return SearchHitType(
-        id=h.id,
+def hit_type(h: search_repo.SearchHit) -> SearchHit:
+    return SearchHit(
+        id=strawberry.ID(h.id),
         model_name=str(h.model.get("name")),
         version=int(h.version.get("version") or 0),
         score=h.score,
@@ -223,10 +199,6 @@ def hit_type(h: SearchHit) -> SearchHitType:
     )
 
 
-def meta_of(info: Info) -> RequestMeta:
-    return payloads.meta_of(info, None)
-
-
 @strawberry.type
 class SearchQuery:
     @strawberry.field(description="Search model versions: text, OR-of-AND filters, metric thresholds, facets.")
@@ -234,9 +206,10 @@ class SearchQuery:
         try:
             result = await vocab.search(info.context.services, to_raw(input))
         except ValidationFailed as error:
-            return invalid(error)
+            payloads.note_failure(info, error)
+            return payloads.error_payload(error)
         facets = [
-            FacetType(field=f.field, values=[FacetValueType(value=v.value, count=v.count) for v in f.values])
+            Facet(field=f.field, values=[FacetValue(value=v.value, count=v.count) for v in f.values])
             for f in result.facets
         ]
         return SearchResults(
@@ -249,76 +222,82 @@ class SearchQuery:
         )
 
     @strawberry.field(description="Filterable fields with their kinds, operators and top values.")
-    async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldInfo]:
+    async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldSpec]:
         services = info.context.services
         facetable = tuple(f for f, spec in s.FIELDS.items() if spec.facet)
         repo = SearchRepo(services.driver, services.settings.neo4j_database)
         tops = {f.field: f.values for f in await repo.facet_values(facetable, min(max(size, 1), 50))}
         return [
-            FilterFieldInfo(
+            FilterFieldSpec(
                 field=f,
                 kind=spec.kind.value,
                 ops=list(s.OPS[spec.kind]),
                 description=spec.description,
                 vocabulary=spec.vocabulary,
                 needs_key=spec.needs_key,
-                top_values=[FacetValueType(value=v.value, count=v.count) for v in tops.get(f, [])],
+                top_values=[FacetValue(value=v.value, count=v.count) for v in tops.get(f, [])],
             )
             for f, spec in s.FIELDS.items()
         ]
 
     @strawberry.field(description="Saved searches, by name.")
-    async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> list[SavedSearchType]:
-        found = await vocab.vocab_reader(info.context.services).saved_searches(after, min(max(first, 1), 100))
-        return [
-            SavedSearchType(
-                id=e.id,
-                name=e.get("name"),
-                description=e.get("description"),
-                input=json.loads(e.get("input") or "{}"),
-                created_by=e.get("created_by"),
+    async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> Connection[SavedSearch]:
+        limit = page_size(first)
+        found = await vocab.vocab_reader(info.context.services).saved_searches(decode(after), limit + 1)
+        rows = [
+            (
+                str(e.get("name")),
+                SavedSearch(
+                    id=strawberry.ID(e.id),
+                    name=e.get("name"),
+                    description=e.get("description"),
+                    input=json.loads(e.get("input") or "{}"),
+                    created_by=e.get("created_by"),
+                ),
             )
             for e in found
         ]
+        return connection(rows, limit)
 
-    @strawberry.field(description="Vocabulary terms, optionally of one vocabulary.")
-    async def terms(self, info: Info, vocabulary: str | None = None) -> list[TermType]:
+    @strawberry.field(description="Vocabulary terms by vocabulary and value, optionally of one vocabulary.")
+    async def terms(
+        self, info: Info, vocabulary: str | None = None, first: int = 50, after: str | None = None
+    ) -> Connection[Term]:
         found = await vocab.vocab_reader(info.context.services).term_entities(vocabulary)
-        return [
-            TermType(
-                id=e.id,
-                vocabulary=e.get("vocabulary"),
-                value=e.get("value"),
-                synonyms=list(e.get("synonyms") or []),
-                broader=e.get("broader"),
+        rows = [
+            (
+                f"{e.get('vocabulary')}\x1f{e.get('value')}",
+                Term(
+                    id=strawberry.ID(e.id),
+                    vocabulary=e.get("vocabulary"),
+                    value=e.get("value"),
+                    synonyms=list(e.get("synonyms") or []),
+                    broader=e.get("broader"),
+                ),
             )
             for e in found
         ]
+        return sliced(rows, first, after)
 
 
 @strawberry.type
 class SearchMutation:
     @strawberry.mutation(description="Create or update a vocabulary term (admin).")
-    async def upsert_term(self, info: Info, input: UpsertTermInput) -> UpsertTermPayload:
-        try:
-            outcome = await execute(info.context.services, meta_of(info), "upsert_term", to_raw(input))
-        except ValidationFailed as error:
-            return invalid(error)
-        except PermissionDenied as error:
-            return SearchPermissionDenied(code=error.code, message=error.message)
-        return TermSuccess(term_id=str((outcome.result or {}).get("id")))
+    async def upsert_term(self, info: Info, input: UpsertTermInput) -> UpsertTermPayload:  # type: ignore[valid-type]
+        async def ok(outcome: Outcome) -> TermSuccess:
+            return TermSuccess(term_id=strawberry.ID(str((outcome.result or {}).get("id"))))
+
+        return await payloads.run_command(info, "upsert_term", to_raw(input), ok)
 
     @strawberry.mutation(description="Save a search under a shared name.")
-    async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:
+    async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:  # type: ignore[valid-type]
         raw = to_raw(input)
         payload = {"name": raw["name"], "description": raw.get("description"), "input": _jsonable(raw["search"])}
-        try:
-            outcome = await execute(info.context.services, meta_of(info), "save_search", payload)
-        except ValidationFailed as error:
-            return invalid(error)
-        except PermissionDenied as error:
-            return SearchPermissionDenied(code=error.code, message=error.message)
-        return SaveSearchSuccess(saved_search_id=str((outcome.result or {}).get("id")))
+
+        async def ok(outcome: Outcome) -> SaveSearchSuccess:
+            return SaveSearchSuccess(saved_search_id=strawberry.ID(str((outcome.result or {}).get("id"))))
+
+        return await payloads.run_command(info, "save_search", payload, ok)
 
 
 def _jsonable(value: Any) -> Any:

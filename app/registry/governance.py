@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -88,7 +89,7 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
         row = await tx_one(tx, CREATE_GRANT, id=new_id("Grant"), at=at, actor=meta.actor.name, **data)
         if row is None:
             raise NotFound(f"principal: no principal {data['principal']!r}", field="principal")
-        return {"id": row["id"], "kind": "Grant"}
+        return {"id": row["id"], "kind": "Grant", "principal": data["principal"]}
 
     return Plan("grant", {"kind": "grant", "name": data["principal"]}, work)
 
@@ -188,6 +189,18 @@ def audit_details(event: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {}
     return details if isinstance(details, dict) else {}
+
+
+async def may_approve_reviews(services: Services, meta: RequestMeta) -> bool:
+    """Whether policy lets the caller approve reviews others filed ("waiting for me"); nothing is audited."""
+
+    async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+        return {}
+
+    someone_else = {"requested_by": f"{meta.actor.id}\u241fother"}  # a requester that is not the caller
+    plan = Plan("approve_review", {"kind": "review", "id": "*"}, noop, context={"review": someone_else})
+    meta = replace(meta, grants=await grants_of(services, meta.actor.name))
+    return (await services.policy.decide(policy_input(meta, plan))).allow
 
 
 async def dry_run(services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]) -> Decision:

@@ -48,7 +48,7 @@ def request_meta(request: Request) -> RequestMeta:
         raise Unauthenticated("a bearer token is required")
     return RequestMeta(
         actor=actor,
-        request_id=uuid.uuid4().hex,
+        request_id=str(request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex),
         idempotency_key=request.headers.get("idempotency-key"),
         correlation_id=correlation_id(request),
     )

@@ -73,5 +73,6 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int, **extra: 
         limit_concurrency=settings.limit_concurrency,
         proxy_headers=False,
         server_header=False,
+        access_log=False,  # app/web/request_log.py writes one structured line per request instead
         **extra,
     )

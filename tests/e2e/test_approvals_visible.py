@@ -17,16 +17,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.usefixtures(
 
 SET_ALIAS = """mutation { setAlias(input: {model: "churn", alias: "production", version: 1}) {
   __typename ... on ReviewRequired { reviewId } } }"""
-APPROVE = 'mutation($id: ID!) { approveReview(id: $id, comment: "checked") { status } }'
-TRAIL = """query($t: String!) { auditTrail(input: {target: $t}) {
-  action actor decision targetId approvedBy reviewId subjects } }"""
+APPROVE = """mutation($id: ID!) { approveReview(input: {id: $id, comment: "checked"}) {
+  __typename ... on ReviewDecided { review { status } } ... on Error { code message } } }"""
+TRAIL = """query($t: String!) { auditTrail(input: {target: $t}) { edges { node {
+  action actor decision targetId approvedBy reviewId subjects } } } }"""
 PROMOTE = """mutation($d: String!) { recordDeploymentEvent(input: {deploymentId: $d, type: PROMOTED, version: 1}) {
   __typename ... on ReviewRequired { reviewId } } }"""
 TIMELINE = "query($d: ID!) { deploymentTimeline(id: $d) { type actor approvedBy } }"
 
 
 def trail(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in body["data"]["auditTrail"] if e["decision"] != "review"]
+    events = [edge["node"] for edge in body["data"]["auditTrail"]["edges"]]
+    return [e for e in events if e["decision"] != "REVIEW"]
 
 
 async def test_the_model_and_version_trails_show_who_approved_an_alias_move(
@@ -39,7 +41,8 @@ async def test_the_model_and_version_trails_show_who_approved_an_alias_move(
         filed = (await gql(http, pat, SET_ALIAS))["data"]["setAlias"]
         assert filed["__typename"] == "ReviewRequired"
         review = filed["reviewId"]
-        assert (await gql(http, ann, APPROVE, {"id": review}))["data"]["approveReview"] == {"status": "APPROVED"}
+        decided = (await gql(http, ann, APPROVE, {"id": review}))["data"]["approveReview"]
+        assert decided == {"__typename": "ReviewDecided", "review": {"status": "APPROVED"}}
         of_model = trail(await gql(http, ann, TRAIL, {"t": ids["model"]}))
         of_version = trail(await gql(http, ann, TRAIL, {"t": ids["model_version"]}))
         of_review = trail(await gql(http, ann, TRAIL, {"t": review}))
@@ -47,7 +50,7 @@ async def test_the_model_and_version_trails_show_who_approved_an_alias_move(
     approval = {
         "action": "review:approved",
         "actor": "ann",
-        "decision": "applied",
+        "decision": "APPLIED",
         "targetId": ids["model"],
         "approvedBy": "ann",
         "reviewId": review,
@@ -56,7 +59,7 @@ async def test_the_model_and_version_trails_show_who_approved_an_alias_move(
     applied = {
         "action": "promote:move_alias",
         "actor": "pat",
-        "decision": "allowed",
+        "decision": "ALLOWED",
         "targetId": ids["model"],
         "approvedBy": "ann",
         "reviewId": None,
@@ -94,5 +97,5 @@ async def test_the_deployment_timeline_shows_who_approved_a_production_event(
         await gql(http, ann, APPROVE, {"id": filed["reviewId"]})
         timeline = (await gql(http, ann, TIMELINE, {"d": dep["id"]}))["data"]["deploymentTimeline"]
 
-    assert timeline[-1] == {"type": "promoted", "actor": "pat", "approvedBy": "ann"}
+    assert timeline[-1] == {"type": "PROMOTED", "actor": "pat", "approvedBy": "ann"}
     assert timeline[0]["approvedBy"] is None

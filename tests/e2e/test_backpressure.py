@@ -73,7 +73,7 @@ def test_requests_beyond_the_limit_wait_then_get_503_with_retry_after(tiny_serve
                 pool.map(
                     lambda _: httpx.post(
                         f"{tiny_server}/graphql",
-                        json={"query": "{ models { name } }"},
+                        json={"query": "{ models { edges { node { name } } } }"},
                         headers={"Authorization": f"Bearer {token}"},
                         timeout=10,
                     ),
@@ -107,7 +107,7 @@ def test_a_body_that_never_finishes_gets_408_and_frees_the_slot(tiny_server: str
     assert response.status == 408
     assert response.json()["error"]["code"] == "REQUEST_TIMEOUT"
     assert BODY_TIMEOUT - 0.5 <= elapsed < BODY_TIMEOUT + 3
-    after = httpx.post(f"{tiny_server}/graphql", json={"query": "{ models { name } }"}, timeout=10)
+    after = httpx.post(f"{tiny_server}/graphql", json={"query": "{ models { edges { node { name } } } }"}, timeout=10)
     assert after.status_code == 401  # the slot is free again: the request reached authentication
 
 

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.usefixtures(
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = 2.5  # seconds: "fail within ~2 s"
-READ = "{ models { name } }"
+READ = "{ models { edges { node { name } } } }"
 WRITE = (
     'mutation { createModel(input: {name: "while-down", licence: "MIT"}) { __typename '
     "... on UnavailableError { code message } } }"
@@ -60,8 +60,8 @@ def api_key(live_server: str, settings: Settings, clean_graph: object) -> str:
     """A stored API key: authenticating it needs Neo4j (the bootstrap key does not)."""
     admin = settings.bootstrap_admin_key.get_secret_value()
     for query in (
-        'mutation { createPrincipal(input: {name: "viewer-while-down", roles: ["viewer"]}) { error } }',
-        'mutation { issueApiKey(input: {principal: "viewer-while-down"}) { secret } }',
+        'mutation { createPrincipal(input: {name: "viewer-while-down", roles: ["viewer"]}) { __typename } }',
+        'mutation { issueApiKey(input: {principal: "viewer-while-down"}) { ... on ApiKeyIssued { secret } } }',
     ):
         body = httpx.post(
             f"{live_server}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {admin}"}, timeout=30

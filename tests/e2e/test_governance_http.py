@@ -61,8 +61,8 @@ async def test_revoke_grant_and_list_grants_over_graphql(
     pat = await key_for(clean_graph, "pat", "publisher")
     grant = await run(clean_graph, "create_grant", {"principal": "pat", "action": "approve_review"})
     revoke = """mutation($id: ID!) { revokeGrant(input: {id: $id, reason: "done"}) { __typename
-      ... on GrantRevoked { id principal replayed } ... on ConflictError { message field }
-      ... on PermissionError { reasons } } }"""
+      ... on GrantSuccess { id principal replayed } ... on ConflictError { message field }
+      ... on PermissionDeniedError { reasons } } }"""
     listing = """query($p: String!, $all: Boolean!) { grants(principal: $p, includeRevoked: $all) {
       id action resourceId revokedBy } }"""
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
@@ -72,12 +72,12 @@ async def test_revoke_grant_and_list_grants_over_graphql(
         ]
         refused = await gql(http, pat, revoke, {"id": grant["id"]})
         assert refused["data"]["revokeGrant"] == {
-            "__typename": "PermissionError",
+            "__typename": "PermissionDeniedError",
             "reasons": ["role publisher may not grant grant"],
         }
         done = await gql(http, admin, revoke, {"id": grant["id"]})
         assert done["data"]["revokeGrant"] == {
-            "__typename": "GrantRevoked",
+            "__typename": "GrantSuccess",
             "id": grant["id"],
             "principal": "pat",
             "replayed": False,

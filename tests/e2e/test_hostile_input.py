@@ -72,7 +72,7 @@ def test_graphql_variables_nested_100k_levels_deep_are_a_400(live_server: str, s
 
 @pytest.mark.parametrize("path", DATA_ROUTES)
 def test_a_body_that_is_not_utf8_is_a_400(live_server: str, settings: Settings, path: str) -> None:
-    body = b'{"query": "{ models { name } }", "samples": "\xff\xfe"}'
+    body = b'{"query": "{ models { edges { node { name } } } }", "samples": "\xff\xfe"}'
 
     response = rawhttp.request(live_server, "POST", path, headers=[JSON, auth(settings)], body=body)
 

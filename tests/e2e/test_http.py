@@ -13,6 +13,9 @@ from app.config import Settings
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.usefixtures("always_working_hours")]
 
 
+ISSUE = 'mutation { issueApiKey(input: {principal: "%s"}) { ... on ApiKeyIssued { id secret } } }'
+
+
 def gql(base: str, token: str | None, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.post(
@@ -38,14 +41,14 @@ def test_every_data_route_refuses_requests_without_a_token(live_server: str, set
             # Vendored GraphiQL scripts are public static files; they carry no registry data.
             assert httpx.get(target, timeout=10).status_code in (200, 404)
             continue
-        response = httpx.post(target, json={"query": "{ models { name } }"}, timeout=10)
+        response = httpx.post(target, json={"query": "{ models { edges { node { name } } } }"}, timeout=10)
         assert response.status_code == 401, path
         assert response.json()["error"] == "UNAUTHENTICATED"
         checked += 1
     assert checked >= 1
     bad = httpx.post(
         f"{live_server}/graphql",
-        json={"query": "{ models { name } }"},
+        json={"query": "{ models { edges { node { name } } } }"},
         headers={"Authorization": "Bearer mgk_not-a-real-key"},
         timeout=10,
     )
@@ -62,27 +65,27 @@ def test_viewer_refused_publisher_allowed_and_audit_shows_both(
             live_server,
             admin,
             "mutation($n: String!, $r: [String!]!) { createPrincipal(input: "
-            "{name: $n, roles: $r}) { id error message } }",
+            "{name: $n, roles: $r}) { __typename ... on Error { code message } } }",
             {"n": name, "r": [role]},
         ).json()
-        assert created["data"]["createPrincipal"]["error"] is None, created
+        assert created["data"]["createPrincipal"] == {"__typename": "PrincipalCreated"}, created
         issued = gql(
             live_server,
             admin,
-            "mutation($n: String!) { issueApiKey(input: {principal: $n}) { secret error } }",
+            "mutation($n: String!) { issueApiKey(input: {principal: $n}) { ... on ApiKeyIssued { secret } } }",
             {"n": name},
         ).json()
         keys[name] = issued["data"]["issueApiKey"]["secret"]
     create = (
         'mutation { createModel(input: {name: "fraud", licence: "MIT", idempotencyKey: "k1"}) { __typename '
         "... on ModelSuccess { model { name owners revision } replayed } "
-        "... on PermissionError { code reasons } } }"
+        "... on PermissionDeniedError { code reasons } } }"
     )
     denied_response = gql(live_server, keys["vera"], create).json()
     assert "data" in denied_response, denied_response
     denied = denied_response["data"]["createModel"]
     assert denied == {
-        "__typename": "PermissionError",
+        "__typename": "PermissionDeniedError",
         "code": "PERMISSION_DENIED",
         "reasons": ["role viewer may not publish model"],
     }
@@ -94,15 +97,16 @@ def test_viewer_refused_publisher_allowed_and_audit_shows_both(
     )
     replay = gql(live_server, keys["pat"], create).json()["data"]["createModel"]
     assert replay["replayed"] is True and replay["model"]["name"] == "fraud"
-    trail = gql(live_server, admin, "{ auditTrail(input: {first: 20}) { actor action decision reasons } }").json()
-    events = trail["data"]["auditTrail"]
+    query = "{ auditTrail(input: {first: 20}) { edges { node { actor action decision reasons } } } }"
+    trail = gql(live_server, admin, query).json()
+    events = [e["node"] for e in trail["data"]["auditTrail"]["edges"]]
     assert {
         "actor": "vera",
         "action": "publish:create_model",
-        "decision": "denied",
+        "decision": "DENIED",
         "reasons": ["role viewer may not publish model"],
     } in events
-    assert any(e["actor"] == "pat" and e["decision"] == "allowed" for e in events)
+    assert any(e["actor"] == "pat" and e["decision"] == "ALLOWED" for e in events)
 
 
 def test_bad_input_names_the_field_over_http(live_server: str, settings: Settings, clean_graph: object) -> None:
@@ -136,19 +140,19 @@ def test_graphiql_page_is_served_from_vendored_assets(live_server: str) -> None:
 
 def test_reads_need_a_role_that_policy_lets_read(live_server: str, settings: Settings, clean_graph: object) -> None:
     admin = settings.bootstrap_admin_key.get_secret_value()
-    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "nobody", roles: []}) { error } }')
-    key = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "nobody"}) { secret } }').json()
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "nobody", roles: []}) { __typename } }')
+    key = gql(live_server, admin, ISSUE % "nobody").json()
     nobody = key["data"]["issueApiKey"]["secret"]
-    refused = gql(live_server, nobody, "{ models { name } }").json()
+    refused = gql(live_server, nobody, "{ models { edges { node { name } } } }").json()
     assert refused["data"] is None
     assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
     assert "read denied" in refused["errors"][0]["message"]
     schema_only = gql(live_server, nobody, "{ __schema { queryType { name } } }").json()
     assert schema_only["data"]["__schema"]["queryType"]["name"] == "Query"
-    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "vic", roles: ["viewer"]}) { error } }')
-    viewer = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "vic"}) { secret } }').json()
-    allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { name } }").json()
-    assert allowed == {"data": {"models": []}}
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "vic", roles: ["viewer"]}) { __typename } }')
+    viewer = gql(live_server, admin, ISSUE % "vic").json()
+    allowed = gql(live_server, viewer["data"]["issueApiKey"]["secret"], "{ models { edges { node { name } } } }").json()
+    assert allowed["data"] == {"models": {"edges": []}}
 
 
 def test_a_revoked_key_is_refused_on_the_very_next_request(
@@ -156,12 +160,13 @@ def test_a_revoked_key_is_refused_on_the_very_next_request(
 ) -> None:
     """Keys are cached for a few seconds, but a revocation through the API drops them at once."""
     admin = settings.bootstrap_admin_key.get_secret_value()
-    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "rita", roles: ["viewer"]}) { error } }')
-    issued = gql(live_server, admin, 'mutation { issueApiKey(input: {principal: "rita"}) { id secret } }').json()
+    gql(live_server, admin, 'mutation { createPrincipal(input: {name: "rita", roles: ["viewer"]}) { __typename } }')
+    issued = gql(live_server, admin, ISSUE % "rita").json()
     key, key_id = issued["data"]["issueApiKey"]["secret"], issued["data"]["issueApiKey"]["id"]
     for _ in range(3):  # the second and third are answered from the cache
         assert gql(live_server, key, "{ me { name } }").json()["data"]["me"]["name"] == "rita"
-    revoked = gql(live_server, admin, "mutation($id: ID!) { revokeApiKey(id: $id) { error } }", {"id": key_id})
-    assert revoked.json()["data"]["revokeApiKey"]["error"] is None
+    revoke = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { __typename ... on Error { code } } }"
+    revoked = gql(live_server, admin, revoke, {"id": key_id})
+    assert revoked.json()["data"]["revokeApiKey"] == {"__typename": "ApiKeyRevoked"}
     refused = gql(live_server, key, "{ me { name } }")
     assert refused.status_code == 401 and refused.json()["message"] == "API key was revoked"

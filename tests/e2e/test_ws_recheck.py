@@ -48,22 +48,25 @@ def viewer_key(settings: Settings, server: str, expires_at: datetime | None = No
     created = admin_gql(
         settings,
         server,
-        'mutation($n: String!) { createPrincipal(input: {name: $n, roles: ["viewer"]}) { error message } }',
+        'mutation($n: String!) { createPrincipal(input: {name: $n, roles: ["viewer"]}) { __typename '
+        "... on Error { code message } } }",
         {"n": name},
     )
-    assert created["createPrincipal"]["error"] is None, created
+    assert created["createPrincipal"]["__typename"] == "PrincipalCreated", created
     issued = admin_gql(
         settings,
         server,
-        "mutation($n: String!, $e: DateTime) { issueApiKey(input: {principal: $n, expiresAt: $e}) { id secret } }",
+        "mutation($n: String!, $e: DateTime) { issueApiKey(input: {principal: $n, expiresAt: $e}) { "
+        "... on ApiKeyIssued { id secret } } }",
         {"n": name, "e": expires_at.isoformat() if expires_at else None},
     )["issueApiKey"]
     return issued["id"], issued["secret"]
 
 
 def revoke(settings: Settings, server: str, key_id: str) -> None:
-    done = admin_gql(settings, server, "mutation($id: ID!) { revokeApiKey(id: $id) { error } }", {"id": key_id})
-    assert done["revokeApiKey"]["error"] is None
+    revoke_key = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { __typename ... on Error { code } } }"
+    done = admin_gql(settings, server, revoke_key, {"id": key_id})
+    assert done["revokeApiKey"] == {"__typename": "ApiKeyRevoked"}
 
 
 async def open_socket(server: str, key: str) -> Any:

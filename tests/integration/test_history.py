@@ -402,7 +402,7 @@ async def test_graphql_queries_history_timeline_and_version_status(model: dict[s
         "metrics": [{"name": "f1", "value": None}, {"name": "auc", "value": None}],
     }
     assert out.data["deployment"]["serving"] == [{"version": 1, "trafficPercent": 100.0}]
-    assert out.data["deploymentTimeline"] == [{"seq": 1, "type": "created"}]
+    assert out.data["deploymentTimeline"] == [{"seq": 1, "type": "CREATED"}]
     assert out.data["versionStatus"] == {"deployments": [{"name": "scorer-eu"}]}
 
 
@@ -459,8 +459,8 @@ NAIVE = "2026-01-01T00:00:00"
             'to: "%s"}) { value } }',
             "to",
         ),
-        ('{ auditTrail(input: {from: "%s"}) { seq } }', "from"),
-        ('{ auditTrail(input: {to: "%s"}) { seq } }', "to"),
+        ('{ auditTrail(input: {from: "%s"}) { edges { node { seq } } } }', "from"),
+        ('{ auditTrail(input: {to: "%s"}) { edges { node { seq } } } }', "to"),
     ],
 )
 async def test_reads_refuse_a_naive_timestamp_naming_the_argument(

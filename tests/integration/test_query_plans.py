@@ -33,6 +33,8 @@ ALLOWED_LABEL_SCANS = {
     "app.graph.migrations.RECORD_MIGRATION",
     "app.graph.principals.LIST_PRINCIPALS",
     "app.graph.review_queries.LIST_REVIEWS",
+    "app.graph.review_queries.PAGE_REVIEWS",
+    "app.graph.review_reads.PAGE_REVIEWS",
     "app.graph.vocab_queries.LINK_BROADER",
     "app.graph.vocab_queries.LIST_TERMS",
     "app.graph.vocab_queries.LIST_SAVED_SEARCHES",

@@ -16,7 +16,7 @@ class DependencyHealth:
 
 
 @strawberry.type(description="Version and live dependency status of this registry.")
-class RegistryInfo:
+class RegistryStatus:
     version: str = strawberry.field(description="modelgraph version serving this request.")
     dependencies: list[DependencyHealth] = strawberry.field(description="Each dependency, checked now.")
 
@@ -24,9 +24,9 @@ class RegistryInfo:
 @strawberry.type
 class RegistryQuery:
     @strawberry.field(description="Registry version and the health of Neo4j, OPA and the object store.")
-    async def registry_info(self, info: Info) -> RegistryInfo:
+    async def registry_info(self, info: Info) -> RegistryStatus:
         statuses = await info.context.services.check()
-        return RegistryInfo(
+        return RegistryStatus(
             version=__version__,
             dependencies=[DependencyHealth(name=s.name, ok=s.ok, detail=s.detail) for s in statuses],
         )

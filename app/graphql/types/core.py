@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -11,13 +12,23 @@ from strawberry.scalars import JSON
 
 from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
+from app.graphql.connection import (
+    Connection,
+    PageInfo,
+    connection,
+    decode,
+    page_size,
+    time_cursor_key,
+    time_key,
+)
 from app.graphql.context import Info
-from app.graphql.loaders import core_reader, node_loader
+from app.graphql.enums import RunStatus, VersionState
+from app.graphql.loaders import aliases_loader, core_reader, node_loader, revisions_loader, run_inputs_loader
 
 MAX_PAGE = 100
 
 if TYPE_CHECKING:
-    from app.graphql.history import VersionStatus
+    from app.graphql.history import DeploymentConnection, VersionStatus
 
 
 @strawberry.interface(description="Anything in the provenance graph, addressable by a stable id.")
@@ -84,6 +95,16 @@ def required_text(prop: str, description: str) -> Any:
     def resolve(root: _Base) -> str:
         return str(root._e.get(prop))
 
+    return _prop(prop, description, resolve)
+
+
+def state(prop: str, kind: type[Enum], description: str, default: str | None = None) -> Any:
+    """A property holding one of a fixed set, exposed as the enum `kind`."""
+
+    def resolve(root: _Base) -> Enum:
+        return kind(root._e.get(prop) or default)
+
+    resolve.__annotations__ = {"root": _Base, "return": kind}
     return _prop(prop, description, resolve)
 
 
@@ -159,12 +180,30 @@ class Project(_Base, Node):
     custom = custom()
     created_at = timestamp("created_at", "Created (UTC).")
 
+    @strawberry.field(description="Its models, by name.")
+    async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
+        limit = page_size(first)
+        found = await core_reader(info).in_project("Model", self._e.id, decode(after), limit + 1)
+        return connection([(str(e.get("name")), Model(e)) for e in found], limit)
+
+    @strawberry.field(description="Its experiments, by name.")
+    async def experiments(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Experiment]:
+        limit = page_size(first)
+        found = await core_reader(info).in_project("Experiment", self._e.id, decode(after), limit + 1)
+        return connection([(str(e.get("name")), Experiment(e)) for e in found], limit)
+
 
 @node_type(description="A group of runs in a project.")
 class Experiment(_Base, Node):
     name = required_text("name", "Name, unique in its project.")
     description = text("description", "Narrative of the experiment.")
     revision = revision("Metadata revision.")
+
+    @strawberry.field(description="Its runs, newest first.")
+    async def runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Run]:
+        limit = page_size(first)
+        found = await core_reader(info).runs_of(self._e.id, time_key(after), limit + 1)
+        return connection([(time_cursor_key(e.get("started_at"), e.id), Run(e)) for e in found], limit)
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
@@ -233,7 +272,7 @@ class RunEnvironment:
 @node_type(description="A training or processing run; its inputs are fixed once finished.")
 class Run(_Base, Node):
     name = text("name", "Optional display name.")
-    status = required_text("status", "RUNNING, FINISHED, FAILED or KILLED.")
+    status = state("status", RunStatus, "Where the run stands.")
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
@@ -264,7 +303,7 @@ class Run(_Base, Node):
 
     @strawberry.field(description="Dataset versions and features it used.")
     async def inputs(self, info: Info) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
-        found = await core_reader(info).run_inputs(self._e.id)
+        found = await run_inputs_loader(info).load(self._e.id)
         return [DatasetVersion(e) if e.kind == "DatasetVersion" else Feature(e) for e in found]
 
     @strawberry.field(description="The experiment.")
@@ -314,7 +353,7 @@ class AliasState:
 class ModelVersion(_Base, Node):
     model_name = required_text("model_name", "Model name.")
     version = integer("version", "Version number (1, 2, ... per model).")
-    status = required_text("status", "READY or ARCHIVED.")
+    status = state("status", VersionState, "Whether the version may still be used.")
 
     @strawberry.field(description="Artifact reference (digest immutable).")
     def artifact(self) -> ArtifactRef:
@@ -347,6 +386,11 @@ class ModelVersion(_Base, Node):
         e = await node_loader(info).load(self._e.get("model_id"))
         return Model(e) if e else None
 
+    @strawberry.field(description="Aliases pointing at this version now.")
+    async def aliases(self, info: Info) -> list[str]:
+        pointers = await aliases_loader(info).load(str(self._e.get("model_id")))
+        return [p.alias for p in pointers if p.version_id == self._e.id]
+
     custom = custom()
 
     @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
@@ -357,19 +401,13 @@ class ModelVersion(_Base, Node):
 
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
 
 
 @strawberry.type(description="An edge in a page of results.")
 class ModelVersionEdge:
     cursor: str = strawberry.field(description="Opaque cursor.")
     node: ModelVersion = strawberry.field(description="The version.")
-
-
-@strawberry.type(description="Relay page info.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items after this page.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
 @strawberry.type(description="A page of model versions, newest first.")
@@ -425,7 +463,15 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Current aliases.")
     async def aliases(self, info: Info) -> list[AliasState]:
-        return [AliasState.of(p) for p in await core_reader(info).aliases(self._e.id)]
+        return [AliasState.of(p) for p in await aliases_loader(info).load(self._e.id)]
+
+    @strawberry.field(description="Its deployments, by name (retired ones included).")
+    async def deployments(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[DeploymentConnection, strawberry.lazy("app.graphql.history")]:
+        from app.graphql.history import deployments_page
+
+        return await deployments_page(info, self._e.id, first, after)
 
     @strawberry.field(description="Every alias move, newest first (optionally for one alias).")
     async def alias_history(self, info: Info, alias: str | None = None) -> list[AliasState]:
@@ -438,7 +484,7 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Metadata revisions, newest first.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await core_reader(info).revisions(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
 
 
 TYPE_BY_KIND: dict[str, Any] = {

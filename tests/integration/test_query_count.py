@@ -1,0 +1,62 @@
+"""A page of versions costs a fixed number of Neo4j queries, however many items it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from neo4j import AsyncSession
+
+from app.graphql.context import Context
+from app.graphql.schema import build_schema
+from app.registry.actor import Actor
+from app.services import Services
+from tests.integration.chain import DIGEST, build_chain, run
+
+pytestmark = pytest.mark.integration
+
+PAGE = """query($first: Int!) { model(name: "churn") { versions(first: $first) { totalCount edges { node {
+    version status aliases revisions { revision } model { name aliases { alias version } }
+    run { status inputs { __typename } } } } } } }"""
+
+
+async def page(services: Services, first: int, counter: list[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    original = AsyncSession.run
+
+    async def counted(self: AsyncSession, query: Any, *args: Any, **kwargs: Any) -> Any:
+        counter.append(str(query))
+        return await original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncSession, "run", counted)
+    root = Actor(id="root", name="root", roles=("admin",))
+    context = Context(request=None, response=None, services=services, principal=root)  # type: ignore[arg-type]
+    try:
+        out = await build_schema(services.settings).execute(
+            PAGE, variable_values={"first": first}, context_value=context
+        )
+    finally:
+        monkeypatch.setattr(AsyncSession, "run", original)
+    assert out.errors is None and out.data is not None, out.errors
+    return out.data["model"]["versions"]
+
+
+async def test_a_page_of_100_versions_costs_as_many_queries_as_a_page_of_2(
+    clean_graph: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await build_chain(clean_graph)
+    item = {"run_id": ids["run"], "artifact": {"uri": "s3://m/b", "digest": DIGEST}}
+    await run(clean_graph, "register_model_versions", {"model": "churn", "versions": [item] * 109})
+    await run(clean_graph, "move_alias", {"model": "churn", "alias": "staging", "version": 100})
+
+    small: list[str] = []
+    two = await page(clean_graph, 2, small, monkeypatch)
+    large: list[str] = []
+    hundred = await page(clean_graph, 100, large, monkeypatch)
+
+    assert len(two["edges"]) == 2 and len(hundred["edges"]) == 100 and hundred["totalCount"] == 110
+    staged = [e["node"] for e in hundred["edges"] if e["node"]["aliases"]]
+    assert [(v["version"], v["aliases"]) for v in staged] == [(100, ["staging"])]
+    assert hundred["edges"][0]["node"]["model"]["aliases"] == [{"alias": "staging", "version": 100}]
+    # policy read, model, versions page, models and runs by id, aliases: the same for 2 or 100 items
+    assert len(large) == len(small), "\n---\n".join(large)
+    assert len(large) <= 8

@@ -1,0 +1,74 @@
+"""The SDL contract a client codes against: one Error interface, payload unions on every mutation."""
+
+from __future__ import annotations
+
+from graphql import GraphQLObjectType, GraphQLUnionType, get_named_type
+
+from app.config import Settings
+from app.graphql.schema import build_schema
+
+BUILTIN_SHADOWS = {"PermissionError", "ValueError", "TypeError", "KeyError", "LookupError", "TimeoutError"}
+
+
+def _schema() -> object:
+    return build_schema(Settings())._schema  # type: ignore[attr-defined]
+
+
+def test_every_mutation_returns_a_union_of_one_success_and_only_error_types() -> None:
+    schema = _schema()
+    mutation = schema.mutation_type  # type: ignore[attr-defined]
+    for name, field in mutation.fields.items():
+        union = get_named_type(field.type)
+        assert isinstance(union, GraphQLUnionType), f"{name} returns {union}, not a payload union"
+        failures = [t.name for t in union.types if any(i.name == "Error" for i in t.interfaces)]
+        successes = [t.name for t in union.types if t.name not in failures]
+        assert len(successes) == 1, f"{name}: {successes}"
+        assert set(failures) >= {"ValidationError", "NotFoundError", "PermissionDeniedError", "UnavailableError"}
+
+
+def test_error_interface_has_code_message_and_field_and_no_type_shadows_a_builtin() -> None:
+    schema = _schema()
+    error = schema.type_map["Error"]  # type: ignore[attr-defined]
+    assert {n: str(f.type) for n, f in error.fields.items()} == {
+        "code": "String!",
+        "message": "String!",
+        "field": "String",
+    }
+    names = set(schema.type_map)  # type: ignore[attr-defined]
+    assert not names & BUILTIN_SHADOWS
+    objects = {n for n, t in schema.type_map.items() if isinstance(t, GraphQLObjectType)}  # type: ignore[attr-defined]
+    assert not {n for n in objects if n.endswith(("Type", "Info")) and n not in ("PageInfo", "__Type")}
+    assert "AdminResult" not in names and "InvalidSearchInput" not in names
+
+
+def test_search_fails_with_the_common_validation_error() -> None:
+    schema = _schema()
+    payload = schema.type_map["SearchPayload"]  # type: ignore[attr-defined]
+    assert isinstance(payload, GraphQLUnionType)
+    assert "ValidationError" in {t.name for t in payload.types}
+    assert all(isinstance(t, GraphQLObjectType) for t in payload.types)
+
+
+def test_states_and_kinds_are_enums_and_ids_are_ids() -> None:
+    schema = _schema()
+    expected = {
+        ("Run", "status"): "RunStatus",
+        ("ModelVersion", "status"): "VersionState",
+        ("Review", "status"): "ReviewStatus",
+        ("Deployment", "desiredState"): "DesiredState",
+        ("Deployment", "observedState"): "ObservedState",
+        ("Deployment", "healthStatus"): "HealthStatus",
+        ("HealthWindow", "status"): "HealthStatus",
+        ("DeploymentEvent", "type"): "DeploymentEventType",
+        ("LineageNode", "kind"): "LineageNodeKind",
+        ("LineageEdge", "type"): "LineageEdgeType",
+        ("AuditEvent", "decision"): "AuditDecision",
+    }
+    types = schema.type_map  # type: ignore[attr-defined]
+    assert {key: get_named_type(types[key[0]].fields[key[1]].type).name for key in expected} == expected
+    for name in ("Term", "SavedSearch", "SearchHit", "TermSuccess", "SaveSearchSuccess"):
+        assert str(get_named_type(types[name].fields[_id_field(types[name])].type)) == "ID"
+
+
+def _id_field(t: object) -> str:
+    return next(n for n in t.fields if n == "id" or n.endswith("Id"))  # type: ignore[attr-defined]
