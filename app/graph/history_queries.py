@@ -28,9 +28,10 @@ EVALUATION_STATE: LiteralString = """
 MATCH (old:Evaluation {id: $id})
 RETURN old.version_id AS version_id, EXISTS { (old)<-[:SUPERSEDES]-(:Evaluation) } AS superseded
 """
+# The current (not superseded) evaluations of one metric in a time range, for the two history reads.
 # "Not superseded" is a relationship count (read from the node's degree, no expansion): 15 % less
 # time than NOT EXISTS over 10k evaluations. Only evaluations supersede evaluations.
-PERFORMANCE_HISTORY: LiteralString = """
+_CURRENT_EVALUATIONS: LiteralString = """
 MATCH (e:Evaluation)
 WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to
   AND ($version IS NULL OR e.version = $version)
@@ -38,25 +39,24 @@ WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $t
   AND ($slice IS NULL OR e.slice = $slice)
   AND e[$metric] IS NOT NULL
   AND COUNT { (e)<-[:SUPERSEDES]-() } = 0
-WITH e ORDER BY e.evaluated_at, e.id LIMIT $limit
+"""
+PERFORMANCE_HISTORY: LiteralString = (
+    _CURRENT_EVALUATIONS
+    + """WITH e ORDER BY e.evaluated_at, e.id LIMIT $limit
 // One row holding plain lists: hydrating 10k records (and 10k DateTimes) one by one cost ~10x more.
 RETURN collect([e.id, e.version, e.evaluated_at.epochSeconds, e.evaluated_at.microsecond, e[$metric],
                 e.dataset_version_id, e.slice]) AS points
 """
+)
 # The same evaluations, bucketed server-side: one row per (version, bucket) however many points.
-PERFORMANCE_SERIES: LiteralString = """
-MATCH (e:Evaluation)
-WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to
-  AND ($version IS NULL OR e.version = $version)
-  AND ($dataset_version_id IS NULL OR e.dataset_version_id = $dataset_version_id)
-  AND ($slice IS NULL OR e.slice = $slice)
-  AND e[$metric] IS NOT NULL
-  AND COUNT { (e)<-[:SUPERSEDES]-() } = 0
-WITH e.version AS version, e.evaluated_at.epochSeconds / $width AS bucket, toFloat(e[$metric]) AS value
+PERFORMANCE_SERIES: LiteralString = (
+    _CURRENT_EVALUATIONS
+    + """WITH e.version AS version, e.evaluated_at.epochSeconds / $width AS bucket, toFloat(e[$metric]) AS value
 WITH version, bucket, count(*) AS n, avg(value) AS mean, min(value) AS low, max(value) AS high
 ORDER BY bucket, version
 RETURN collect([version, bucket * $width, n, mean, low, high]) AS buckets
 """
+)
 COMPARE_VERSIONS: LiteralString = """
 UNWIND $versions AS n
 OPTIONAL MATCH (e:Evaluation {model_id: $model_id, version: n})
