@@ -346,9 +346,7 @@ REVIEW_ABOUT: dict[str, LiteralString] = _about("Review")
 
 # ---- browsing: a project's models and experiments (by name), an experiment's runs (newest first)
 IN_PROJECT_BY_NAME: dict[str, LiteralString] = {
-    label: "MATCH (n:"
-    + label
-    + " {project_id: $parent}) WHERE n.name > coalesce($after, '') "
+    label: "MATCH (n:" + label + " {project_id: $parent}) WHERE n.name > coalesce($after, '') "
     "RETURN properties(n) AS props ORDER BY n.name LIMIT $limit"
     for label in ("Model", "Experiment")
 }  # labels come from this fixed tuple, never from a request

@@ -74,7 +74,6 @@ class TypedErrors(MaskErrors):
         masked = self.anonymise_error(error)
         return typed(masked, "INTERNAL_ERROR", None)
 
-
     def _without_suggestions(self, error: GraphQLError) -> GraphQLError:
         services = getattr(self.execution_context.context, "services", None)
         profile = getattr(getattr(services, "settings", None), "profile", "dev")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -14,10 +16,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 import app.registry.core
 import app.registry.governance  # noqa: F401  (registers the governance commands)
 from app.config import Settings
+from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.cost import QueryCost
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
@@ -35,6 +39,8 @@ from app.graphql.types.core import (
     Project,
     Run,
 )
+
+log = logging.getLogger(__name__)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -57,6 +63,23 @@ NODE_TYPES: tuple[type, ...] = (
 DOCUMENT_CACHE_SIZE = 512
 
 
+class RegistrySchema(strawberry.Schema):
+    """Foreseen failures (registry errors, errors in the caller's document or variables) are typed
+    answers, logged as one line; only the unforeseen keeps Strawberry's error log with its traceback
+    (TypedErrors also logs it with the request id)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unforeseen = []
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, RegistryError | GraphQLError):
+                code = (error.extensions or {}).get("code") or getattr(original, "code", "GRAPHQL_VALIDATION_FAILED")
+                log.info("graphql error %s at %s: %s", code, error.path, error.message)
+            else:
+                unforeseen.append(error)
+        super().process_errors(unforeseen, execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The limit rules are built once: the validation cache keys on the rule classes, and a limiter
     # built per request would make a new class (and a cache miss) every time.
@@ -67,7 +90,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERY_CLASSES)
     mutation = merge_types("Mutation", MUTATION_CLASSES)
     subscription = merge_types("Subscription", SUBSCRIPTION_CLASSES)
-    return strawberry.Schema(
+    return RegistrySchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
