@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import ConfigurationError
 
-Profile = Literal["dev", "test", "test2", "test3"]
+Profile = Literal["dev", "test", "test2", "test3", "test4", "test5"]
 
 
 def default_cache_dir() -> Path:

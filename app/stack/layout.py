@@ -11,8 +11,8 @@ NEO4J_VERSION = "5.26.24"
 OPA_VERSION = "v1.22.3"
 
 # dev uses the well-known ports; other profiles shift them so stacks can run side by side
-# (test2/test3 let extra checkouts run their test suites beside the main one).
-PROFILE_OFFSETS = {"dev": 0, "test": 10000, "test2": 20000, "test3": 22000}
+# (test2..test5 let extra checkouts run their test suites beside the main one).
+PROFILE_OFFSETS = {"dev": 0, "test": 10000, "test2": 20000, "test3": 22000, "test4": 24000, "test5": 26000}
 
 BASE_PORTS = {
     "neo4j_bolt": 7687,
