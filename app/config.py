@@ -97,7 +97,11 @@ class Settings(BaseSettings):
     token: SecretStr = SecretStr("")
 
     # Backpressure: requests handled at once per process; others wait this long, then get 503.
+    # The limit adapts between min and max so admitted requests finish within the target latency
+    # (0 keeps it fixed at max); target + queue timeout bound what a client waits for an answer.
     max_in_flight: int = Field(default=64, ge=1, le=10_000)
+    min_in_flight: int = Field(default=4, ge=1, le=10_000)
+    target_latency_seconds: float = Field(default=2.0, ge=0, le=60)
     queue_timeout_seconds: float = Field(default=2.0, ge=0, le=60)
     # Seconds a 503 asks the client to wait (Retry-After).
     retry_after_seconds: int = Field(default=2, ge=1, le=600)

@@ -83,6 +83,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             max_in_flight=settings.max_in_flight,
             queue_timeout=settings.queue_timeout_seconds,
             metrics=metrics,
+            min_in_flight=settings.min_in_flight,
+            target_latency=settings.target_latency_seconds,
         ),
         Middleware(
             BodyLimitMiddleware,

@@ -47,6 +47,11 @@ class Metrics:
             "HTTP requests being handled now (backpressure slots taken)",
             registry=self.registry,
         )
+        self.concurrency_limit = Gauge(
+            "modelgraph_http_concurrency_limit",
+            "The adaptive in-flight limit now (between MODELGRAPH_MIN_IN_FLIGHT and MODELGRAPH_MAX_IN_FLIGHT)",
+            registry=self.registry,
+        )
         self.shed = Counter(
             "modelgraph_http_requests_shed_total",
             "HTTP requests answered 503 because every slot stayed taken for the queue timeout",
