@@ -71,13 +71,13 @@ class Stack:
             self.stop_service(name, state)
         state.save(self.state_file)
 
-    def stop_service(self, name: str, state: StackState | None = None) -> None:
-        """Stop one service (used by `down` and by fault tests)."""
+    def stop_service(self, name: str, state: StackState | None = None, *, kill: bool = False) -> None:
+        """Stop one service (used by `down` and by fault tests; `kill` is SIGKILL, no shutdown)."""
         state = state or self._state()
         pid = state.pids.pop(name, None)
         if pid and process.is_our_server(pid, MARKERS[name]):
-            process.stop(pid)
-            self.log(f"{name}: stopped (pid {pid})")
+            process.stop(pid, timeout=0 if kill else 20.0)
+            self.log(f"{name}: {'killed' if kill else 'stopped'} (pid {pid})")
         state.save(self.state_file)
 
     def start_service(self, name: str) -> None:

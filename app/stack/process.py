@@ -78,10 +78,11 @@ def spawn(argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | No
 
 
 def stop(pid: int, *, timeout: float = 20.0) -> None:
-    """SIGTERM, wait up to `timeout`, then SIGKILL."""
+    """SIGTERM, wait up to `timeout`, then SIGKILL (at once when `timeout` is 0)."""
     if not pid_alive(pid):
         return
-    os.kill(pid, signal.SIGTERM)
+    if timeout > 0:
+        os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         _reap(pid)
