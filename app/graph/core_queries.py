@@ -166,10 +166,14 @@ VERSION_BY_NUMBER: LiteralString = """
 MATCH (v:ModelVersion {model_id: $model_id, version: $version}) RETURN properties(v) AS props
 """
 # A range on version (never "$before IS NULL OR ...") lets the planner seek the (model_id, version) index.
-LIST_VERSIONS: LiteralString = """
-MATCH (v:ModelVersion)
-WHERE v.model_id = $model_id AND v.version < coalesce($before, 9223372036854775807)
-RETURN properties(v) AS props ORDER BY v.version DESC LIMIT $limit
+VERSIONS_OF_MODELS: LiteralString = """
+UNWIND $model_ids AS model_id
+CALL (model_id) {
+  MATCH (v:ModelVersion)
+  WHERE v.model_id = model_id AND v.version < coalesce($before, 9223372036854775807)
+  RETURN v ORDER BY v.version DESC LIMIT $limit
+}
+RETURN model_id, properties(v) AS props
 """
 VERSION_BY_DIGEST: LiteralString = """
 MATCH (v:ModelVersion {artifact_digest: $digest}) RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1

@@ -72,17 +72,13 @@ class CoreReader:
     async def version_by_digest(self, digest: str) -> Entity | None:
         return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
 
-    async def versions(self, model_id: str, before: int | None, limit: int) -> list[Entity]:
-        """Newest first; `before` is the cursor (a version number)."""
-        return await entities(
-            self.driver,
-            self.db,
-            "ModelVersion",
-            q.LIST_VERSIONS,
-            model_id=model_id,
-            before=before,
-            limit=limit,
-        )
+    async def versions_of_models(self, model_ids: Sequence[str], before: int | None, limit: int) -> list[list[Entity]]:
+        """A page of versions of each model, in the order asked (one query for a page of models)."""
+        found: dict[str, list[Entity]] = defaultdict(list)
+        params = {"model_ids": list(model_ids), "before": before, "limit": limit}
+        for r in await rows(self.driver, self.db, q.VERSIONS_OF_MODELS, **params):
+            found[str(r["model_id"])].append(Entity.of("ModelVersion", r["props"]))
+        return [found.get(model_id, []) for model_id in model_ids]
 
     async def alias_at(self, model_id: str, alias: str, at: datetime) -> AliasPointer | None:
         found = await rows(self.driver, self.db, q.ALIAS_AT, model_id=model_id, alias=alias, at=at)

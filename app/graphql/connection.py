@@ -1,5 +1,6 @@
 """Relay connections for lists that grow: edges with opaque cursors, page info, and a total where
-it is cheap. A page holds at most MAX_PAGE items, whatever `first` asks for."""
+it is cheap. A page holds 1..MAX_PAGE items; asking for more (or fewer) is refused naming `first`,
+never silently clamped, so a client never mistakes a short page for the end of the list."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ class Connection(Generic[T]):
 
 
 def page_size(first: int) -> int:
-    """The page size actually served: 1..MAX_PAGE."""
-    return max(1, min(first, MAX_PAGE))
+    """The page size asked for, when it is 1..MAX_PAGE."""
+    if not 1 <= first <= MAX_PAGE:
+        raise ValidationFailed(f"first: must be between 1 and {MAX_PAGE} (got {first})", field="first")
+    return first
 
 
 def encode(key: str) -> str:

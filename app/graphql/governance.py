@@ -53,7 +53,7 @@ class Review:
     command: str = strawberry.field(description="The requested change.")
     payload: JSON = strawberry.field(description="Exactly what was requested.")
     action: str = strawberry.field(description="Policy action.")
-    target_id: str | None = strawberry.field(description="What it is about.")
+    target_id: strawberry.ID | None = strawberry.field(description="What it is about.")
     requested_by: str = strawberry.field(description="Requester (may not approve it).")
     reasons: list[str] = strawberry.field(description="Why it was flagged.")
     status: ReviewStatus = strawberry.field(description="Where the review stands.")
@@ -61,7 +61,7 @@ class Review:
     expires_at: datetime | None = strawberry.field(description="Expires (UTC); escalate before then.")
     decided_by: str | None = strawberry.field(description="Approver.")
     comment: str | None = strawberry.field(description="Approver's comment.")
-    result_id: str | None = strawberry.field(description="Node created/changed when applied.")
+    result_id: strawberry.ID | None = strawberry.field(description="Node created/changed when applied.")
 
     @classmethod
     def of(cls, p: dict[str, Any]) -> Review:
@@ -93,7 +93,7 @@ class AuditEvent:
     at: datetime | None = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="Who.")
     action: str = strawberry.field(description="policy action:command.")
-    target_id: str | None = strawberry.field(description="About what.")
+    target_id: strawberry.ID | None = strawberry.field(description="About what.")
     decision: AuditDecision = strawberry.field(description="What happened to the request.")
     reasons: list[str] = strawberry.field(description="Policy reasons.")
     request_id: str | None = strawberry.field(description="Request id.")
@@ -101,7 +101,7 @@ class AuditEvent:
     approved_by: str | None = strawberry.field(
         description="Who approved the review that let this change through (the actor is who asked for it)."
     )
-    review_id: str | None = strawberry.field(description="The review this event applied or decided, if any.")
+    review_id: strawberry.ID | None = strawberry.field(description="The review this event applied or decided, if any.")
     subjects: list[str] = strawberry.field(
         description="Other nodes the change is about besides its target (e.g. the version an alias moved to)."
     )

@@ -49,7 +49,7 @@ class HistoryPoint:
     version: int = strawberry.field(description="Model version number.")
     at: datetime = strawberry.field(description="When the evaluation was made (UTC).")
     value: float = strawberry.field(description="Metric value.")
-    dataset_version_id: str | None = strawberry.field(description="The dataset snapshot evaluated on.")
+    dataset_version_id: strawberry.ID | None = strawberry.field(description="The dataset snapshot evaluated on.")
     slice: str | None = strawberry.field(description="Slice/segment, e.g. region=EU.")
 
     @classmethod
@@ -84,7 +84,7 @@ class HistoryBucket:
 @strawberry.type(description="One version's row of a side-by-side comparison (latest current evaluation).")
 class ComparisonRow:
     version: int = strawberry.field(description="Model version number.")
-    evaluation_id: str | None = strawberry.field(description="The evaluation used; null when none matched.")
+    evaluation_id: strawberry.ID | None = strawberry.field(description="The evaluation used; null when none matched.")
     evaluated_at: datetime | None = strawberry.field(description="When that evaluation was made.")
     metrics: list[ComparedMetric] = strawberry.field(description="The requested metrics, in request order.")
 
@@ -236,8 +236,9 @@ class Deployment:
         return self.entity.time("health_at")
 
     @strawberry.field(description="Version id a rollback returns to.")
-    def rollback_target_id(self) -> str | None:
-        return self.entity.get("rollback_target_id")  # type: ignore[no-any-return]
+    def rollback_target_id(self) -> strawberry.ID | None:
+        found = self.entity.get("rollback_target_id")
+        return strawberry.ID(found) if found else None
 
     @strawberry.field(description="What it serves at `at` (default now), with traffic split.")
     async def serving(self, info: Info, at: datetime | None = None) -> list[ServingSpan]:
@@ -286,7 +287,7 @@ class PerformanceHistoryInput:
     since: datetime = strawberry.field(name="from", description="Start (inclusive).")
     until: datetime = strawberry.field(name="to", description="End (exclusive).")
     version: int | None = strawberry.field(default=None, description="Only this version.")
-    dataset_version_id: str | None = strawberry.field(default=None, description="Only this dataset snapshot.")
+    dataset_version_id: strawberry.ID | None = strawberry.field(default=None, description="Only this dataset snapshot.")
     slice: str | None = strawberry.field(default=None, description="Only this slice.")
 
 
@@ -302,7 +303,7 @@ class CompareVersionsInput:
     model: str = strawberry.field(description="Model name.")
     versions: list[int] = strawberry.field(description="Version numbers (at most 20).")
     metrics: list[str] = strawberry.field(description="Metric names (at most 50).")
-    dataset_version_id: str | None = strawberry.field(default=None, description="Only this dataset snapshot.")
+    dataset_version_id: strawberry.ID | None = strawberry.field(default=None, description="Only this dataset snapshot.")
     slice: str | None = strawberry.field(default=None, description="Only this slice (default: unsliced).")
 
 
@@ -317,7 +318,7 @@ class RecordEvaluationInput:
     model: str = strawberry.field(description="Model name.")
     version: int = strawberry.field(description="Version number.")
     metrics: JSON = strawberry.field(description="Metric name -> finite number.")
-    dataset_version_id: str | None = strawberry.field(default=None, description="Dataset snapshot evaluated on.")
+    dataset_version_id: strawberry.ID | None = strawberry.field(default=None, description="Dataset snapshot evaluated on.")
     slice: str | None = strawberry.field(default=None, description="Slice, e.g. region=EU.")
     method: str | None = strawberry.field(default=None, description="Scoring method / metric definitions.")
     code_version: str | None = strawberry.field(default=None, description="Evaluation code version.")
@@ -332,7 +333,7 @@ class RecordEvaluationInput:
 
 @strawberry.input(description="Annotate a point in history (evaluation, version, deployment, event, window).")
 class AnnotateInput:
-    target_id: str = strawberry.field(description="Id of the thing annotated.")
+    target_id: strawberry.ID = strawberry.field(description="Id of the thing annotated.")
     text: str = strawberry.field(description="The note.")
     idempotency_key: str | None = strawberry.field(default=None, description="Makes a retry a no-op.")
 
@@ -353,7 +354,7 @@ class RecordFeedbackInput:
     threshold: float | None = strawberry.field(default=None, description="Drift threshold (required for drift).")
     baseline: float | None = strawberry.field(default=None, description="Baseline (default: latest evaluation).")
     margin: float | None = strawberry.field(default=None, description="Allowed distance below the baseline.")
-    deployment_id: str | None = strawberry.field(default=None, description="Where it was observed.")
+    deployment_id: strawberry.ID | None = strawberry.field(default=None, description="Where it was observed.")
     slice: str | None = strawberry.field(default=None, description="Slice.")
     observed_at: datetime | None = strawberry.field(default=None, description="When (default: now).")
     idempotency_key: str | None = strawberry.field(default=None, description="Makes a retry a no-op.")
@@ -399,7 +400,7 @@ class DeploymentEventType(enum.Enum):
 
 @strawberry.input(description="Record a deployment event; traffic changes apply in the same transaction.")
 class RecordDeploymentEventInput:
-    deployment_id: str = strawberry.field(description="The deployment.")
+    deployment_id: strawberry.ID = strawberry.field(description="The deployment.")
     type: DeploymentEventType = strawberry.field(description="Event type.")
     reason: str | None = strawberry.field(default=None, description="Required for rollbacks and incidents.")
     version: int | None = strawberry.field(default=None, description="promoted / canary_started: the version.")
@@ -411,7 +412,7 @@ class RecordDeploymentEventInput:
 
 @strawberry.input(description="One health sample from a serving system.")
 class HealthSampleInput:
-    deployment_id: str = strawberry.field(description="The deployment.")
+    deployment_id: strawberry.ID = strawberry.field(description="The deployment.")
     at: datetime = strawberry.field(description="Sample time (at most 5 minutes in the future).")
     latency_p50_ms: float | None = strawberry.field(default=None, description="p50 latency, ms.")
     latency_p95_ms: float | None = strawberry.field(default=None, description="p95 latency, ms.")

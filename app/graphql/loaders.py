@@ -51,6 +51,17 @@ def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:
     return _per_request(info, "revisions", core_reader(info).revisions_of)
 
 
+def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[str, list[Entity]]:
+    """A page of versions by model id, for one (cursor, size): a page of models asking for their
+    versions with the same arguments costs one query, not one per model."""
+    reader = core_reader(info)
+
+    async def load(model_ids: Sequence[str]) -> list[list[Entity]]:
+        return await reader.versions_of_models(model_ids, before, limit)
+
+    return _per_request(info, f"versions:{before}:{limit}", load)
+
+
 def core_reader(info: Info) -> CoreReader:
     services = info.context.services
     return CoreReader(services.driver, services.settings.neo4j_database)

@@ -21,7 +21,7 @@ APPROVE = """mutation($id: ID!) { approveReview(input: {id: $id, comment: "check
   __typename ... on ReviewDecided { review { status } } ... on Error { code message } } }"""
 TRAIL = """query($t: String!) { auditTrail(input: {target: $t}) { edges { node {
   action actor decision targetId approvedBy reviewId subjects } } } }"""
-PROMOTE = """mutation($d: String!) { recordDeploymentEvent(input: {deploymentId: $d, type: PROMOTED, version: 1}) {
+PROMOTE = """mutation($d: ID!) { recordDeploymentEvent(input: {deploymentId: $d, type: PROMOTED, version: 1}) {
   __typename ... on ReviewRequired { reviewId } } }"""
 TIMELINE = "query($d: ID!) { deploymentTimeline(id: $d) { type actor approvedBy } }"
 

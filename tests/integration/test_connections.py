@@ -44,13 +44,22 @@ async def test_models_page_by_name_with_cursors(clean_graph: Services) -> None:
     assert forged.errors[0].message == "after: not a cursor returned by this API"
 
 
-async def test_a_page_never_holds_more_than_100(clean_graph: Services) -> None:
+async def test_a_page_holds_at_most_100_and_a_larger_first_is_refused(clean_graph: Services) -> None:
     for n in range(101):
         await run(clean_graph, "create_principal", {"name": f"p{n:03d}", "roles": ["viewer"]})
-    query = "{ principals(first: 1000) { totalCount edges { node { name } } pageInfo { hasNextPage } } }"
+    query = "{ principals(first: 100) { totalCount edges { node { name } } pageInfo { hasNextPage } } }"
     page = (await data(clean_graph, query))["principals"]
     assert len(page["edges"]) == 100 and page["pageInfo"]["hasNextPage"] is True
     assert page["totalCount"] >= 101
+
+    await run(clean_graph, "create_model", {"name": "paged", "licence": "MIT"})
+    for first in (101, 0, -1):
+        refused = await execute(clean_graph, f"{{ principals(first: {first}) {{ totalCount }} }}")
+        assert refused.errors is not None and refused.errors[0].extensions["code"] == "VALIDATION_FAILED"
+        assert refused.errors[0].message == f"first: must be between 1 and 100 (got {first})"
+        paged = f'{{ model(name: "paged") {{ versions(first: {first}) {{ totalCount }} }} }}'
+        versions = await execute(clean_graph, paged)
+        assert versions.errors is not None and versions.errors[0].extensions["field"] == "first"
 
 
 async def test_the_audit_trail_pages_newest_first(clean_graph: Services) -> None:

@@ -20,7 +20,13 @@ PAGE = """query($first: Int!) { model(name: "churn") { versions(first: $first) {
     run { status inputs { __typename } } } } } } }"""
 
 
-async def page(services: Services, first: int, counter: list[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+MODELS = """query($first: Int!) { models(first: $first) { edges { node { name
+    versions(first: 3) { totalCount edges { node { version } } } } } } }"""
+
+
+async def page(
+    services: Services, first: int, counter: list[str], monkeypatch: pytest.MonkeyPatch, query: str = PAGE
+) -> Any:
     original = AsyncSession.run
 
     async def counted(self: AsyncSession, query: Any, *args: Any, **kwargs: Any) -> Any:
@@ -32,12 +38,12 @@ async def page(services: Services, first: int, counter: list[str], monkeypatch: 
     context = Context(request=None, response=None, services=services, principal=root)  # type: ignore[arg-type]
     try:
         out = await build_schema(services.settings).execute(
-            PAGE, variable_values={"first": first}, context_value=context
+            query, variable_values={"first": first}, context_value=context
         )
     finally:
         monkeypatch.setattr(AsyncSession, "run", original)
     assert out.errors is None and out.data is not None, out.errors
-    return out.data["model"]["versions"]
+    return out.data["model"]["versions"] if query == PAGE else out.data["models"]
 
 
 async def test_a_page_of_100_versions_costs_as_many_queries_as_a_page_of_2(
@@ -60,3 +66,24 @@ async def test_a_page_of_100_versions_costs_as_many_queries_as_a_page_of_2(
     # policy read, model, versions page, models and runs by id, aliases: the same for 2 or 100 items
     assert len(large) == len(small), "\n---\n".join(large)
     assert len(large) <= 8
+
+
+async def test_a_page_of_models_with_their_versions_costs_the_same_for_2_or_10_models(
+    clean_graph: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(10):
+        ids = await build_chain(clean_graph, f"m{n}")
+        item = {"run_id": ids["run"], "artifact": {"uri": "s3://m/b", "digest": DIGEST}}
+        await run(clean_graph, "register_model_versions", {"model": f"m{n}", "versions": [item] * n})
+
+    small: list[str] = []
+    two = await page(clean_graph, 2, small, monkeypatch, MODELS)
+    large: list[str] = []
+    ten = await page(clean_graph, 10, large, monkeypatch, MODELS)
+
+    assert [e["node"]["name"] for e in two["edges"]] == ["m0", "m1"]
+    by_name = {e["node"]["name"]: e["node"]["versions"] for e in ten["edges"]}
+    assert by_name["m9"]["totalCount"] == 10
+    assert [e["node"]["version"] for e in by_name["m9"]["edges"]] == [10, 9, 8]
+    assert [e["node"]["version"] for e in by_name["m0"]["edges"]] == [1]
+    assert len(large) == len(small), "\n---\n".join(large)

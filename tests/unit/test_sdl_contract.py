@@ -72,3 +72,23 @@ def test_states_and_kinds_are_enums_and_ids_are_ids() -> None:
 
 def _id_field(t: object) -> str:
     return next(n for n in t.fields if n == "id" or n.endswith("Id"))  # type: ignore[attr-defined]
+
+
+# Named like ids but not node ids: a request's correlation id, another system's id, and a grant's
+# resource, which may be "*".
+NOT_NODE_IDS = {"requestId", "externalId", "resourceId"}
+
+
+def test_every_node_id_field_argument_and_input_field_is_an_id() -> None:
+    schema = _schema()
+    wrong = []
+    for type_name, t in schema.type_map.items():  # type: ignore[attr-defined]
+        if type_name.startswith("__") or not hasattr(t, "fields"):
+            continue
+        for field_name, field in t.fields.items():
+            named = [(field_name, field.type)] + [(a, arg.type) for a, arg in getattr(field, "args", {}).items()]
+            for name, kind in named:
+                is_id_name = name == "id" or name.endswith(("Id", "Ids"))
+                if is_id_name and name not in NOT_NODE_IDS and get_named_type(kind).name != "ID":
+                    wrong.append(f"{type_name}.{field_name}{'' if name == field_name else '(' + name + ')'}: {kind}")
+    assert not wrong, wrong

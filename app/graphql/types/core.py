@@ -23,9 +23,14 @@ from app.graphql.connection import (
 )
 from app.graphql.context import Info
 from app.graphql.enums import RunStatus, VersionState
-from app.graphql.loaders import aliases_loader, core_reader, node_loader, revisions_loader, run_inputs_loader
-
-MAX_PAGE = 100
+from app.graphql.loaders import (
+    aliases_loader,
+    core_reader,
+    node_loader,
+    revisions_loader,
+    run_inputs_loader,
+    versions_loader,
+)
 
 if TYPE_CHECKING:
     from app.graphql.history import DeploymentConnection, VersionStatus
@@ -451,8 +456,8 @@ class Model(_Base, Node):
 
     @strawberry.field(description="Versions, newest first (cursor pagination, at most 100 per page).")
     async def versions(self, info: Info, first: int = 20, after: str | None = None) -> ModelVersionConnection:
-        limit = max(1, min(first, MAX_PAGE))
-        found = await core_reader(info).versions(self._e.id, decode_cursor(after), limit + 1)
+        limit = page_size(first)
+        found = await versions_loader(info, decode_cursor(after), limit + 1).load(self._e.id)
         page = found[:limit]
         edges = [ModelVersionEdge(cursor=encode_cursor(int(e.get("version"))), node=ModelVersion(e)) for e in page]
         return ModelVersionConnection(
