@@ -24,6 +24,22 @@ LINK_SUPERSEDES: LiteralString = """
 MATCH (e:Evaluation {id: $id}), (old:Evaluation {id: $old_id})
 CREATE (e)-[:SUPERSEDES {since: $at}]->(old)
 """
+# A version's evaluations newest first, with a (evaluated_at, id) cursor; superseded ones on request.
+_EVALUATIONS_OF_VERSION_FILTER: LiteralString = """
+MATCH (e:Evaluation)
+WHERE e.version_id = $version_id AND e.evaluated_at IS NOT NULL
+  AND ($slice IS NULL OR e.slice = $slice)
+  AND ($include_superseded OR NOT EXISTS { (e)<-[:SUPERSEDES]-(:Evaluation) })
+"""
+EVALUATIONS_OF_VERSION: LiteralString = (
+    _EVALUATIONS_OF_VERSION_FILTER
+    + """
+  AND ($before_at IS NULL OR e.evaluated_at < $before_at OR (e.evaluated_at = $before_at AND e.id < $before_id))
+RETURN properties(e) AS props
+ORDER BY e.evaluated_at DESC, e.id DESC LIMIT $limit
+"""
+)
+COUNT_EVALUATIONS_OF_VERSION: LiteralString = _EVALUATIONS_OF_VERSION_FILTER + "RETURN count(e) AS total"
 EVALUATION_STATE: LiteralString = """
 MATCH (old:Evaluation {id: $id})
 RETURN old.version_id AS version_id, EXISTS { (old)<-[:SUPERSEDES]-(:Evaluation) } AS superseded

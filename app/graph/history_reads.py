@@ -152,6 +152,40 @@ class HistoryReader:
             limit=min(limit, MAX_ROWS),
         )
 
+    async def evaluations_of(
+        self,
+        version_id: str,
+        before: tuple[datetime, str] | None,
+        slice_: str | None,
+        include_superseded: bool,
+        limit: int,
+    ) -> list[Entity]:
+        """A version's evaluations newest first (a superseded one is named by its successor's supersedes)."""
+        at, eval_id = before or (None, None)
+        found = await rows(
+            self.driver,
+            self.db,
+            q.EVALUATIONS_OF_VERSION,
+            version_id=version_id,
+            slice=slice_,
+            include_superseded=include_superseded,
+            before_at=at,
+            before_id=eval_id,
+            limit=limit,
+        )
+        return [Entity.of("Evaluation", r["props"]) for r in found]
+
+    async def count_evaluations(self, version_id: str, slice_: str | None, include_superseded: bool) -> int:
+        found = await rows(
+            self.driver,
+            self.db,
+            q.COUNT_EVALUATIONS_OF_VERSION,
+            version_id=version_id,
+            slice=slice_,
+            include_superseded=include_superseded,
+        )
+        return int(found[0]["total"]) if found else 0
+
     async def annotations(self, ids: Sequence[str]) -> list[Entity]:
         return await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
 

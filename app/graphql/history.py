@@ -318,7 +318,9 @@ class RecordEvaluationInput:
     model: str = strawberry.field(description="Model name.")
     version: int = strawberry.field(description="Version number.")
     metrics: JSON = strawberry.field(description="Metric name -> finite number.")
-    dataset_version_id: strawberry.ID | None = strawberry.field(default=None, description="Dataset snapshot evaluated on.")
+    dataset_version_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Dataset snapshot evaluated on."
+    )
     slice: str | None = strawberry.field(default=None, description="Slice, e.g. region=EU.")
     method: str | None = strawberry.field(default=None, description="Scoring method / metric definitions.")
     code_version: str | None = strawberry.field(default=None, description="Evaluation code version.")
@@ -327,7 +329,7 @@ class RecordEvaluationInput:
     confidence: JSON | None = strawberry.field(default=None, description="Metric -> [low, high].")
     reports: list[str] | None = strawberry.field(default=None, description="Report artifact ids.")
     notes: str | None = strawberry.field(default=None, description="Free text.")
-    supersedes: str | None = strawberry.field(default=None, description="Evaluation this one corrects.")
+    supersedes: strawberry.ID | None = strawberry.field(default=None, description="Evaluation this one corrects.")
     idempotency_key: str | None = strawberry.field(default=None, description="Makes a retry a no-op.")
 
 

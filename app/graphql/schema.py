@@ -32,6 +32,7 @@ from app.graphql.read_gate import ReadGate
 from app.graphql.search import SearchMutation, SearchQuery
 from app.graphql.types.core import (
     DatasetVersion,
+    Evaluation,
     Experiment,
     Feature,
     Model,
@@ -49,6 +50,7 @@ MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMu
 SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription,)
 # Node implementations reachable only through the Node interface must be listed.
 NODE_TYPES: tuple[type, ...] = (
+    Evaluation,
     Project,
     Experiment,
     DatasetVersion,

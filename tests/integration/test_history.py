@@ -57,7 +57,7 @@ async def model(clean_graph: Services) -> dict[str, Any]:
             "usage_rights": {"training_allowed": True, "commercial_use": True, "contains_personal_data": False},
         },
     )
-    versions = []
+    versions: list[dict[str, Any]] = []
     for _ in range(3):
         exp = (await clean_graph.driver.execute_query("MATCH (e:Experiment) RETURN e.id AS id")).records[0]["id"]
         r = await run("start_run", {"experiment_id": exp, "inputs": [dsv["id"]]})
@@ -306,8 +306,8 @@ async def test_subscribers_receive_deployment_events_and_health_changes(model: d
     change = await asyncio.wait_for(next_health, 5)
     assert (event["type"], event["reason"]) == ("incident_opened", "5xx")
     assert (change["before"], change["after"]) == ("UNKNOWN", "UNHEALTHY")
-    await events.aclose()
-    await health.aclose()
+    await events.aclose()  # type: ignore[attr-defined]
+    await health.aclose()  # type: ignore[attr-defined]
 
 
 def history_schema() -> Any:
@@ -320,7 +320,8 @@ def history_schema() -> Any:
 
 class _Ctx:
     def __init__(self, services: Services, actor: Actor) -> None:
-        self.services, self.principal, self.request_id, self.loaders = services, actor, "gql", {}
+        self.services, self.principal, self.request_id = services, actor, "gql"
+        self.loaders: dict[str, Any] = {}
 
 
 async def test_graphql_subscription_receives_health_change_caused_by_mutation(model: dict[str, Any]) -> None:
@@ -331,7 +332,7 @@ async def test_graphql_subscription_receives_health_change_caused_by_mutation(mo
         variable_values={"id": dep["id"]},
         context_value=ctx,
     )
-    first = asyncio.ensure_future(anext(stream))  # type: ignore[arg-type]
+    first = asyncio.ensure_future(anext(stream))
     while broker.subscribers(HEALTH_CHANGES, dep["id"]) == 0:  # noqa: ASYNC110 - wait for the resolver to subscribe
         await asyncio.sleep(0.01)
     mutation = """mutation($input: ReportHealthInput!) { reportHealth(input: $input) {
@@ -348,7 +349,7 @@ async def test_graphql_subscription_receives_health_change_caused_by_mutation(mo
     assert done.data["reportHealth"]["__typename"] == "HistoryWriteSuccess"
     got = await asyncio.wait_for(first, 5)
     assert got.data == {"healthChanges": {"before": "UNKNOWN", "after": "HEALTHY"}}
-    await stream.aclose()  # type: ignore[union-attr]
+    await stream.aclose()
 
 
 async def test_graphql_queries_history_timeline_and_version_status(model: dict[str, Any]) -> None:
@@ -478,3 +479,41 @@ async def test_reads_refuse_a_naive_timestamp_naming_the_argument(
     assert out.errors is not None and len(out.errors) == 1, out
     assert out.errors[0].message == f"{argument}: must include a timezone (e.g. 2026-01-01T00:00:00Z)"
     assert out.errors[0].extensions == {"code": "VALIDATION_FAILED", "field": argument}
+
+
+async def test_a_version_lists_its_evaluations_as_a_connection(model: dict[str, Any], settings: Any) -> None:
+    from app.graphql.schema import build_schema
+
+    dsv = model["dataset_version_id"]
+    wrong = await evaluate(1, 0.5, ago(30), dataset_version_id=dsv, slice="region=EU")
+    fixed = await evaluate(1, 0.8, ago(20), dataset_version_id=dsv, slice="region=EU", supersedes=wrong["id"])
+    whole = await evaluate(1, 0.7, ago(10), confidence={"f1": [0.65, 0.75]})
+    await evaluate(2, 0.9, ago(5))  # another version's: not listed
+    query = """query($after: String, $slice: String, $all: Boolean!) { modelVersion(model: "scorer", version: 1) {
+      evaluations(first: 1, after: $after, slice: $slice, includeSuperseded: $all) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id slice supersedesId datasetVersion { id } confidence metrics { name value } } } } } }"""
+
+    async def page(after: str | None = None, slice_: str | None = None, all_: bool = False) -> dict[str, Any]:
+        out = await build_schema(settings).execute(
+            query,
+            variable_values={"after": after, "slice": slice_, "all": all_},
+            context_value=_Ctx(_services[0], ADMIN.actor),
+        )
+        assert out.errors is None and out.data is not None, out.errors
+        return out.data["modelVersion"]["evaluations"]
+
+    first = await page()
+    assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"] is True
+    newest = first["edges"][0]["node"]
+    assert newest["id"] == whole["id"] and newest["slice"] is None and newest["confidence"] == {"f1": [0.65, 0.75]}
+    assert newest["metrics"] == [{"name": "auc", "value": 0.9}, {"name": "f1", "value": 0.7}]
+    second = await page(first["pageInfo"]["endCursor"])
+    node = second["edges"][0]["node"]
+    assert node["id"] == fixed["id"] and node["supersedesId"] == wrong["id"] and node["datasetVersion"] == {"id": dsv}
+    assert second["pageInfo"]["hasNextPage"] is False
+
+    eu = await page(slice_="region=EU", all_=True)
+    assert eu["totalCount"] == 2 and eu["edges"][0]["node"]["id"] == fixed["id"]
+    rest = await page(eu["pageInfo"]["endCursor"], "region=EU", True)
+    assert rest["edges"][0]["node"]["id"] == wrong["id"]

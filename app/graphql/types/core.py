@@ -354,6 +354,47 @@ class AliasState:
         )
 
 
+@node_type(description="An immutable evaluation of a model version on a dataset snapshot and slice.")
+class Evaluation(_Base, Node):
+    version = integer("version", "Version number evaluated.")
+    slice = text("slice", "Slice, e.g. region=EU (null: the whole dataset).")
+    method = text("method", "Scoring method / metric definitions.")
+    code_version = text("code_version", "Evaluation code version.")
+    evaluator = text("evaluator", "Who evaluated.")
+    evaluated_at = timestamp("evaluated_at", "When it was evaluated (UTC).")
+    reports = strings("reports", "Report artifact ids.")
+    notes = text("notes", "Free text.")
+    created_at = timestamp("created_at", "Recorded (UTC).")
+    created_by = text("created_by", "Who recorded it.")
+
+    @strawberry.field(description="Metric values.")
+    def metrics(self) -> list[MetricValue]:
+        return _metrics(self._e.metrics)
+
+    @strawberry.field(description="Metric -> [low, high] confidence intervals.")
+    def confidence(self) -> JSON:
+        return self._e.json_field("confidence", {}) or {}
+
+    @strawberry.field(description="The dataset snapshot evaluated on.")
+    def dataset_version_id(self) -> strawberry.ID | None:
+        found = self._e.get("dataset_version_id")
+        return strawberry.ID(found) if found else None
+
+    @strawberry.field(description="The evaluation this one corrects.")
+    def supersedes_id(self) -> strawberry.ID | None:
+        found = self._e.get("supersedes")
+        return strawberry.ID(found) if found else None
+
+    @strawberry.field(description="The dataset snapshot evaluated on.")
+    async def dataset_version(self, info: Info) -> DatasetVersion | None:
+        found = self._e.get("dataset_version_id")
+        e = await node_loader(info).load(found) if found else None
+        return DatasetVersion(e) if e else None
+
+
+EvaluationConnection = Connection[Evaluation]
+
+
 @node_type(description="A numbered, immutable version of a model, produced by a run.")
 class ModelVersion(_Base, Node):
     model_name = required_text("model_name", "Model name.")
@@ -397,6 +438,25 @@ class ModelVersion(_Base, Node):
         return [p.alias for p in pointers if p.version_id == self._e.id]
 
     custom = custom()
+
+    @strawberry.field(description="Its evaluations, newest first; superseded ones only when asked.")
+    async def evaluations(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        slice: str | None = None,
+        include_superseded: bool = False,
+    ) -> Connection[Evaluation]:
+        from app.graph.history_reads import HistoryReader
+
+        limit = page_size(first)
+        services = info.context.services
+        reader = HistoryReader(services.driver, services.settings.neo4j_database)
+        found = await reader.evaluations_of(self._e.id, time_key(after), slice, include_superseded, limit + 1)
+        total = await reader.count_evaluations(self._e.id, slice, include_superseded)
+        rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]
+        return connection(rows, limit, total=total)
 
     @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
     async def live_status(self, info: Info) -> Annotated[VersionStatus, strawberry.lazy("app.graphql.history")]:
@@ -493,6 +553,7 @@ class Model(_Base, Node):
 
 
 TYPE_BY_KIND: dict[str, Any] = {
+    "Evaluation": Evaluation,
     "Project": Project,
     "Experiment": Experiment,
     "DatasetVersion": DatasetVersion,
