@@ -15,6 +15,7 @@ from app.graph import core_writes as w
 from app.graph.core_reads import CoreReader
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, command
+from app.registry.promotion import alias_state, promotion_context, serving_production
 from app.services import Services
 
 
@@ -327,8 +328,6 @@ async def _model(services: Services, name: str) -> dict[str, Any]:
 
 @command("move_alias")
 async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    from app.registry.promotion import alias_state, promotion_context
-
     data: dict[str, Any] = {
         "model": v.name("model", p["model"]),
         "alias": v.alias("alias", p["alias"]),
@@ -346,8 +345,6 @@ async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -
 @command("remove_alias")
 async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
     """Removing an alias is judged like moving it (promote): removing `production` is as protected."""
-    from app.registry.promotion import alias_state
-
     data: dict[str, Any] = {"model": v.name("model", p["model"]), "alias": v.alias("alias", p["alias"])}
     model = await _model(services, data["model"])
     return Plan(
@@ -360,8 +357,6 @@ async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any])
 
 @command("archive_version")
 async def archive_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    from app.registry.promotion import serving_production
-
     data: dict[str, Any] = {
         "model": v.name("model", p["model"]),
         "version": int(p["version"]),

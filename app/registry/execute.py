@@ -21,6 +21,7 @@ from app.graph.audit import AuditRecord
 from app.graph.unit import Work
 from app.policy.decision import Decision
 from app.registry.actor import RequestMeta
+from app.registry.grants import grants_of
 from app.services import Services
 
 
@@ -195,8 +196,6 @@ async def execute(
         if previous is not None:
             return Outcome(result=previous, replayed=True)
     if not meta.grants:
-        from app.registry.governance import grants_of
-
         meta = replace(meta, grants=await grants_of(services, meta.actor.name))
     plan = await handler(services, meta, payload)
     if approved_by is not None and reviewed_state is not None and plan.state != reviewed_state:

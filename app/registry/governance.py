@@ -17,7 +17,6 @@ from app.graph.governance_queries import (
     AUDIT_TRAIL_OF_TARGET,
     CREATE_GRANT,
     GRANT_BY_ID,
-    GRANTS_OF,
     LIST_GRANTS,
     REVOKE_GRANT,
 )
@@ -26,6 +25,7 @@ from app.graph.reads import rows, tx_one
 from app.policy.decision import Decision
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, command, handler_for, policy_input
+from app.registry.grants import grants_of
 from app.services import Services
 
 ROLES = ("viewer", "contributor", "publisher", "approver", "admin")
@@ -133,27 +133,6 @@ async def list_grants(
 
 def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
-
-
-async def grants_of(services: Services, principal: str) -> list[dict[str, object]]:
-    """A principal's grants, reused for a few seconds (policy checks their expiry on every use)."""
-    cached: list[dict[str, object]] | None = services.principals.get("grants:" + principal)
-    if cached is None:
-        cached = await _load_grants(services, principal)
-        services.principals.put("grants:" + principal, cached)
-    return cached
-
-
-async def _load_grants(services: Services, principal: str) -> list[dict[str, object]]:
-    found = await rows(services.driver, services.settings.neo4j_database, GRANTS_OF, principal=principal)
-    return [
-        {
-            "action": r["action"],
-            "resource_id": r["resource_id"],
-            "expires_at": r["expires_at"].to_native().isoformat().replace("+00:00", "Z") if r["expires_at"] else None,
-        }
-        for r in found
-    ]
 
 
 async def audit_trail(

@@ -19,6 +19,7 @@ from app.graph.unit import Work
 from app.registry.actor import RequestMeta
 from app.registry.core import _model, owned, reader
 from app.registry.execute import Outcome, Plan, command, execute
+from app.registry.promotion import metrics_of, promotion_context, traffic_context
 from app.services import Services
 
 PRODUCTION = "production"
@@ -131,8 +132,6 @@ async def annotate(services: Services, meta: RequestMeta, p: dict[str, Any]) -> 
 
 @command("record_feedback")
 async def record_feedback(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    from app.registry.promotion import metrics_of
-
     model, version = await _version(services, p["model"], number("version", p["version"]))
     kind = v.one_of("kind", p.get("kind") or "metric", ("metric", "drift"))
     statistic = v.key("statistic", p["statistic"])
@@ -236,8 +235,6 @@ async def _promotion(
 ) -> Plan:
     """Serving versions in production is a promotion: the production thresholds apply to every version
     that receives traffic (a 50/50 split, a 1 % canary), and reasons name the deployment, not an alias."""
-    from app.registry.promotion import promotion_context, traffic_context
-
     primary = max(split, key=lambda n: split[n])
     resource = {**owned(model, "deployment"), "name": deployment, "environment": PRODUCTION, "version": primary}
     context = await promotion_context(services, model, PRODUCTION, primary)
