@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from websockets.typing import Subprotocol
 
 from app.config import Settings
 from app.services import Services
@@ -27,7 +28,7 @@ def ws_url(live_server: str) -> str:
 
 
 async def receive(ws: Any) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout=10))  # type: ignore[no-any-return]
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
 
 
 async def test_health_change_from_a_mutation_reaches_the_subscriber(
@@ -45,7 +46,7 @@ async def test_health_change_from_a_mutation_reaches_the_subscriber(
         },
     )
     token = settings.bootstrap_admin_key.get_secret_value()
-    async with websockets.connect(ws_url(live_server), subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(ws_url(live_server), subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         assert (await receive(ws))["type"] == "connection_ack"
         await ws.send(
@@ -77,7 +78,7 @@ async def test_health_change_from_a_mutation_reaches_the_subscriber(
 
 
 async def test_websocket_without_a_valid_token_is_refused(live_server: str) -> None:
-    async with websockets.connect(ws_url(live_server), subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(ws_url(live_server), subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": "Bearer nope"}}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await receive(ws)
@@ -85,7 +86,7 @@ async def test_websocket_without_a_valid_token_is_refused(live_server: str) -> N
 
 
 async def test_legacy_graphql_ws_protocol_is_not_offered(live_server: str) -> None:
-    async with websockets.connect(ws_url(live_server), subprotocols=["graphql-ws"]) as ws:
+    async with websockets.connect(ws_url(live_server), subprotocols=[Subprotocol("graphql-ws")]) as ws:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await receive(ws)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from websockets.typing import Subprotocol
 
 from app.config import Settings
 from tests.conftest import serve
@@ -71,7 +72,7 @@ def revoke(settings: Settings, server: str, key_id: str) -> None:
 
 async def open_socket(server: str, key: str) -> Any:
     url = server.replace("http://", "ws://") + "/graphql"
-    ws = await websockets.connect(url, subprotocols=["graphql-transport-ws"])
+    ws = await websockets.connect(url, subprotocols=[Subprotocol("graphql-transport-ws")])
     await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}}))
     assert json.loads(await asyncio.wait_for(ws.recv(), timeout=10))["type"] == "connection_ack"
     return ws

@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 
 import anyio
 import pytest
@@ -67,9 +68,7 @@ class Blobs:
 
     async def remove_all(self) -> None:
         for key in self.keys:
-            await anyio.to_thread.run_sync(
-                lambda k=key: self.client.remove_object(bucket_name=self.bucket, object_name=k)
-            )
+            await anyio.to_thread.run_sync(partial(self.client.remove_object, bucket_name=self.bucket, object_name=key))
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ async def test_the_global_chain_from_before_streams_stays_verifiable(clean_graph
     backfill = next(m for m in discover(clean_graph.settings.graph_schema_dir) if m.version == 31)
     async with clean_graph.driver.session(database=clean_graph.settings.neo4j_database) as session:
         for statement in split_statements(backfill.path.read_text(encoding="utf-8")):
-            await (await session.run(statement)).consume()  # type: ignore[arg-type]
+            await (await session.run(statement)).consume()
     await build_chain(clean_graph, "after-streams")
     result = await chain_result(clean_graph)
     assert result.ok and result.checked == 3 + 8

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ async def graph_state(services: Services) -> list[str]:
     lines = []
     for query in (NODES, EDGES):
         for record in (await services.driver.execute_query(query)).records:
-            row = {k: encode(v) if k != "props" else {p: encode(x) for p, x in v.items()} for k, v in record.items()}
+            row = {
+                k: encode(v) if k != "props" else {p: encode(x) for p, x in v.items()} for k, v in record.data().items()
+            }
             lines.append(json.dumps(row, sort_keys=True))
     return sorted(lines)
 
@@ -46,7 +49,7 @@ async def wipe(services: Services) -> None:
         await (await session.run(CLEAR_GRAPH)).consume()
     client, bucket = services.artifacts._client, services.artifacts._bucket
     for key in await services.artifacts.keys():
-        await anyio.to_thread.run_sync(lambda k=key: client.remove_object(bucket_name=bucket, object_name=k))
+        await anyio.to_thread.run_sync(partial(client.remove_object, bucket_name=bucket, object_name=key))
 
 
 async def test_backup_wipe_restore_brings_back_graph_artifacts_and_audit(clean_graph: Services, tmp_path: Path) -> None:

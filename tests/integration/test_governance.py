@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -155,7 +155,7 @@ async def test_owners_teams_and_tags_refuse_invisible_characters(clean_graph: Se
 
 
 # ---- 4 and 8. production deployments: every served version, reasons name the deployment -----
-def deployment(split: list[tuple[int, float]], tier: str = "production") -> dict[str, Any]:
+def deployment(split: Sequence[tuple[int, float]], tier: str = "production") -> dict[str, Any]:
     return {
         "model": "churn",
         "name": "scoring",

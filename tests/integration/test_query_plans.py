@@ -73,7 +73,7 @@ async def test_query_uses_indexes_not_all_nodes_scans(services: Services, name: 
         pytest.skip("walks one label on purpose")
     params = {p: None for p in PARAM.findall(query)}
     async with services.driver.session(database=services.settings.neo4j_database) as session:
-        summary = await (await session.run("EXPLAIN " + query, params)).consume()  # type: ignore[arg-type]
+        summary = await (await session.run("EXPLAIN " + query, params)).consume()
     assert summary.plan is not None
     assert "AllNodesScan" not in operators(summary.plan), f"{name} scans every node"
     if name not in ALLOWED_LABEL_SCANS:

@@ -131,7 +131,7 @@ async def registry(clean_graph: Services) -> dict[str, Any]:
                 "regulatory": ["GDPR"] if domain == "healthcare" else [],
             },
         )
-    out = {
+    out: dict[str, Any] = {
         "fraud1": await version(svc, "fraud-scorer", [clean], 0.70, "xgboost", "gradient boosted trees"),
         "fraud2": await version(svc, "fraud-scorer", [clean], 0.99, "xgboost", "retrained", 7200),
         "credit": await version(svc, "credit-risk", [clean], 0.90, "sklearn"),

@@ -53,7 +53,7 @@ def rsa_key(tmp_path: Path) -> tuple[Any, Path]:
 
 
 def authenticator(keys: dict[str, dict[str, Any]] | None = None, pem: Path | None = None) -> Authenticator:
-    settings = Settings(bootstrap_admin_key="boot-secret", jwt_public_key_file=pem)  # type: ignore[arg-type]
+    settings = Settings(bootstrap_admin_key="boot-secret", jwt_public_key_file=pem)
     return Authenticator(settings, FakePrincipals(keys or {}))  # type: ignore[arg-type]
 
 
@@ -111,7 +111,7 @@ async def test_jwt_claims_are_checked(rsa_key: tuple[Any, Path], overrides: dict
 
 async def test_alg_none_and_key_confusion_are_refused(rsa_key: tuple[Any, Path]) -> None:
     _, pem = rsa_key
-    unsigned = jwt.encode(claims(), key=None, algorithm="none")
+    unsigned = jwt.encode(claims(), key="", algorithm="none")
     with pytest.raises(Unauthenticated, match="JWT rejected"):
         await authenticator(pem=pem).actor_for(f"Bearer {unsigned}")
     # HS256 "signed" with the public key as the HMAC secret: the classic key-confusion forgery.

@@ -46,7 +46,7 @@ VAR_REF = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
 @pytest.fixture(scope="module")
 def services() -> dict[str, dict[str, Any]]:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    return compose["services"]  # type: ignore[no-any-return]
+    return compose["services"]
 
 
 def env_of(service: dict[str, Any]) -> dict[str, str]:

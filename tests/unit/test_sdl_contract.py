@@ -11,7 +11,7 @@ BUILTIN_SHADOWS = {"PermissionError", "ValueError", "TypeError", "KeyError", "Lo
 
 
 def _schema() -> object:
-    return build_schema(Settings())._schema  # type: ignore[attr-defined]
+    return build_schema(Settings())._schema
 
 
 def test_every_mutation_returns_a_union_of_one_success_and_only_error_types() -> None:
