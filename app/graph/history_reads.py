@@ -192,6 +192,10 @@ class HistoryReader:
     async def flags(self, version_id: str, limit: int = 100) -> list[Entity]:
         return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
 
+    async def count_deployments_of(self, model_id: str) -> int:
+        found = await rows(self.driver, self.db, q.COUNT_DEPLOYMENTS_OF_MODEL, model_id=model_id)
+        return int(found[0]["total"]) if found else 0
+
     async def deployments_of(self, model_id: str, after: str | None, limit: int) -> list[Entity]:
         """A model's deployments by name, retired ones included."""
         found = await rows(self.driver, self.db, q.DEPLOYMENTS_OF_MODEL, model_id=model_id, after=after, limit=limit)

@@ -288,6 +288,10 @@ class VocabReader:
             for e in await self.term_entities(vocabulary)
         ]
 
+    async def count_saved_searches(self) -> int:
+        found = await rows(self.driver, self.db, vq.COUNT_SAVED_SEARCHES)
+        return int(found[0]["total"]) if found else 0
+
     async def saved_searches(self, after: str | None, limit: int) -> list[Entity]:
         found = await rows(self.driver, self.db, vq.LIST_SAVED_SEARCHES, after=after, limit=limit)
         return [Entity.of("SavedSearch", r["props"]) for r in found]

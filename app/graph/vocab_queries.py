@@ -55,6 +55,7 @@ MERGE (s:SavedSearch {name: row.name})
                 s.updated_at = $at, s.example = true
 RETURN count(s) AS n
 """
+COUNT_SAVED_SEARCHES: LiteralString = "MATCH (s:SavedSearch) RETURN count(s) AS total"
 LIST_SAVED_SEARCHES: LiteralString = """
 MATCH (s:SavedSearch) WHERE $after IS NULL OR s.name > $after
 RETURN properties(s) AS props ORDER BY s.name LIMIT $limit

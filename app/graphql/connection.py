@@ -8,9 +8,10 @@ import base64
 import binascii
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from app.errors import ValidationFailed
 
@@ -34,7 +35,25 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Whether more follow, and the cursor to get them.")
-    total_count: int | None = strawberry.field(description="All items matching, when cheap to count; else null.")
+    total_count: int | None = strawberry.field(
+        description="All items of the list (counted only when selected); null where counting is not cheap."
+    )
+
+
+def asks_for_total(info: Any) -> bool:
+    """Whether the selection of this connection field includes `totalCount` (counting costs a query,
+    so it runs only when asked)."""
+    return any(_selects_total(field.selections) for field in info.selected_fields)
+
+
+def _selects_total(selections: Any) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == "totalCount":
+                return True
+        elif _selects_total(selection.selections):  # a fragment spread or inline fragment
+            return True
+    return False
 
 
 def page_size(first: int) -> int:

@@ -12,7 +12,7 @@ from app.domain.entities import Subgraph
 from app.errors import NotFound, ValidationFailed
 from app.graph.lineage import LineageRequest, lineage
 from app.graphql import core_inputs as i
-from app.graphql.connection import Connection, connection, decode, page_size
+from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
 from app.graphql.enums import LineageEdgeType, LineageNodeKind
 from app.graphql.loaders import core_reader, node_loader
@@ -135,8 +135,10 @@ class CoreQuery:
     @strawberry.field(description="Models by name (cursor = last name seen; at most 100).")
     async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
         limit = page_size(first)
-        found = await core_reader(info).models(decode(after), limit + 1)
-        return connection([(str(e.get("name")), Model(e)) for e in found], limit)
+        reader = core_reader(info)
+        found = await reader.models(decode(after), limit + 1)
+        total = await reader.count_models() if asks_for_total(info) else None
+        return connection([(str(e.get("name")), Model(e)) for e in found], limit, total)
 
     @strawberry.field(description="A model version by model name and either number or alias.")
     async def model_version(

@@ -20,7 +20,7 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph.history_reads import HistoryReader
-from app.graphql.connection import Connection, connection, decode, page_size
+from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
 from app.graphql.enums import DesiredState, HealthStatus, ObservedState
 from app.graphql.payloads import payload_union, run_command
@@ -611,5 +611,6 @@ class DeploymentConnection(Connection[Deployment]):
 async def deployments_page(info: Info, model_id: str, first: int, after: str | None) -> DeploymentConnection:
     limit = page_size(first)
     found = await _reader(info).deployments_of(model_id, decode(after), limit + 1)
+    total = await _reader(info).count_deployments_of(model_id) if asks_for_total(info) else None
     page = connection([(str(e.get("name")), Deployment(entity=e)) for e in found], limit)
-    return DeploymentConnection(edges=page.edges, page_info=page.page_info, total_count=None)
+    return DeploymentConnection(edges=page.edges, page_info=page.page_info, total_count=total)

@@ -15,7 +15,7 @@ from app.errors import ValidationFailed
 from app.graph import search_repo
 from app.graph.search_repo import SearchRepo
 from app.graphql import payloads
-from app.graphql.connection import Connection, connection, decode, page_size, sliced
+from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size, sliced
 from app.graphql.context import Info
 from app.graphql.payloads import payload_union
 from app.registry import vocab
@@ -243,7 +243,9 @@ class SearchQuery:
     @strawberry.field(description="Saved searches, by name.")
     async def saved_searches(self, info: Info, first: int = 50, after: str | None = None) -> Connection[SavedSearch]:
         limit = page_size(first)
-        found = await vocab.vocab_reader(info.context.services).saved_searches(decode(after), limit + 1)
+        reader = vocab.vocab_reader(info.context.services)
+        found = await reader.saved_searches(decode(after), limit + 1)
+        total = await reader.count_saved_searches() if asks_for_total(info) else None
         rows = [
             (
                 str(e.get("name")),
@@ -257,7 +259,7 @@ class SearchQuery:
             )
             for e in found
         ]
-        return connection(rows, limit)
+        return connection(rows, limit, total)
 
     @strawberry.field(description="Vocabulary terms by vocabulary and value, optionally of one vocabulary.")
     async def terms(

@@ -121,3 +121,21 @@ async def test_a_models_deployments_page_by_name(clean_graph: Services) -> None:
     }
     rest = (await data(clean_graph, query, after=first["pageInfo"]["endCursor"]))["model"]["deployments"]
     assert [e["node"]["name"] for e in rest["edges"]] == ["churn-us"] and not rest["pageInfo"]["hasNextPage"]
+
+
+async def test_total_count_is_counted_when_selected_directly_or_through_a_fragment(clean_graph: Services) -> None:
+    first = await build_chain(clean_graph, "alpha")
+    await build_chain(clean_graph, "beta")
+    await new_run(clean_graph, first["experiment"], [], {"f1": 0.5})
+    project = (await data(clean_graph, '{ model(name: "alpha") { project { id } } }'))["model"]["project"]["id"]
+    query = """query($p: ID!, $e: ID!) {
+      models(first: 1) { ...Total edges { node { name } } }
+      project(id: $p) {
+        models(first: 1) { totalCount }
+        experiments(first: 1) { ... on ExperimentConnection { totalCount } } }
+      experiment(id: $e) { runs(first: 1) { totalCount edges { node { id } } } } }
+    fragment Total on ModelConnection { totalCount }"""
+    got = await data(clean_graph, query, p=project, e=first["experiment"])
+    assert got["models"]["totalCount"] == 2 and len(got["models"]["edges"]) == 1
+    assert got["project"] == {"models": {"totalCount": 1}, "experiments": {"totalCount": 1}}
+    assert got["experiment"]["runs"]["totalCount"] == 2 and len(got["experiment"]["runs"]["edges"]) == 1

@@ -15,6 +15,7 @@ from app.domain.entities import AliasPointer, Entity, Revision
 from app.graphql.connection import (
     Connection,
     PageInfo,
+    asks_for_total,
     connection,
     decode,
     page_size,
@@ -189,13 +190,15 @@ class Project(_Base, Node):
     async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
         limit = page_size(first)
         found = await core_reader(info).in_project("Model", self._e.id, decode(after), limit + 1)
-        return connection([(str(e.get("name")), Model(e)) for e in found], limit)
+        total = await core_reader(info).count_in_project("Model", self._e.id) if asks_for_total(info) else None
+        return connection([(str(e.get("name")), Model(e)) for e in found], limit, total)
 
     @strawberry.field(description="Its experiments, by name.")
     async def experiments(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Experiment]:
         limit = page_size(first)
         found = await core_reader(info).in_project("Experiment", self._e.id, decode(after), limit + 1)
-        return connection([(str(e.get("name")), Experiment(e)) for e in found], limit)
+        total = await core_reader(info).count_in_project("Experiment", self._e.id) if asks_for_total(info) else None
+        return connection([(str(e.get("name")), Experiment(e)) for e in found], limit, total)
 
 
 @node_type(description="A group of runs in a project.")
@@ -208,7 +211,8 @@ class Experiment(_Base, Node):
     async def runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Run]:
         limit = page_size(first)
         found = await core_reader(info).runs_of(self._e.id, time_key(after), limit + 1)
-        return connection([(time_cursor_key(e.get("started_at"), e.id), Run(e)) for e in found], limit)
+        total = await core_reader(info).count_runs_of(self._e.id) if asks_for_total(info) else None
+        return connection([(time_cursor_key(e.get("started_at"), e.id), Run(e)) for e in found], limit, total)
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
@@ -454,7 +458,7 @@ class ModelVersion(_Base, Node):
         services = info.context.services
         reader = HistoryReader(services.driver, services.settings.neo4j_database)
         found = await reader.evaluations_of(self._e.id, time_key(after), slice, include_superseded, limit + 1)
-        total = await reader.count_evaluations(self._e.id, slice, include_superseded)
+        total = await reader.count_evaluations(self._e.id, slice, include_superseded) if asks_for_total(info) else None
         rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]
         return connection(rows, limit, total=total)
 
