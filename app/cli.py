@@ -315,10 +315,13 @@ def policy_check(
 
 @cli.command("export-schema")
 def export_schema(
-    check: bool = typer.Option(False, help="Fail when the committed SDL differs."),
+    check: bool = typer.Option(
+        False, help="Fail when the committed SDL differs, or breaks what the last release offered."
+    ),
+    release: bool = typer.Option(False, help="Also record the SDL as the released contract."),
 ) -> None:
-    """Write the GraphQL SDL to app/graphql/schema.graphql (or check it is current)."""
-    from app.graphql.schema import SDL_PATH, export_sdl
+    """Write the GraphQL SDL to app/graphql/schema.graphql (or check it is current and additive)."""
+    from app.graphql.schema import RELEASED_SDL_PATH, SDL_PATH, breaking_changes, export_sdl
 
     sdl = export_sdl(Settings())
     if check:
@@ -326,9 +329,19 @@ def export_schema(
         if current != sdl:
             err.print("schema.graphql is stale: run `modelgraph export-schema`")
             raise typer.Exit(1)
+        released = RELEASED_SDL_PATH.read_text(encoding="utf-8") if RELEASED_SDL_PATH.exists() else ""
+        broken = breaking_changes(released, sdl) if released else []
+        for change in broken:
+            err.print(f"breaks the released schema: {change}", highlight=False)
+        if broken:
+            err.print("the SDL changes only additively after a release (add a field, deprecate the old one)")
+            raise typer.Exit(1)
         return
     SDL_PATH.write_text(sdl, encoding="utf-8")
     console.print(f"wrote {SDL_PATH}")
+    if release:
+        RELEASED_SDL_PATH.write_text(sdl, encoding="utf-8")
+        console.print(f"wrote {RELEASED_SDL_PATH}")
 
 
 def main() -> None:

@@ -44,6 +44,8 @@ from app.graphql.types.core import (
 log = logging.getLogger(__name__)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
+# The SDL of the last release: from then on the schema changes only additively (export-schema --check).
+RELEASED_SDL_PATH = Path(__file__).with_name("schema.released.graphql")
 
 QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery)
 MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMutation, HistoryMutation)
@@ -112,3 +114,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def export_sdl(settings: Settings) -> str:
     return build_schema(settings).as_str() + "\n"
+
+
+def breaking_changes(released_sdl: str, current_sdl: str) -> list[str]:
+    """What a client written against the released SDL would see break in the current one (removed
+    types or fields, changed types, new required arguments...); additions are not breaking."""
+    from graphql import build_schema as parse_sdl
+    from graphql.utilities import find_breaking_changes
+
+    changes = find_breaking_changes(parse_sdl(released_sdl), parse_sdl(current_sdl))
+    return [f"{c.type.name}: {c.description}" for c in changes]

@@ -92,3 +92,21 @@ def test_every_node_id_field_argument_and_input_field_is_an_id() -> None:
                 if is_id_name and name not in NOT_NODE_IDS and get_named_type(kind).name != "ID":
                     wrong.append(f"{type_name}.{field_name}{'' if name == field_name else '(' + name + ')'}: {kind}")
     assert not wrong, wrong
+
+
+def test_the_schema_only_grows_after_a_release() -> None:
+    from app.graphql.schema import RELEASED_SDL_PATH, breaking_changes, export_sdl
+
+    current = export_sdl(Settings())
+    assert RELEASED_SDL_PATH.exists(), "no released SDL to compare with: `modelgraph export-schema --release`"
+    assert breaking_changes(RELEASED_SDL_PATH.read_text(encoding="utf-8"), current) == []
+
+
+def test_the_additive_check_catches_removals_and_new_required_arguments_but_not_additions() -> None:
+    from app.graphql.schema import breaking_changes
+
+    released = "type Query { a: Int\n b(x: Int): String }"
+    assert breaking_changes(released, "type Query { a: Int\n b(x: Int, y: Int): String\n c: ID }") == []
+    assert breaking_changes(released, "type Query { a: Int }") == ["FIELD_REMOVED: Field Query.b was removed."]
+    required = breaking_changes(released, "type Query { a: Int\n b(x: Int, y: Int!): String }")
+    assert required == ["REQUIRED_ARG_ADDED: A required argument Query.b(y:) was added."]
