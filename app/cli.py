@@ -257,6 +257,47 @@ def backup_command(dest: Path = typer.Argument(..., help="A new or empty directo
     run_async(go)
 
 
+@cli.command("validate")
+def validate_command(
+    output: str = typer.Option("text", help="text or json."),
+    fail_on_findings: bool = typer.Option(False, help="Exit 1 when findings are open after the pass."),
+) -> None:
+    """Check every version and dataset version once now (artifacts exist and match their digest,
+    allowed dataset sources answer, policy's required metadata is present); open or resolve findings."""
+    import json
+
+    from app.services import Services
+    from app.validation import Validator
+
+    async def go() -> int:
+        services = await Services.open(settings())
+        try:
+            validator = Validator(services)
+            report = await validator.full_pass()
+            still_open = await validator.repo.open_counts()
+        finally:
+            await services.close()
+        summary = {**report.summary(), "open": still_open}
+        if output == "json":
+            print(json.dumps(summary, default=str))
+        else:
+            console.print(
+                f"validated {report.versions} versions and {report.datasets} dataset versions "
+                f"({report.bytes_verified} artifact bytes verified): {len(report.opened)} findings opened, "
+                f"{len(report.resolved)} resolved; open now: {still_open or 'none'}",
+                highlight=False,
+            )
+            for f in report.opened:
+                console.print(f"  opened {f.check} on {f.subject_id}: {f.detail}", highlight=False)
+            for skipped in report.skipped:
+                console.print(f"  not checked: {skipped}", highlight=False)
+        return 1 if fail_on_findings and still_open else 0
+
+    code = run_async(go)
+    if code:
+        raise typer.Exit(code)
+
+
 @cli.command("restore")
 def restore_command(src: Path = typer.Argument(..., help="A directory written by `modelgraph backup`.")) -> None:
     """Restore a backup into an empty registry migrated to the backup's level (same artifact key)."""

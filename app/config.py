@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     audit_key: SecretStr = SecretStr("")
     # How often the service checkpoints the audit streams' heads (0: never; `modelgraph audit checkpoint`).
     audit_checkpoint_seconds: float = Field(default=60.0, ge=0)
+    # Continuous validation (app/validation.py): a cycle every so many seconds (0: off) under a
+    # lease, over the next `batch` versions and dataset versions, reading at most `bytes_per_cycle`
+    # of artifact bytes. Dataset sources are checked only where an operator allows it (JSON lists).
+    validate_every_seconds: float = Field(default=600.0, ge=0)
+    validate_batch: int = Field(default=200, ge=1, le=10_000)
+    validate_bytes_per_cycle: int = Field(default=256 * 1024 * 1024, ge=0)
+    validate_source_buckets: list[str] = Field(default_factory=list)
+    validate_file_roots: list[str] = Field(default_factory=list)
+    validate_http_hosts: list[str] = Field(default_factory=list)
+    validate_http_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Bearer key for the first admin, so a fresh registry can issue keys.
     bootstrap_admin_key: SecretStr = SecretStr("")
     # JWTs: verification key (PEM) or JWKS file, plus the claims we insist on.

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -52,13 +55,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services.principals,
         )
         checkpointer = _start_checkpointer(settings, app.state.services)
+        validator = _start_validator(settings, app.state.services, metrics)
         try:
             yield
         finally:
-            if checkpointer is not None:
-                checkpointer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await checkpointer
+            for task in (checkpointer, validator):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if owned:
                 await app.state.services.close()
 
@@ -104,3 +109,14 @@ def _start_checkpointer(settings: Settings, services: Services) -> asyncio.Task[
         return None
     every = settings.audit_checkpoint_seconds
     return asyncio.create_task(run_periodically(services.driver, settings.neo4j_database, key, every))
+
+
+def _start_validator(settings: Settings, services: Services, metrics: Metrics) -> asyncio.Task[None] | None:
+    """Continuous validation every MODELGRAPH_VALIDATE_EVERY_SECONDS, one replica at a time (a lease)."""
+    if settings.validate_every_seconds <= 0:
+        return None
+    from app.validation import run_periodically as validate_periodically
+
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    every = settings.validate_every_seconds
+    return asyncio.create_task(validate_periodically(services, holder, every, metrics.observe_validation))

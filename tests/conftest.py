@@ -20,6 +20,8 @@ from app.services import Services
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     # The test stack's profile; another one (other ports) lets a second checkout test side by side.
+    # No periodic validation in servers the tests start (here or as subprocesses): tests run cycles.
+    os.environ["MODELGRAPH_VALIDATE_EVERY_SECONDS"] = "0"
     return load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"))
 
 

@@ -144,6 +144,18 @@ class ArtifactStore:
             raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
         return True
 
+    async def object_exists(self, bucket: str, key: str) -> bool:
+        """Whether any object exists in a bucket of this store (a dataset source, say): HEAD only."""
+        try:
+            await anyio.to_thread.run_sync(lambda: self._client.stat_object(bucket_name=bucket, object_name=key))
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound", "NoSuchBucket"):
+                return False
+            raise DependencyUnavailable(f"s3 error: {exc.code}") from None
+        except Exception as exc:
+            raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
+        return True
+
     # -- backup and restore: ciphertext moves as it is stored; the key never leaves the service --
     async def keys(self) -> list[str]:
         """Every stored artifact object's key."""

@@ -356,7 +356,8 @@ IN_PROJECT_BY_NAME: dict[str, LiteralString] = {
 }  # labels come from this fixed tuple, never from a request
 COUNT_MODELS: LiteralString = "MATCH (m:Model) RETURN count(m) AS total"
 COUNT_IN_PROJECT: dict[str, LiteralString] = {
-    label: "MATCH (n:" + label + " {project_id: $parent}) RETURN count(n) AS total" for label in ("Model", "Experiment")
+    label: "MATCH (n:" + label + " {project_id: $parent}) WHERE n.name IS NOT NULL RETURN count(n) AS total"
+    for label in ("Model", "Experiment")
 }  # labels come from this fixed tuple, never from a request
 COUNT_RUNS_OF_EXPERIMENT: LiteralString = """
 MATCH (r:Run {experiment_id: $parent}) WHERE r.started_at IS NOT NULL RETURN count(r) AS total

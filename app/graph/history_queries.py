@@ -249,7 +249,9 @@ HEALTH_WINDOWS: LiteralString = """
 MATCH (w:HealthWindow {deployment_id: $id}) WHERE w.minute >= $from AND w.minute < $to
 RETURN properties(w) AS props ORDER BY w.minute LIMIT $limit
 """
-COUNT_DEPLOYMENTS_OF_MODEL: LiteralString = "MATCH (d:Deployment {model_id: $model_id}) RETURN count(d) AS total"
+COUNT_DEPLOYMENTS_OF_MODEL: LiteralString = """
+MATCH (d:Deployment {model_id: $model_id}) WHERE d.name IS NOT NULL RETURN count(d) AS total
+"""
 DEPLOYMENTS_OF_MODEL: LiteralString = """
 MATCH (d:Deployment {model_id: $model_id}) WHERE d.name > coalesce($after, '')
 RETURN properties(d) AS props ORDER BY d.name LIMIT $limit

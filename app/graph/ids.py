@@ -31,6 +31,7 @@ PREFIXES: dict[str, str] = {
     "ApiKey": "key",
     "Feedback": "fb",
     "SavedSearch": "ss",
+    "Finding": "fnd",
 }
 LABEL_BY_PREFIX = {prefix: label for label, prefix in PREFIXES.items()}
 

@@ -24,6 +24,7 @@ from app.graphql.connection import Connection, asks_for_total, connection, decod
 from app.graphql.context import Info
 from app.graphql.enums import DesiredState, HealthStatus, ObservedState
 from app.graphql.payloads import payload_union, run_command
+from app.graphql.types.core import ValidationFinding, findings_of
 from app.registry import history as h
 from app.registry.core import reader as core_reader
 from app.registry.execute import Outcome
@@ -269,6 +270,7 @@ class VersionFlag:
 class VersionStatus:
     deployments: list[Deployment] = strawberry.field(description="Deployments currently serving the version.")
     flags: list[VersionFlag] = strawberry.field(description="Most recent flags (newest first).")
+    findings: list[ValidationFinding] = strawberry.field(description="Open findings of the continuous validator.")
 
 
 @strawberry.type(description="A deployment's health status changed.")
@@ -559,7 +561,7 @@ async def version_status_of(info: Info, version_id: str) -> VersionStatus:
     reader = _reader(info)
     deployments = [Deployment(entity=d) for d, _ in await reader.version_deployments(version_id)]
     flags = [_flag(f) for f in await reader.flags(version_id)]
-    return VersionStatus(deployments=deployments, flags=flags)
+    return VersionStatus(deployments=deployments, flags=flags, findings=await findings_of(info, version_id, False))
 
 
 def _row(version: int, e: Entity | None, metrics: list[str]) -> ComparisonRow:

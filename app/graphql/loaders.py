@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph.core_reads import CoreReader
+from app.graph.validation import Finding, ValidationRepo
 from app.graphql.context import Info
 
 V = TypeVar("V")
@@ -60,6 +61,17 @@ def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[st
         return await reader.versions_of_models(model_ids, before, limit)
 
     return _per_request(info, f"versions:{before}:{limit}", load)
+
+
+def findings_loader(info: Info, include_resolved: bool) -> DataLoader[str, list[Finding]]:
+    """Validation findings by subject id (open ones, or all): one query for a page."""
+    services = info.context.services
+    repo = ValidationRepo(services.driver, services.settings.neo4j_database)
+
+    async def load(ids: Sequence[str]) -> list[list[Finding]]:
+        return await repo.findings_of(ids, include_resolved)
+
+    return _per_request(info, f"findings:{include_resolved}", load)
 
 
 def core_reader(info: Info) -> CoreReader:

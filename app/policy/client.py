@@ -57,6 +57,16 @@ class PolicyClient:
             ) from None
         return Decision.from_opa(body)
 
+    async def query(self, package: str, rule: str, policy_input: dict[str, Any]) -> Any:
+        """Any other rule's value (None when undefined); raises DependencyUnavailable when OPA cannot answer."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                body = await self._client.query_rule(input_data=policy_input, package_path=package, rule_name=rule)
+        except Exception as exc:
+            log.warning("policy engine unavailable: %s", type(exc).__name__)
+            raise DependencyUnavailable("policy engine unavailable") from None
+        return body.get("result") if isinstance(body, dict) else None
+
     async def ping(self) -> None:
         """Raise DependencyUnavailable unless OPA's /health answers."""
         try:

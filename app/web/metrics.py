@@ -47,6 +47,18 @@ class Metrics:
             "HTTP requests being handled now (backpressure slots taken)",
             registry=self.registry,
         )
+        self.validation_open = Gauge(
+            "modelgraph_validation_findings_open",
+            "Open findings of the continuous validator, by check (after its last cycle on this replica)",
+            ["check"],
+            registry=self.registry,
+        )
+        self.validation_cycles = Counter(
+            "modelgraph_validation_cycles_total",
+            "Validation cycles by outcome: ok, or failed (a dependency was down or a check raised)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.concurrency_limit = Gauge(
             "modelgraph_http_concurrency_limit",
             "The adaptive in-flight limit now (between MODELGRAPH_MIN_IN_FLIGHT and MODELGRAPH_MAX_IN_FLIGHT)",
@@ -74,6 +86,16 @@ class Metrics:
     def observe_policy(self, action: str, seconds: float, outcome: str) -> None:
         self.policy_latency.labels(outcome).observe(seconds)
         self.decisions.labels(action, outcome).inc()
+
+    def observe_validation(self, open_by_check: dict[str, int] | None) -> None:
+        """After a validation cycle: the open findings per check, or None when the cycle failed."""
+        if open_by_check is None:
+            self.validation_cycles.labels("failed").inc()
+            return
+        self.validation_cycles.labels("ok").inc()
+        self.validation_open.clear()
+        for check, count in open_by_check.items():
+            self.validation_open.labels(check).set(count)
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -96,7 +96,7 @@ async def test_s3_killed_during_uploads_loses_no_acknowledged_artifact(
             acknowledged.append(blob)
             continue
         assert response.status_code == 503, response.text  # never a 500, never a hang
-        assert response.headers["retry-after"] and response.json()["error"]["code"] == "UNAVAILABLE"
+        assert response.headers["retry-after"] and response.json()["error"]["code"] == "DEPENDENCY_UNAVAILABLE"
         refused.append(blob)
     assert acknowledged and refused, "the kill landed before or after every upload: nothing was tested"
 

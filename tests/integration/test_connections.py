@@ -127,7 +127,9 @@ async def test_total_count_is_counted_when_selected_directly_or_through_a_fragme
     first = await build_chain(clean_graph, "alpha")
     await build_chain(clean_graph, "beta")
     await new_run(clean_graph, first["experiment"], [], {"f1": 0.5})
-    project = (await data(clean_graph, '{ model(name: "alpha") { project { id } } }'))["model"]["project"]["id"]
+    await run(clean_graph, "create_model", {"name": "gamma", "project": "alpha-proj", "licence": "MIT"})
+    found = await data(clean_graph, "query($e: ID!) { experiment(id: $e) { project { id } } }", e=first["experiment"])
+    project = found["experiment"]["project"]["id"]
     query = """query($p: ID!, $e: ID!) {
       models(first: 1) { ...Total edges { node { name } } }
       project(id: $p) {
@@ -136,6 +138,6 @@ async def test_total_count_is_counted_when_selected_directly_or_through_a_fragme
       experiment(id: $e) { runs(first: 1) { totalCount edges { node { id } } } } }
     fragment Total on ModelConnection { totalCount }"""
     got = await data(clean_graph, query, p=project, e=first["experiment"])
-    assert got["models"]["totalCount"] == 2 and len(got["models"]["edges"]) == 1
+    assert got["models"]["totalCount"] == 3 and len(got["models"]["edges"]) == 1
     assert got["project"] == {"models": {"totalCount": 1}, "experiments": {"totalCount": 1}}
     assert got["experiment"]["runs"]["totalCount"] == 2 and len(got["experiment"]["runs"]["edges"]) == 1

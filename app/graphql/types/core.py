@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from app.domain import validation as v
 from app.domain.entities import AliasPointer, Entity, Revision
+from app.graph.validation import Finding
 from app.graphql.connection import (
     Connection,
     PageInfo,
@@ -27,6 +28,7 @@ from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import (
     aliases_loader,
     core_reader,
+    findings_loader,
     node_loader,
     revisions_loader,
     run_inputs_loader,
@@ -243,6 +245,10 @@ class DatasetVersion(_Base, Node):
     schema = text("schema", "Schema description (JSON or text).")
     data_domain = text("data_domain", "Data domain.")
 
+    @strawberry.field(description="What the continuous validator found (e.g. the source is gone).")
+    async def findings(self, info: Info, include_resolved: bool = False) -> list[ValidationFinding]:
+        return await findings_of(info, self._e.id, include_resolved)
+
     @strawberry.field(description="Usage rights.")
     def usage_rights(self) -> UsageRights:
         g = self._e.get
@@ -399,6 +405,36 @@ class Evaluation(_Base, Node):
 EvaluationConnection = Connection[Evaluation]
 
 
+@strawberry.type(description="A problem the continuous validator found (open), or found fixed (resolved).")
+class ValidationFinding:
+    id: strawberry.ID = strawberry.field(description="Finding id.")
+    check: str = strawberry.field(
+        description="artifact_missing, artifact_corrupt, source_unreachable, or a policy check "
+        "(e.g. intended_use_missing, holdout_evaluation_missing)."
+    )
+    detail: str = strawberry.field(description="What was found.")
+    status: str = strawberry.field(description="open or resolved.")
+    opened_at: datetime = strawberry.field(description="First found (UTC).")
+    last_seen_at: datetime = strawberry.field(description="Last found by a cycle (UTC).")
+    resolved_at: datetime | None = strawberry.field(description="Found fixed (UTC).")
+
+    @classmethod
+    def of(cls, f: Finding) -> ValidationFinding:
+        return cls(
+            id=strawberry.ID(f.id),
+            check=f.check,
+            detail=f.detail,
+            status=f.status,
+            opened_at=f.opened_at,
+            last_seen_at=f.last_seen_at,
+            resolved_at=f.resolved_at,
+        )
+
+
+async def findings_of(info: Info, subject_id: str, include_resolved: bool) -> list[ValidationFinding]:
+    return [ValidationFinding.of(f) for f in await findings_loader(info, include_resolved).load(subject_id)]
+
+
 @node_type(description="A numbered, immutable version of a model, produced by a run.")
 class ModelVersion(_Base, Node):
     model_name = required_text("model_name", "Model name.")
@@ -461,6 +497,10 @@ class ModelVersion(_Base, Node):
         total = await reader.count_evaluations(self._e.id, slice, include_superseded) if asks_for_total(info) else None
         rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]
         return connection(rows, limit, total=total)
+
+    @strawberry.field(description="What the continuous validator found: open findings, or all with their history.")
+    async def findings(self, info: Info, include_resolved: bool = False) -> list[ValidationFinding]:
+        return await findings_of(info, self._e.id, include_resolved)
 
     @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
     async def live_status(self, info: Info) -> Annotated[VersionStatus, strawberry.lazy("app.graphql.history")]:
