@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     # Continuous validation (app/validation.py): a cycle every so many seconds (0: off) under a
     # lease, over the next `batch` versions and dataset versions, reading at most `bytes_per_cycle`
     # of artifact bytes. Dataset sources are checked only where an operator allows it (JSON lists).
+    # Phone numbers written without a country code in free text are read as numbers of this region.
+    phone_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     validate_every_seconds: float = Field(default=600.0, ge=0)
     validate_batch: int = Field(default=200, ge=1, le=10_000)
     validate_bytes_per_cycle: int = Field(default=256 * 1024 * 1024, ge=0)

@@ -22,6 +22,7 @@ from app.graph.unit import Work
 from app.policy.decision import Decision
 from app.registry.actor import RequestMeta
 from app.registry.grants import grants_of
+from app.registry.privacy import screen as screen_personal_data
 from app.services import Services
 
 
@@ -197,7 +198,10 @@ async def execute(
             return Outcome(result=previous, replayed=True)
     if not meta.grants:
         meta = replace(meta, grants=await grants_of(services, meta.actor.name))
+    payload, personal_data = await screen_personal_data(services, payload)
     plan = await handler(services, meta, payload)
+    if personal_data:
+        plan.context["personal_data"] = personal_data
     if approved_by is not None and reviewed_state is not None and plan.state != reviewed_state:
         raise Conflict(
             f"review: the request was filed when {reviewed_state}; now {plan.state or 'the target changed'}. "

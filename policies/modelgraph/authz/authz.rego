@@ -10,6 +10,7 @@ import data.modelgraph.anomalies
 import data.modelgraph.config
 import data.modelgraph.lib
 import data.modelgraph.lifecycle
+import data.modelgraph.privacy
 import data.modelgraph.promotion
 import data.modelgraph.reviews
 import data.modelgraph.rights
@@ -37,7 +38,7 @@ deny := (((roles.deny | rights.deny) | promotion.deny) | lifecycle.deny) | revie
 # METADATA
 # title: Review
 # description: Review reasons of every concern.
-review := (roles.review | rights.review) | anomalies.review
+review := ((roles.review | rights.review) | anomalies.review) | privacy.review
 
 # METADATA
 # title: Input problems
