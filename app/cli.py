@@ -298,6 +298,27 @@ def validate_command(
         raise typer.Exit(code)
 
 
+@cli.command("escalate-reviews")
+def escalate_reviews_command() -> None:
+    """Escalate pending reviews that waited longer than policy allows; expire those past their expiry."""
+    from app.registry.escalation import escalate_reviews
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            report = await escalate_reviews(services)
+        finally:
+            await services.close()
+        for step in report.escalated:
+            console.print(f"escalated {step['review']} to {', '.join(step['to'])}", highlight=False)
+        for step in report.expired:
+            console.print(f"expired {step['review']}; should have acted: {', '.join(step['should_have_acted'])}")
+        console.print(f"{len(report.escalated)} escalated, {len(report.expired)} expired", highlight=False)
+
+    run_async(go)
+
+
 @cli.command("restore")
 def restore_command(src: Path = typer.Argument(..., help="A directory written by `modelgraph backup`.")) -> None:
     """Restore a backup into an empty registry migrated to the backup's level (same artifact key)."""

@@ -33,6 +33,7 @@ import httpx
 
 from app.errors import DependencyUnavailable, IntegrityError, NotFound
 from app.graph.validation import DatasetFacts, Finding, Subject, ValidationRepo, VersionFacts
+from app.registry.escalation import escalate_reviews
 from app.services import Services
 
 log = logging.getLogger(__name__)
@@ -239,6 +240,9 @@ async def run_periodically(
             if await validator.repo.acquire_lease(LEASE, holder, ttl):
                 report = await validator.cycle()
                 observe(await validator.repo.open_counts())
+                escalated = await escalate_reviews(services)
+                if escalated.escalated or escalated.expired:
+                    log.info("reviews escalated %s, expired %s", escalated.escalated, escalated.expired)
                 if report.opened or report.resolved or report.skipped:
                     log.info("validation cycle: %s", report.summary())
         except DependencyUnavailable as exc:

@@ -28,6 +28,7 @@ class ReviewStatus(Enum):
     PENDING = "PENDING"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"
 
 
 @strawberry.enum(description="What happened to an audited request.")
@@ -62,6 +63,9 @@ class Review:
     decided_by: str | None = strawberry.field(description="Approver.")
     comment: str | None = strawberry.field(description="Approver's comment.")
     result_id: strawberry.ID | None = strawberry.field(description="Node created/changed when applied.")
+    escalated_at: datetime | None = strawberry.field(description="When it escalated for waiting too long.")
+    escalated_to: list[str] = strawberry.field(description="Whom it escalated to (role:<name> or principal:<name>).")
+    should_have_acted: list[str] = strawberry.field(description="For an expired review: who should have acted.")
 
     @classmethod
     def of(cls, p: dict[str, Any]) -> Review:
@@ -82,6 +86,9 @@ class Review:
             decided_by=p.get("decided_by"),
             comment=p.get("comment"),
             result_id=p.get("result_id"),
+            escalated_at=t(p.get("escalated_at")),
+            escalated_to=list(p.get("escalated_to") or []),
+            should_have_acted=list(p.get("should_have_acted") or []),
         )
 
 

@@ -30,7 +30,7 @@ async def create(services: Services, **fields: Any) -> dict[str, Any]:
         CREATE, variable_values={"i": {"licence": "MIT", **fields}}, context_value=context
     )
     assert out.errors is None and out.data is not None, out.errors
-    return out.data["createModel"]  # type: ignore[no-any-return]
+    return out.data["createModel"]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 package modelgraph.reviews_test
 
 import data.modelgraph.authz
+import data.modelgraph.reviews
 
 # METADATA
 # title: Approve
@@ -52,4 +53,19 @@ test_unknown_requester if {
 # description: Approving needs the approver role.
 test_publisher_may_not_approve if {
 	approve(["publisher"], "bob") == deny(["role publisher may not approve_review review"])
+}
+
+test_escalation_goes_to_the_next_roles_without_team_leads if {
+	found := reviews.escalation with input as {"review": {"owner_teams": ["risk"]}}
+	found.after_hours == 24
+	found.to == {"role:admin"}
+	found.approvers == {"role:approver", "role:admin"}
+}
+
+test_escalation_goes_to_the_owner_teams_leads_when_named if {
+	leads := {"after_hours": 2, "to_roles": ["admin"], "team_leads": {"risk": "dana", "ops": "omar"}}
+	found := reviews.escalation with input as {"review": {"owner_teams": ["risk", "growth"]}}
+		with data.modelgraph.config.review_escalation as leads
+	found.to == {"principal:dana"}
+	found.after_hours == 2
 }
