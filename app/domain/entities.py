@@ -10,6 +10,7 @@ from typing import Any
 PREFIX_METRIC = "metric."
 PREFIX_PARAM = "param."
 PREFIX_CUSTOM = "cp."
+PREFIX_CLASSIFICATION = "cc."  # a custom property's classification (app/domain/classification.py)
 PREFIX_IMPORTANCE = "fi."
 
 
@@ -61,6 +62,10 @@ class Entity:
     @property
     def custom(self) -> dict[str, Any]:
         return _prefixed(self.props, PREFIX_CUSTOM)
+
+    @property
+    def custom_classes(self) -> dict[str, str]:
+        return _prefixed(self.props, PREFIX_CLASSIFICATION)
 
     @property
     def feature_importance(self) -> dict[str, float]:

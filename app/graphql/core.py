@@ -8,12 +8,14 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from app.domain.entities import Subgraph
+from app.domain.classification import FIELD_CLASSES
+from app.domain.entities import Entity, Subgraph
 from app.errors import NotFound, ValidationFailed
 from app.graph.lineage import LineageRequest, lineage
 from app.graphql import core_inputs as i
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
+from app.graphql.disclosure import gate
 from app.graphql.enums import LineageEdgeType, LineageNodeKind
 from app.graphql.loaders import core_reader, node_loader
 from app.graphql.payloads import payload_union, run_command
@@ -80,17 +82,30 @@ def node_label(kind: str, props: dict[str, Any]) -> str:
     return str(props.get("name") or props.get("id"))
 
 
-def to_graph(sub: Subgraph) -> LineageGraph:
+async def to_graph(info: Info, sub: Subgraph) -> LineageGraph:
     def plain(v: Any) -> Any:
         v = v.to_native() if hasattr(v, "to_native") else v
         return v.isoformat() if isinstance(v, datetime) else v
+
+    async def properties(kind: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Key fields; a classified one goes through the same disclosure gate as its GraphQL field."""
+        out = {}
+        for k in KEY_FIELDS:
+            if k not in props:
+                continue
+            classification = FIELD_CLASSES.get((kind, k))
+            value = plain(props[k])
+            if classification is not None:
+                value = await gate(info).value(Entity.of(kind, props), k, classification, value, None)
+            out[k] = value
+        return out
 
     nodes = [
         LineageNode(
             id=strawberry.ID(n.id),
             kind=LineageNodeKind(n.kind),
             label=node_label(n.kind, n.props),
-            properties={k: plain(n.props[k]) for k in KEY_FIELDS if k in n.props},
+            properties=await properties(n.kind, n.props),
         )
         for n in sub.nodes
     ]
@@ -193,7 +208,9 @@ class CoreQuery:
     @strawberry.field(description="Bounded provenance subgraph around a node; says when it was truncated.")
     async def lineage(self, info: Info, input: i.LineageInput) -> LineageGraph:
         services = info.context.services
-        return to_graph(await lineage(services.driver, services.settings.neo4j_database, lineage_request(input)))
+        return await to_graph(
+            info, await lineage(services.driver, services.settings.neo4j_database, lineage_request(input))
+        )
 
     @strawberry.field(description="Every model version (and deployment) downstream of a dataset version.")
     async def impact(self, info: Info, dataset_version: strawberry.ID) -> LineageGraph:
@@ -208,7 +225,7 @@ class CoreQuery:
         )
         if not str(dataset_version).startswith("dsv_"):
             raise NotFound("datasetVersion: not a dataset version id", field="datasetVersion")
-        return to_graph(await lineage(services.driver, services.settings.neo4j_database, req))
+        return await to_graph(info, await lineage(services.driver, services.settings.neo4j_database, req))
 
     @strawberry.field(
         description="Model versions trained on a dataset version, on data or features derived from it, "

@@ -24,6 +24,7 @@ from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.cost import QueryCost
+from app.graphql.disclosure import DisclosureAudit
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
@@ -107,6 +108,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: QueryCost(max_cost=settings.max_query_cost),
             ReadGate,
+            DisclosureAudit,
             TypedErrors,
         ],
     )

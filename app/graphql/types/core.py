@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.domain import validation as v
+from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph.validation import Finding
 from app.graphql.connection import (
@@ -24,6 +25,7 @@ from app.graphql.connection import (
     time_key,
 )
 from app.graphql.context import Info
+from app.graphql.disclosure import gate
 from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import (
     aliases_loader,
@@ -47,7 +49,10 @@ class Node:
 @strawberry.type(description="A custom property value (string, number or boolean).")
 class CustomProperty:
     name: str = strawberry.field(description="Property name.")
-    value: JSON = strawberry.field(description="Typed value.")
+    value: JSON = strawberry.field(description="Typed value, or [redacted: <classification>].")
+    classification: str = strawberry.field(
+        default="public", description="public, internal, confidential or personal (set at write time)."
+    )
 
 
 def _custom(e: Entity) -> list[CustomProperty]:
@@ -160,10 +165,43 @@ def timestamp(prop: str, description: str) -> Any:
     return _prop(prop, description, resolve)
 
 
-def custom(description: str = "Typed custom properties.") -> Any:
-    def resolve(root: _Base) -> list[CustomProperty]:
-        return _custom(root._e)
+def sensitive(label: str, prop: str, description: str) -> Any:
+    """An optional string property classified in FIELD_CLASSES: read through the disclosure gate."""
+    classification = FIELD_CLASSES[(label, prop)]
 
+    async def resolve(root: _Base, info: Info) -> str | None:
+        value = root._e.get(prop)
+        shown = await gate(info).value(root._e, prop, classification, value, await _owner_of(info, root._e))
+        return None if shown is None else str(shown)
+
+    resolve.__annotations__ = {"root": _Base, "info": Info, "return": str | None}
+    return _prop(prop, f"{description} Classified {classification}: redacted unless policy discloses it.", resolve)
+
+
+async def _owner_of(info: Info, e: Entity) -> Entity | None:
+    """What holds the owners of `e`: itself, or the model of a version."""
+    if e.kind == "ModelVersion" and e.get("model_id"):
+        return await node_loader(info).load(str(e.get("model_id")))
+    return None
+
+
+def custom(
+    description: str = "Typed custom properties (a classified one is redacted unless policy discloses it).",
+) -> Any:
+    async def resolve(root: _Base, info: Info) -> list[CustomProperty]:
+        e = root._e
+        classes = e.custom_classes
+        if not classes:
+            return _custom(e)
+        owner = await _owner_of(info, e)
+        out = []
+        for name, value in sorted(e.custom.items()):
+            cls = classes.get(name, "public")
+            shown = await gate(info).value(e, f"custom.{name}", cls, value, owner)
+            out.append(CustomProperty(name=name, value=shown, classification=cls))
+        return out
+
+    resolve.__annotations__ = {"root": _Base, "info": Info, "return": list[CustomProperty]}
     return _prop("custom", description, resolve)
 
 
@@ -236,13 +274,13 @@ class DatasetVersion(_Base, Node):
     dataset = required_text("dataset_name", "Dataset name.")
     version = integer("version", "Version number within the dataset.")
 
-    @strawberry.field(description="Where the data came from (recorded, never used as a storage location).")
-    def source_uri(self) -> str | None:
-        return self._e.get("source_uri")
+    source_uri = sensitive(
+        "DatasetVersion", "source_uri", "Where the data came from (recorded, never used as a storage location)."
+    )
 
     digest = text("digest", "Content digest (sha256:...).")
     row_count = optional_integer("row_count", "Number of rows.")
-    schema = text("schema", "Schema description (JSON or text).")
+    schema = sensitive("DatasetVersion", "schema", "Schema description (JSON or text).")
     data_domain = text("data_domain", "Data domain.")
 
     @strawberry.field(description="What the continuous validator found (e.g. the source is gone).")
@@ -553,7 +591,7 @@ class Model(_Base, Node):
     tags = strings("tags", "Tags.")
     licence = text("licence", "Licence (SPDX id or internal).")
     regulatory = strings("regulatory", "Regulatory constraints (controlled values).")
-    intended_use = text("intended_use", "Intended use.")
+    intended_use = sensitive("Model", "intended_use", "Intended use.")
     revision = revision("Metadata revision (pass as expectedRevision).")
     created_at = timestamp("created_at", "Created (UTC).")
     custom = custom()

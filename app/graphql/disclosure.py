@@ -1,0 +1,127 @@
+"""The one enforcement point for classified metadata (app/domain/classification.py): every read of a
+classified value — a schema field, a custom property, a lineage node property — asks the request's
+DisclosureGate, which asks policy (policies/modelgraph/disclosure) once per (classification,
+ownership) and answers the value or `[redacted: <classification>]`. Confidential and personal values
+that were disclosed are audited once per request, with the purpose the caller stated (X-Purpose);
+if that audit cannot be written, the response carries no data."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError
+from neo4j import AsyncManagedTransaction
+from strawberry.extensions import SchemaExtension
+
+from app.domain.classification import AUDITED
+from app.domain.entities import Entity
+from app.errors import DependencyUnavailable
+from app.graph import unit
+from app.graph.audit import AuditRecord
+
+log = logging.getLogger(__name__)
+
+MARKER = "[redacted: {}]"
+PACKAGE = "modelgraph.disclosure"
+PURPOSE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+MAX_AUDITED_FIELDS = 200
+
+
+def redacted(classification: str) -> str:
+    return MARKER.format(classification)
+
+
+@dataclass
+class DisclosureGate:
+    """Per request: decisions cached by (classification, is owner); disclosures to audit."""
+
+    context: Any
+    decisions: dict[tuple[str, bool], bool] = field(default_factory=dict)
+    disclosed: list[dict[str, str]] = field(default_factory=list)
+
+    async def value(self, entity: Entity, prop: str, classification: str, value: Any, owner_of: Entity | None) -> Any:
+        """The value when policy lets this caller read it, else the redaction marker."""
+        if value is None or classification == "public":
+            return value
+        if not await self.allows(classification, owner_of or entity):
+            return redacted(classification)
+        if classification in AUDITED and len(self.disclosed) < MAX_AUDITED_FIELDS:
+            self.disclosed.append({"node": entity.id, "field": prop, "classification": classification})
+        return value
+
+    async def allows(self, classification: str, owned: Entity) -> bool:
+        principal = self.context.principal
+        if principal is None:
+            return False
+        owners = owned.get("owners") or []
+        teams = set(owned.get("owner_teams") or [])
+        is_owner = principal.name in owners or bool(teams & set(principal.teams))
+        key = (classification, is_owner)
+        if key not in self.decisions:
+            question = {
+                "principal": principal.policy_view(),
+                "classification": classification,
+                "owner": is_owner,
+                "purpose": purpose_of(self.context),
+            }
+            try:
+                self.decisions[key] = await self.context.services.policy.query(PACKAGE, "allow", question) is True
+            except DependencyUnavailable:
+                self.decisions[key] = False  # fail closed: withheld, never shown unasked
+        return self.decisions[key]
+
+
+def gate(info: Any) -> DisclosureGate:
+    loaders = info.context.loaders
+    if "disclosure" not in loaders:
+        loaders["disclosure"] = DisclosureGate(info.context)
+    found: DisclosureGate = loaders["disclosure"]
+    return found
+
+
+def purpose_of(context: Any) -> str | None:
+    request = getattr(context, "request", None)
+    headers = getattr(request, "headers", None)
+    stated = headers.get("x-purpose") if headers is not None else None
+    return stated if stated and PURPOSE.match(stated) else None
+
+
+class DisclosureAudit(SchemaExtension):
+    """After execution: one audit event listing the confidential and personal values disclosed."""
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        context = self.execution_context.context
+        found = getattr(context, "loaders", {}).get("disclosure")
+        if not isinstance(found, DisclosureGate) or not found.disclosed or context.principal is None:
+            return
+        record = AuditRecord(
+            actor=context.principal.name,
+            action="read:disclose",
+            target_id=None,
+            target_kind="registry",
+            decision="allowed",
+            request_id=context.request_id,
+            purpose=purpose_of(context),
+            details={"disclosed": found.disclosed},
+            stream=f"reads:{context.principal.name}",
+        )
+        try:
+            services = context.services
+            await unit.write(services.driver, services.settings.neo4j_database, _nothing, record)
+        except Exception as exc:
+            log.warning("disclosure not audited, response withheld: %s", type(exc).__name__)
+            error = GraphQLError(
+                "the read disclosed audited data and the audit could not be written; nothing was returned",
+                extensions={"code": DependencyUnavailable.code, "reasons": []},
+            )
+            self.execution_context.result = ExecutionResult(data=None, errors=[error])
+
+
+async def _nothing(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+    return {"id": None}
