@@ -52,13 +52,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services.principals,
         )
         checkpointer = _start_checkpointer(settings, app.state.services)
+        background = [t for t in (checkpointer, *_start_events(settings, app.state.services)) if t is not None]
         try:
             yield
         finally:
-            if checkpointer is not None:
-                checkpointer.cancel()
+            for task in background:
+                task.cancel()
+            for task in background:
                 with contextlib.suppress(asyncio.CancelledError):
-                    await checkpointer
+                    await task
             if owned:
                 await app.state.services.close()
 
@@ -93,6 +95,19 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Middleware(AuthMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def _start_events(settings: Settings, services: Services) -> list[asyncio.Task[None]]:
+    """The outbox tail (feeds this process's subscriptions) and the webhook worker (leases make
+    every process's worker safe to run at once)."""
+    from app.events.delivery import Worker
+    from app.events.tail import OutboxTail
+
+    tail = OutboxTail(services.driver, settings.neo4j_database, settings.events_poll_seconds)
+    tasks = [asyncio.create_task(tail.run(), name="outbox-tail")]
+    if settings.webhooks_enabled:
+        tasks.append(asyncio.create_task(Worker(services.driver, settings).run(), name="webhook-worker"))
+    return tasks
 
 
 def _start_checkpointer(settings: Settings, services: Services) -> asyncio.Task[None] | None:

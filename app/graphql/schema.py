@@ -24,6 +24,7 @@ from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.cost import QueryCost
+from app.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
@@ -44,9 +45,15 @@ log = logging.getLogger(__name__)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery)
-MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMutation, HistoryMutation)
-SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription,)
+QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery, EventsQuery)
+MUTATION_CLASSES: tuple[type, ...] = (
+    CoreMutation,
+    GovernanceMutation,
+    SearchMutation,
+    HistoryMutation,
+    EventsMutation,
+)
+SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription, EventsSubscription)
 # Node implementations reachable only through the Node interface must be listed.
 NODE_TYPES: tuple[type, ...] = (
     Project,
