@@ -104,10 +104,13 @@ async def test_an_approved_promotion_reaches_a_subscriber_and_a_reconnect_misses
         last = seen[-1]["sequence"]
         # Disconnected: changes happen meanwhile. The reconnect asks from its last sequence.
         await gql(http, admin, SET_ALIAS, {"alias": "staging", "version": 2})
-        await gql(http, admin, SET_ALIAS, {"alias": "staging", "version": 1})
+        await gql(http, admin, SET_ALIAS, {"alias": "shadow", "version": 1})
         async with Socket(live_server, pat, EVENTS, {"after": last, "filter": only_churn}) as sub:
             missed = [(await sub.next())["registryEvents"] for _ in range(2)]
-            assert [(e["type"], e["data"]["version"]) for e in missed] == [("alias.moved", 2), ("alias.moved", 1)]
+            assert [(e["type"], e["data"]["alias"]) for e in missed] == [
+                ("alias.moved", "staging"),
+                ("alias.moved", "shadow"),
+            ]
             assert all(e["sequence"] > last for e in missed)
             await gql(http, admin, SET_ALIAS, {"alias": "canary", "version": 2})
             live = (await sub.next())["registryEvents"]
@@ -135,7 +138,12 @@ async def test_an_approved_production_deployment_event_reaches_deployment_subscr
     dep = await run(
         clean_graph,
         "create_deployment",
-        {"model": "churn", "name": "churn-prod", "environment": {"tier": "production"}},
+        {
+            "model": "churn",
+            "name": "churn-prod",
+            "environment": {"tier": "production"},
+            "serving": [{"version": 1, "traffic_percent": 100}],
+        },
     )
     pat = await key_for(clean_graph, "pat", "publisher")
     ann = await key_for(clean_graph, "ann", "approver")

@@ -184,8 +184,13 @@ async def test_killing_the_process_that_is_delivering_loses_nothing(
         [ok] = await receiver.wait_for("killed", within=30)
         attempts = receiver.got("killed")
         assert len(attempts) == 2 and attempts[0].headers["webhook-id"] == ok.headers["webhook-id"]
-        records, _, _ = await clean_graph.driver.execute_query(STATE, database_=database)
-        [state] = [dict(r) for r in records]
+        deadline = time.monotonic() + 10
+        while True:  # the receiver answered; the survivor records it right after
+            records, _, _ = await clean_graph.driver.execute_query(STATE, database_=database)
+            [state] = [dict(r) for r in records]
+            if state["state"] == "delivered" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
         assert state["state"] == "delivered"
         assert state["worker"].split(":")[1] == str(survivor.process.pid)
     finally:

@@ -139,7 +139,8 @@ async def test_a_receiver_that_never_recovers_is_dead_lettered_and_can_be_redeli
         "http://169.254.169.254/latest/meta-data/",
         "http://10.0.0.7/hook",
         "http://[::1]:8080/hook",
-        "http://localhost:1/hook",
+        "http://0.0.0.0:1/hook",
+        "http://[::ffff:169.254.169.254]/",
         "ftp://127.0.0.1/hook",
     ],
 )
