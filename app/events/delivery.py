@@ -14,6 +14,7 @@ Exactly once per (event, subscription), however many processes run:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -35,6 +36,19 @@ log = logging.getLogger(__name__)
 RESPONSE_PREFIX_BYTES = 512
 FANOUT_PAGE = 200
 
+# Is there anything to do? New events for active subscriptions, or a delivery due.
+PENDING_WORK: LiteralString = """
+OPTIONAL MATCH (c:OutboxCounter {id: 'outbox'})
+OPTIONAL MATCH (w:WebhookCursor {id: 'webhooks'})
+CALL () { MATCH (s:WebhookSubscription) WHERE s.active RETURN count(s) > 0 AS subscribed }
+CALL () {
+  MATCH (d:WebhookDelivery) WHERE d.state IN ['pending', 'retrying'] AND d.next_attempt_at <= $now
+    AND (d.lease_until IS NULL OR d.lease_until < $now)
+  WITH d LIMIT 1
+  RETURN count(d) > 0 AS due
+}
+RETURN subscribed AND coalesce(c.seq, 0) > coalesce(w.seq, 0) AS fan_out, due
+"""
 LOCK_CURSOR: LiteralString = "MATCH (c:WebhookCursor {id: 'webhooks'}) SET c.locked_at = $at RETURN c.seq AS seq"
 CREATE_CURSOR: LiteralString = """
 MERGE (c:WebhookCursor {id: 'webhooks'}) ON CREATE SET c.seq = 0
@@ -107,16 +121,30 @@ class Worker:
         self.database = settings.neo4j_database
         self.owner = worker_id()
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
 
     def nudge(self, seq: int) -> None:
-        self._wake.set()
+        """Called after a commit, possibly from another thread's event loop (tests run servers in threads)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop closed meanwhile
+                loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
         timeout = httpx.Timeout(
             self.settings.webhook_timeout_seconds, connect=self.settings.webhook_connect_timeout_seconds
         )
         self._client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, trust_env=False)
+        self._loop = asyncio.get_running_loop()
         outbox.on_commit(self.nudge)
         log.info("webhook worker %s started", self.owner)
         try:
@@ -140,9 +168,14 @@ class Worker:
             await self._client.aclose()
 
     async def step(self) -> bool:
-        """One round; True when there may be more work right away."""
-        fanned = await self.fan_out()
-        claimed = await self.claim()
+        """One round; True when there may be more work right away. Idle, a round is two reads:
+        the write transactions run only when there are new events or due deliveries."""
+        records, _, _ = await self.driver.execute_query(
+            PENDING_WORK, now=datetime.now(UTC), database_=self.database, routing_="r", bookmark_manager_=None
+        )
+        work = records[0] if records else None
+        fanned = await self.fan_out() if work is not None and work["fan_out"] else 0
+        claimed = await self.claim() if fanned or (work is not None and work["due"]) else []
         if claimed:
             await asyncio.gather(*(self.deliver(*c) for c in claimed))
         return fanned >= FANOUT_PAGE or len(claimed) >= self.settings.webhook_batch

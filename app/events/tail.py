@@ -9,6 +9,7 @@ committed by this process wakes the tail at once; writes of other processes are 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, LiteralString
 
@@ -29,11 +30,25 @@ class OutboxTail:
         self.last: int | None = None
         self.epoch: str | None = None
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def nudge(self, seq: int) -> None:
-        self._wake.set()
+        """Called after a commit, possibly from another thread's event loop (tests run servers in threads)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop closed meanwhile
+                loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
         outbox.on_commit(self.nudge)
         try:
             while True:

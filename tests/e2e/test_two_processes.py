@@ -138,6 +138,11 @@ async def test_an_approval_through_a_reaches_a_subscriber_on_b_and_each_webhook_
             seen = [moved] + [(await on_b.next())["registryEvents"] for _ in range(8)]
             assert [e["data"]["alias"] for e in seen] == ["production"] + [f"a{i}" for i in range(8)]
             assert await on_b.quiet()
+        # One idempotency key through both processes: one grant, the second answer a replay.
+        grant = {"input": {"principal": "pat", "action": "publish", "idempotencyKey": "same-key"}}
+        first = (await gql(http_a, admin, CREATE_GRANT, grant))["data"]["createGrant"]
+        second = (await gql(http_b, admin, CREATE_GRANT, grant))["data"]["createGrant"]
+        assert (first["id"], first["replayed"], second["replayed"]) == (second["id"], False, True)
     # review.filed, alias.moved, review.decided and 8 more moves: 11 events, each delivered once.
     await receiver.wait_for("both", 11)
     await asyncio.sleep(2)
@@ -150,6 +155,8 @@ async def test_an_approval_through_a_reaches_a_subscriber_on_b_and_each_webhook_
     assert len(receiver.got("both")) == 11  # nothing was even attempted twice
 
 
+CREATE_GRANT = """mutation($input: CreateGrantInput!) { createGrant(input: $input) {
+  ... on GrantSuccess { id replayed } } }"""
 OWNER = "MATCH (d:WebhookDelivery {state: $state}) WHERE d.lease_owner IS NOT NULL RETURN d.lease_owner AS owner"
 STATE = "MATCH (d:WebhookDelivery) RETURN d.state AS state, d.attempts AS attempts, d.last_worker AS worker"
 
