@@ -138,6 +138,11 @@ async def test_an_approval_through_a_reaches_a_subscriber_on_b_and_each_webhook_
             seen = [moved] + [(await on_b.next())["registryEvents"] for _ in range(8)]
             assert [e["data"]["alias"] for e in seen] == ["production"] + [f"a{i}" for i in range(8)]
             assert await on_b.quiet()
+        # A client that reconnects, to A this time, from before the approval: the same events once.
+        async with Socket(a.url, pat, EVENTS, {"filter": only_moves, "after": moved["sequence"] - 1}) as on_a:
+            again = [(await on_a.next())["registryEvents"] for _ in range(9)]
+            assert [e["id"] for e in again] == [e["id"] for e in seen]
+            assert await on_a.quiet()
         # One idempotency key through both processes: one grant, the second answer a replay.
         grant = {"input": {"principal": "pat", "action": "publish", "idempotencyKey": "same-key"}}
         first = (await gql(http_a, admin, CREATE_GRANT, grant))["data"]["createGrant"]
