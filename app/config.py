@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import ConfigurationError
@@ -148,6 +148,14 @@ class Settings(BaseSettings):
     # A worker holds a delivery this long; a process killed mid-delivery loses it to another after this.
     webhook_lease_seconds: float = Field(default=60.0, gt=1, le=3600)
     webhook_batch: int = Field(default=20, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Settings:
+        # A lease that ran out while its holder still waits for the receiver lets a second worker
+        # send the same delivery at the same time.
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
+        return self
 
     def audit_key_bytes(self) -> bytes | None:
         """The checkpoint key, or None when none is configured."""

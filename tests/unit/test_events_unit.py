@@ -201,3 +201,36 @@ def test_fan_out_matches_types_model_and_only_events_after_the_subscription() ->
     assert not matches(sub, {"seq": 6, "type": "version.archived", "model": "churn"})
     assert not matches(sub, {"seq": 6, "type": "alias.moved", "model": "other"})
     assert matches({"types": [], "model": None, "after_seq": 0}, {"seq": 1, "type": "grant.created", "model": None})
+
+
+def test_a_lease_must_outlast_a_delivery_attempt() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings(webhook_lease_seconds=5, webhook_timeout_seconds=10)
+
+
+def test_the_tail_hands_each_event_to_its_topics() -> None:
+    from app.events.broker import ALL, DEPLOYMENT_EVENTS, HEALTH_CHANGES, REGISTRY_EVENTS, Broker
+    from app.events.tail import dispatch
+
+    class Recording(Broker):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sent: list[tuple[str, str]] = []
+
+        def publish(self, topic: str, key: str, message: dict[str, object]) -> int:
+            self.sent.append((topic, key))
+            return 0
+
+    to = Recording()
+    dispatch(to, {"seq": 1, "type": "deployment.event", "data": {"deployment_id": "d1", "event": {"type": "x"}}})
+    dispatch(to, {"seq": 2, "type": "health.changed", "data": {"change": {"deployment_id": "d2"}}})
+    dispatch(to, {"seq": 3, "type": "alias.moved", "data": {}})
+    assert to.sent == [
+        (REGISTRY_EVENTS, ALL),
+        (DEPLOYMENT_EVENTS, "d1"),
+        (REGISTRY_EVENTS, ALL),
+        (HEALTH_CHANGES, "d2"),
+        (REGISTRY_EVENTS, ALL),
+    ]
