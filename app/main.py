@@ -52,7 +52,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services.principals,
         )
         checkpointer = _start_checkpointer(settings, app.state.services)
-        background = [t for t in (checkpointer, *_start_events(settings, app.state.services)) if t is not None]
+        events = _start_events(settings, app.state.services, metrics)
+        background = [t for t in (checkpointer, *events) if t is not None]
         try:
             yield
         finally:
@@ -97,16 +98,19 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
-def _start_events(settings: Settings, services: Services) -> list[asyncio.Task[None]]:
+def _start_events(settings: Settings, services: Services, metrics: Metrics) -> list[asyncio.Task[None]]:
     """The outbox tail (feeds this process's subscriptions) and the webhook worker (leases make
     every process's worker safe to run at once)."""
     from app.events.delivery import Worker
     from app.events.tail import OutboxTail
 
-    tail = OutboxTail(services.driver, settings.neo4j_database, settings.events_poll_seconds)
+    tail = OutboxTail(
+        services.driver, settings.neo4j_database, settings.events_poll_seconds, seen=metrics.outbox_sequence.set
+    )
     tasks = [asyncio.create_task(tail.run(), name="outbox-tail")]
     if settings.webhooks_enabled:
-        tasks.append(asyncio.create_task(Worker(services.driver, settings).run(), name="webhook-worker"))
+        worker = Worker(services.driver, settings, lambda outcome: metrics.webhook_attempts.labels(outcome).inc())
+        tasks.append(asyncio.create_task(worker.run(), name="webhook-worker"))
     return tasks
 
 

@@ -22,6 +22,7 @@ import random
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, LiteralString
 
@@ -116,8 +117,11 @@ def backoff(settings: Settings, attempts: int) -> float:
 
 
 class Worker:
-    def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
+    def __init__(
+        self, driver: AsyncDriver, settings: Settings, attempted: Callable[[str], None] = lambda outcome: None
+    ) -> None:
         self.driver, self.settings = driver, settings
+        self.attempted = attempted  # told what followed each attempt (for /metrics)
         self.database = settings.neo4j_database
         self.owner = worker_id()
         self._wake = asyncio.Event()
@@ -270,6 +274,7 @@ class Worker:
         await self._record(delivery["id"], token, changes)
 
     async def _record(self, delivery_id: str, token: str, changes: dict[str, Any]) -> None:
+        self.attempted(str(changes.get("state")))
         async with self.driver.session(database=self.database) as session:
             result = await session.run(RECORD, id=delivery_id, token=token, changes=changes)
             if await result.single() is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver
@@ -25,8 +26,16 @@ PAGE = 500
 
 
 class OutboxTail:
-    def __init__(self, driver: AsyncDriver, database: str, poll_seconds: float, to: Broker = broker) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        poll_seconds: float,
+        to: Broker = broker,
+        seen: Callable[[int], None] = lambda seq: None,
+    ) -> None:
         self.driver, self.database, self.poll_seconds, self.broker = driver, database, poll_seconds, to
+        self.seen = seen  # told the newest sequence handed out (for /metrics)
         self.last: int | None = None
         self.epoch: str | None = None
         self._wake = asyncio.Event()
@@ -85,6 +94,7 @@ class OutboxTail:
             for row in rows:
                 self.last = int(row["seq"])
                 dispatch(self.broker, row)
+            self.seen(self.last)
 
 
 def dispatch(to: Broker, row: dict[str, Any]) -> None:

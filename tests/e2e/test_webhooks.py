@@ -103,6 +103,9 @@ async def test_a_signed_event_gets_through_a_failing_then_hanging_receiver_exact
         assert record["eventType"] == "alias.moved" and record["eventId"] == event["id"]
         await asyncio.sleep(1)
         assert len(receiver.delivered("moved")) == 1
+        metrics = (await http.get("/metrics")).text
+        assert 'modelgraph_webhook_attempts_total{outcome="delivered"} 1.0' in metrics
+        assert 'modelgraph_webhook_attempts_total{outcome="retrying"} 2.0' in metrics
 
 
 async def test_a_receiver_that_never_recovers_is_dead_lettered_and_can_be_redelivered(
