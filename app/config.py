@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import ConfigurationError
@@ -139,7 +139,39 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=10_000, ge=10)
     # Level of the JSON log lines `modelgraph serve` writes to stderr (one per request at INFO).
     log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
-    webhook_urls: list[str] = Field(default_factory=list)
+
+    # Driver routing and bookmarks (see README "Scale"): `neo4j://` (routing) works against a single
+    # server and a cluster alike. With bookmarks on, every session of a process shares one bookmark
+    # manager, so a read served by a cluster follower waits for this process's earlier writes. One
+    # server needs none (and a restored database invalidates old bookmarks), hence off by default.
+    neo4j_bookmarks: bool = False
+
+    # Events (app/events): how often a process looks for new outbox rows to hand to its subscribers
+    # and its webhook worker. Writes in this process wake it at once; other replicas' within this.
+    events_poll_seconds: float = Field(default=0.25, gt=0, le=30)
+    # Webhooks: off turns the delivery worker of this process off (another replica may still deliver).
+    webhooks_enabled: bool = True
+    # Hosts or CIDR ranges a webhook may reach although they resolve to loopback, private,
+    # link-local or metadata addresses (e.g. ["127.0.0.1/32", "hooks.internal"]). Empty: none.
+    webhook_allow_hosts: list[str] = Field(default_factory=list)
+    webhook_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Retries back off exponentially from the base to the cap (with jitter) until the window has
+    # passed since the first attempt; then the delivery is dead-lettered.
+    webhook_retry_base_seconds: float = Field(default=30.0, gt=0, le=3600)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    webhook_retry_window_seconds: float = Field(default=26 * 3600.0, gt=0)
+    # A worker holds a delivery this long; a process killed mid-delivery loses it to another after this.
+    webhook_lease_seconds: float = Field(default=60.0, gt=1, le=3600)
+    webhook_batch: int = Field(default=20, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Settings:
+        # A lease that ran out while its holder still waits for the receiver lets a second worker
+        # send the same delivery at the same time.
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
+        return self
 
     def audit_key_bytes(self) -> bytes | None:
         """The checkpoint key, or None when none is configured."""

@@ -56,14 +56,16 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         )
         checkpointer = _start_checkpointer(settings, app.state.services)
         validator = _start_validator(settings, app.state.services, metrics)
+        events = _start_events(settings, app.state.services, metrics)
+        background = [t for t in (checkpointer, validator, *events) if t is not None]
         try:
             yield
         finally:
-            for task in (checkpointer, validator):
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if owned:
                 await app.state.services.close()
 
@@ -100,6 +102,22 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Middleware(AuthMiddleware),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def _start_events(settings: Settings, services: Services, metrics: Metrics) -> list[asyncio.Task[None]]:
+    """The outbox tail (feeds this process's subscriptions) and the webhook worker (leases make
+    every process's worker safe to run at once)."""
+    from app.events.delivery import Worker
+    from app.events.tail import OutboxTail
+
+    tail = OutboxTail(
+        services.driver, settings.neo4j_database, settings.events_poll_seconds, seen=metrics.outbox_sequence.set
+    )
+    tasks = [asyncio.create_task(tail.run(), name="outbox-tail")]
+    if settings.webhooks_enabled:
+        worker = Worker(services.driver, settings, lambda outcome: metrics.webhook_attempts.labels(outcome).inc())
+        tasks.append(asyncio.create_task(worker.run(), name="webhook-worker"))
+    return tasks
 
 
 def _start_checkpointer(settings: Settings, services: Services) -> asyncio.Task[None] | None:

@@ -22,7 +22,22 @@ def settings() -> Settings:
     # The test stack's profile; another one (other ports) lets a second checkout test side by side.
     # No periodic validation in servers the tests start (here or as subprocesses): tests run cycles.
     os.environ["MODELGRAPH_VALIDATE_EVERY_SECONDS"] = "0"
-    return load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"))
+    # Webhooks: receivers started by tests listen on loopback (allow-listed) and retries are fast;
+    # only the servers a webhook test starts run a delivery worker (tests/e2e/receiver.py).
+    return load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"), **WEBHOOK_TEST_SETTINGS)
+
+
+WEBHOOK_TEST_SETTINGS: dict[str, object] = {
+    "webhooks_enabled": False,
+    "webhook_allow_hosts": ["127.0.0.1/32"],
+    "webhook_retry_base_seconds": 0.2,
+    "webhook_retry_max_seconds": 0.5,
+    "webhook_retry_window_seconds": 4.0,
+    "webhook_timeout_seconds": 1.0,
+    "webhook_connect_timeout_seconds": 1.0,
+    "webhook_lease_seconds": 3.0,
+    "events_poll_seconds": 0.1,
+}
 
 
 @pytest.fixture(scope="session")

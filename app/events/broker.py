@@ -1,8 +1,8 @@
-"""In-process publish/subscribe for GraphQL subscriptions, fed after a write commits.
+"""In-process publish/subscribe for GraphQL subscriptions, fed by the outbox tail.
 
-Single-process only: a subscriber on replica A does not see a write made on replica B.
-Multi-replica fan-out must come from the outbox (future work); this module keeps the same
-`publish`/`subscribe` interface so the outbox relay can feed it instead of the write path.
+Every process runs one tail (app/events/tail.py) that reads committed outbox rows, whichever
+process wrote them, and publishes them here: a subscriber on replica B sees a write made through
+replica A, and changes applied by an approved review like any other.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,18 @@ class Broker:
     def subscribers(self, topic: str, key: str) -> int:
         return len(self._topics.get((topic, key), set()))
 
+    @asynccontextmanager
+    async def listen(self, topic: str, key: str) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+        """A queue registered at once (before the caller reads anything else), removed on exit."""
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        self._topics[(topic, key)].add(queue)
+        try:
+            yield queue
+        finally:
+            self._topics[(topic, key)].discard(queue)
+            if not self._topics[(topic, key)]:
+                del self._topics[(topic, key)]
+
     async def subscribe(self, topic: str, key: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
         self._topics[(topic, key)].add(queue)
@@ -52,5 +64,7 @@ class Broker:
 DEPLOYMENT_EVENTS = "deployment_events"
 HEALTH_CHANGES = "health_changes"
 VERSION_FLAGS = "version_flags"
+REGISTRY_EVENTS = "registry_events"  # key ALL: every outbox row, in sequence order
+ALL = "*"
 
 broker = Broker()

@@ -149,11 +149,16 @@ class GuardedSession:
 class GuardedDriver:
     """The AsyncDriver's surface used by the registry, each call under the breaker."""
 
-    def __init__(self, driver: Any, breaker: Breaker) -> None:
+    def __init__(self, driver: Any, breaker: Breaker, *, bookmarks: bool = False) -> None:
         self._driver = driver
         self.breaker = breaker
+        # One bookmark manager for every session of the process (execute_query's own): a read
+        # after a write waits for that write on whichever cluster member serves it.
+        self._bookmarks = driver.execute_query_bookmark_manager if bookmarks else None
 
     def session(self, **config: Any) -> GuardedSession:
+        if self._bookmarks is not None:
+            config.setdefault("bookmark_manager", self._bookmarks)
         return GuardedSession(self._driver.session(**config), self.breaker)
 
     async def execute_query(self, *args: Any, **kwargs: Any) -> Any:

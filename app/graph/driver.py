@@ -16,7 +16,11 @@ PING = "RETURN 1 AS ok"
 
 def open_driver(settings: Settings) -> AsyncDriver:
     """One driver per process, owned by the app lifespan or the CLI command, behind a circuit
-    breaker (app/graph/breaker.py) so requests fail fast while Neo4j is down."""
+    breaker (app/graph/breaker.py) so requests fail fast while Neo4j is down.
+
+    `MODELGRAPH_NEO4J_URI` picks the topology: `bolt://` talks to one server, `neo4j://` (or
+    `neo4j+s://`) routes reads and writes across a cluster; sessions share the process's bookmarks
+    (`MODELGRAPH_NEO4J_BOOKMARKS`), so moving to a cluster is configuration, not code."""
     breaker = Breaker(
         settings.neo4j_uri,
         probe_after=settings.neo4j_probe_after_seconds,
@@ -24,7 +28,7 @@ def open_driver(settings: Settings) -> AsyncDriver:
         reset_after=settings.neo4j_breaker_reset_seconds,
     )
     # The guard offers the driver's surface the registry uses (session, execute_query, close).
-    return cast(AsyncDriver, GuardedDriver(_driver(settings), breaker))
+    return cast(AsyncDriver, GuardedDriver(_driver(settings), breaker, bookmarks=settings.neo4j_bookmarks))
 
 
 def _driver(settings: Settings) -> AsyncDriver:

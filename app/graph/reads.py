@@ -19,8 +19,9 @@ async def rows(driver: AsyncDriver, database: str, query: LiteralString, **param
 
     An auto-commit read is one round trip (a managed transaction adds BEGIN and COMMIT: 3.4 ms
     against 2.0 ms per read, measured here). The driver does not retry it: a transient failure
-    is answered as unavailable and the client may simply ask again. No bookmarks: a read waits
-    for no earlier write, and keeps working after a database restore resets them.
+    is answered as unavailable and the client may simply ask again. No bookmarks by default: a read
+    waits for no earlier write, and keeps working after a database restore resets them; with
+    MODELGRAPH_NEO4J_BOOKMARKS (a cluster) it waits for this process's writes (app/graph/breaker.py).
     """
     try:
         async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:

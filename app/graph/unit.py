@@ -28,6 +28,8 @@ from neo4j.exceptions import (
 )
 
 from app.errors import Conflict, DependencyUnavailable, RegistryError
+from app.events import outbox
+from app.events.catalog import Event
 from app.graph import audit
 
 GET_IDEMPOTENCY: LiteralString = """
@@ -38,6 +40,8 @@ RETURN r.fingerprint AS fingerprint, r.result AS result
 log = logging.getLogger(__name__)
 
 Work = Callable[[AsyncManagedTransaction, datetime], Awaitable[dict[str, Any]]]
+# The registry events a write's result stands for (app/events/catalog.py).
+EventsOf = Callable[[dict[str, Any]], list[Event]]
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,11 @@ async def write(
     *,
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
+    events: EventsOf | None = None,
 ) -> WriteOutcome:
-    """Run `work` and append its audit event atomically; replay returns the first result."""
+    """Run `work` and append its audit event and its outbox events atomically; replay returns the
+    first result (and writes no events: the first request wrote them)."""
+    sequenced: list[int] = []
 
     async def tx_fn(tx: AsyncManagedTransaction) -> WriteOutcome:
         if idempotency_key:
@@ -85,12 +92,17 @@ async def write(
                 "fingerprint": request_fingerprint,
                 "result": json.dumps(result, default=str),
             }
-        await audit.append(tx, record, at, head, idempotency)
+        appended = await audit.append(tx, record, at, head, idempotency)
+        # Last: the outbox counter's lock is held only while this transaction commits.
+        sequenced[:] = await outbox.append(tx, events(result), appended, at) if events is not None else []
         return WriteOutcome(result, replayed=False)
 
     try:
         async with driver.session(database=database) as session:
-            return await session.execute_write(tx_fn)
+            written: WriteOutcome = await session.execute_write(tx_fn)
+        if sequenced:
+            outbox.committed(max(sequenced))
+        return written
     except ConstraintError as exc:
         # A concurrent request with the same key committed first: return its outcome.
         if idempotency_key:

@@ -3,7 +3,7 @@ in the stream of what they are about, in one transaction; driver values become P
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from app.domain.streams import stream_for
+from app.events.catalog import Event
 from app.graph import unit
 from app.graph import validation_queries as q
 from app.graph.audit import AuditRecord
@@ -170,7 +171,8 @@ class ValidationRepo:
             return props
 
         record = self._record("validate:open_finding", subject, {"check": check, "detail": detail})
-        return Finding.of((await unit.write(self.driver, self.db, work, record)).result)
+        written = await unit.write(self.driver, self.db, work, record, events=_events("finding.opened", subject))
+        return Finding.of(written.result)
 
     async def seen_again(self, finding: Finding, detail: str) -> None:
         await self.driver.execute_query(q.SEEN_AGAIN, id=finding.id, detail=detail, at=_now(), database_=self.db)
@@ -181,7 +183,9 @@ class ValidationRepo:
             return dict(row["props"]) if row else {"id": finding.id}
 
         record = self._record("validate:resolve_finding", subject, {"check": finding.check, "finding": finding.id})
-        result = (await unit.write(self.driver, self.db, work, record)).result
+        result = (
+            await unit.write(self.driver, self.db, work, record, events=_events("finding.resolved", subject))
+        ).result
         return Finding.of(result) if "status" in result else finding
 
     async def cursor(self, name: str) -> str:
@@ -212,6 +216,24 @@ class ValidationRepo:
             details=details,
             stream=subject.stream,
         )
+
+
+def _events(kind: str, subject: Subject) -> Callable[[dict[str, Any]], list[Event]]:
+    """The outbox event of a finding change: about its subject, on the subject's model if any."""
+    model = subject.stream.removeprefix("model:") if subject.stream.startswith("model:") else None
+
+    def events(result: dict[str, Any]) -> list[Event]:
+        data = {
+            "id": result.get("id"),
+            "kind": "Finding",
+            "subject": subject.id,
+            "subject_kind": subject.kind,
+            "check": result.get("check"),
+            "detail": result.get("detail"),
+        }
+        return [Event(kind, subject.id, model, {**data, "model": model} if model else data)]
+
+    return events
 
 
 def _now() -> datetime:

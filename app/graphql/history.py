@@ -448,8 +448,6 @@ def _union(name: str) -> Any:
 async def _write(info: Info, command: str, inp: Any) -> Any:
     async def success(outcome: Outcome) -> HistoryWriteSuccess:
         result = outcome.result or {}
-        if not outcome.replayed:
-            h.publish(result)
         return HistoryWriteSuccess(
             id=strawberry.ID(str(result.get("id"))),
             kind=str(result.get("kind")),
@@ -587,14 +585,14 @@ def _flag(f: Entity) -> VersionFlag:
 
 @strawberry.type
 class HistorySubscription:
-    @strawberry.subscription(description="Events of one deployment as they are recorded (this replica).")
+    @strawberry.subscription(description="Events of one deployment as they are recorded (through any replica).")
     async def deployment_events(
         self, info: Info, deployment_id: strawberry.ID
     ) -> AsyncGenerator[DeploymentEvent, None]:
         async for message in broker.subscribe(DEPLOYMENT_EVENTS, str(deployment_id)):
             yield DeploymentEvent.of(message)
 
-    @strawberry.subscription(description="Health status changes of one deployment (this replica).")
+    @strawberry.subscription(description="Health status changes of one deployment (through any replica).")
     async def health_changes(self, info: Info, deployment_id: strawberry.ID) -> AsyncGenerator[HealthChange, None]:
         async for m in broker.subscribe(HEALTH_CHANGES, str(deployment_id)):
             yield HealthChange(

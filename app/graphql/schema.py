@@ -25,6 +25,7 @@ from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
 from app.graphql.cost import QueryCost
 from app.graphql.disclosure import DisclosureAudit
+from app.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
@@ -48,9 +49,15 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 # The SDL of the last release: from then on the schema changes only additively (export-schema --check).
 RELEASED_SDL_PATH = Path(__file__).with_name("schema.released.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery)
-MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMutation, HistoryMutation)
-SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription,)
+QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery, EventsQuery)
+MUTATION_CLASSES: tuple[type, ...] = (
+    CoreMutation,
+    GovernanceMutation,
+    SearchMutation,
+    HistoryMutation,
+    EventsMutation,
+)
+SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription, EventsSubscription)
 # Node implementations reachable only through the Node interface must be listed.
 NODE_TYPES: tuple[type, ...] = (
     Evaluation,

@@ -13,6 +13,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from app.errors import Conflict
+from app.events.catalog import Event
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.escalation_queries import ESCALATE_REVIEW, EXPIRE_REVIEW, PENDING_REVIEWS
@@ -76,8 +77,12 @@ async def _step(services: Services, review: dict[str, Any], query: Any, action: 
         details={**details, "review_id": review_id, "waiting_since": str(_native(review["created_at"]))},
         stream=f"review:{review_id}",
     )
+    kind = "review.expired" if action == "review:expired" else "review.escalated"
+    event = Event(
+        kind, review_id, None, {"id": review_id, "kind": "Review", "target_id": review.get("target_id"), **details}
+    )
     try:
-        await unit.write(services.driver, services.settings.neo4j_database, work, record)
+        await unit.write(services.driver, services.settings.neo4j_database, work, record, events=lambda _: [event])
     except Conflict:
         return False
     return True

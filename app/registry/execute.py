@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain.streams import stream_for
 from app.errors import Conflict, DependencyUnavailable, NotFound, PermissionDenied
+from app.events.catalog import Event, events_for
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.unit import Work
@@ -63,7 +64,13 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-COMMAND_MODULES = ("app.registry.core", "app.registry.governance", "app.registry.history", "app.registry.vocab")
+COMMAND_MODULES = (
+    "app.registry.core",
+    "app.registry.governance",
+    "app.registry.history",
+    "app.registry.vocab",
+    "app.events.subscriptions",
+)
 
 
 def handler_for(command_name: str) -> Handler:
@@ -227,6 +234,11 @@ async def execute(
     )
     if plan.subjects:
         record.details["subjects"] = list(plan.subjects)
+    stream = plan.audit_stream()
+
+    def events(result: dict[str, Any]) -> list[Event]:
+        return events_for(command_name, payload, result, stream=stream, approved_by=approved_by)
+
     written = await unit.write(
         services.driver,
         services.settings.neo4j_database,
@@ -234,6 +246,7 @@ async def execute(
         record,
         idempotency_key=key,
         request_fingerprint=fingerprint,
+        events=events,
     )
     if command_name in CHANGES_PRINCIPALS:
         services.forget_principals()

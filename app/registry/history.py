@@ -1,7 +1,7 @@
 """Commands for performance history and deployment status: evaluations (with corrections),
 annotations, production feedback and drift, deployments and their events, health reports.
 
-Use `run()` rather than `execute()` from the API: it publishes to subscribers after commit."""
+Every applied write emits its registry events through the outbox (app/events/catalog.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from app.domain import history as rules
 from app.domain import validation as v
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.errors import NotFound, ValidationFailed
-from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, VERSION_FLAGS, broker
 from app.graph import history_writes as w
 from app.graph.history_reads import HistoryReader
 from app.graph.unit import Work
@@ -30,21 +29,9 @@ def history(services: Services) -> HistoryReader:
 
 
 async def run(services: Services, meta: RequestMeta, name: str, payload: dict[str, Any]) -> Outcome:
-    """execute() and then tell live subscribers what changed (only for a fresh, applied write)."""
-    outcome = await execute(services, meta, name, payload)
-    if outcome.result is not None and not outcome.replayed:
-        publish(outcome.result)
-    return outcome
-
-
-def publish(result: dict[str, Any]) -> None:
-    event = result.get("event")
-    if event:
-        broker.publish(DEPLOYMENT_EVENTS, event["deployment_id"], event)
-    for change in result.get("changes") or []:
-        broker.publish(HEALTH_CHANGES, change["deployment_id"], change)
-    if result.get("kind") == "Feedback" and result.get("flagged"):
-        broker.publish(VERSION_FLAGS, f"{result['model']}:{result['version']}", result)
+    """execute(): subscribers hear of the change from the outbox (app/events/tail.py), written in
+    the change's own transaction, so every path (GraphQL, REST intake, an approved review) reaches them."""
+    return await execute(services, meta, name, payload)
 
 
 def when(field: str, value: Any, *, required: bool = False) -> datetime | None:

@@ -9,6 +9,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from app.errors import Conflict, NotFound
+from app.events import catalog
 from app.graph import unit
 from app.graph.audit import AuditRecord, link_about
 from app.graph.core_queries import REVIEW_ABOUT
@@ -67,6 +68,7 @@ async def file_review(
         purpose=meta.purpose,
         stream=plan.audit_stream(),
     )
+    stream = plan.audit_stream()
     written = await unit.write(
         services.driver,
         services.settings.neo4j_database,
@@ -74,6 +76,7 @@ async def file_review(
         record,
         idempotency_key=key,
         request_fingerprint=fingerprint,
+        events=lambda result: [catalog.review_filed(result, command, payload, stream)],
     )
     return written.result
 
@@ -169,5 +172,12 @@ async def decide_review(
         details={"comment": comment, "result_id": result_id, "review_id": review_id, "subjects": list(subjects)},
         stream=f"review:{review_id}",
     )
-    await unit.write(services.driver, services.settings.neo4j_database, close, record)
+    decided_by = meta.actor.name
+    await unit.write(
+        services.driver,
+        services.settings.neo4j_database,
+        close,
+        record,
+        events=lambda result: [catalog.review_decided(review, status, result_id, decided_by)],
+    )
     return await get_review(services, review_id)

@@ -83,6 +83,18 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.webhook_attempts = Counter(
+            "modelgraph_webhook_attempts_total",
+            "Webhook delivery attempts by this process, by what followed (delivered, retrying, dead, cancelled)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.outbox_sequence = Gauge(
+            "modelgraph_outbox_sequence",
+            "The newest outbox sequence this process's subscriptions have been handed",
+            registry=self.registry,
+        )
+
     def observe_policy(self, action: str, seconds: float, outcome: str) -> None:
         self.policy_latency.labels(outcome).observe(seconds)
         self.decisions.labels(action, outcome).inc()

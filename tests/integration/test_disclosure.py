@@ -79,9 +79,10 @@ async def test_a_viewer_sees_the_marker_where_an_owner_sees_the_value(
     assert owner["risk_contact"] == ("Olga, risk desk", "confidential")
     assert owner["subject_ref"] == ("[redacted: personal]", "personal")  # personal needs a role and a purpose
 
-    schema = '{ node(id: "%s") { ... on DatasetVersion { schema sourceUri } } }' % classified["dataset_version"]
-    assert (await gql(clean_graph, VIEWER, schema))["node"]["schema"] == "[redacted: confidential]"
-    assert (await gql(clean_graph, ADMIN, schema))["node"]["schema"] == "customer_id: int, income: float"
+    schema = "query($id: ID!) { node(id: $id) { ... on DatasetVersion { schema sourceUri } } }"
+    dsv = classified["dataset_version"]
+    assert (await gql(clean_graph, VIEWER, schema, id=dsv))["node"]["schema"] == "[redacted: confidential]"
+    assert (await gql(clean_graph, ADMIN, schema, id=dsv))["node"]["schema"] == "customer_id: int, income: float"
 
 
 async def test_personal_data_needs_a_listed_purpose_and_every_disclosure_is_audited(

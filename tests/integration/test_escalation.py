@@ -61,6 +61,12 @@ async def test_a_review_waiting_too_long_escalates_once_then_expires_naming_who_
     with pytest.raises(Conflict, match="already EXPIRED"):
         await decide_review(clean_graph, ANN, review["id"], True, "too late")
 
+    events = await clean_graph.driver.execute_query(
+        "MATCH (o:Outbox {subject: $id}) WHERE o.type IN ['review.escalated', 'review.expired'] "
+        "RETURN o.type AS t ORDER BY o.seq",
+        id=review["id"],
+    )
+    assert [r["t"] for r in events.records] == ["review.escalated", "review.expired"]
     steps = await trail(clean_graph, review["id"])
     assert [a for a, _ in steps] == ["review:escalated", "review:expired"]
     assert '"to": ["role:admin"]' in steps[0][1] and '"should_have_acted": ["role:admin"]' in steps[1][1]

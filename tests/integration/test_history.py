@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from app.domain.history import Resolution
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
+from app.events.tail import OutboxTail
 from app.registry import history as h
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
@@ -293,7 +296,28 @@ async def test_drift_and_baseline_flags_are_visible_on_the_version(model: dict[s
     assert sorted(f.get("statistic") for f in flags) == ["f1", "psi"]
 
 
+@contextlib.asynccontextmanager
+async def tailing() -> AsyncIterator[None]:
+    """The outbox tail an app runs (subscribers are fed from the outbox, not by the write path)."""
+    services = _services[0]
+    tail = OutboxTail(services.driver, services.settings.neo4j_database, 0.05)
+    task = asyncio.create_task(tail.run())
+    while tail.last is None:  # noqa: ASYNC110 - its first poll fixes where it starts
+        await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def test_subscribers_receive_deployment_events_and_health_changes(model: dict[str, Any]) -> None:
+    async with tailing():
+        await _subscribers_receive_deployment_events_and_health_changes()
+
+
+async def _subscribers_receive_deployment_events_and_health_changes() -> None:
     dep = await deploy(tier="staging")
     events = broker.subscribe(DEPLOYMENT_EVENTS, dep["id"])
     health = broker.subscribe(HEALTH_CHANGES, dep["id"])
@@ -325,6 +349,11 @@ class _Ctx:
 
 
 async def test_graphql_subscription_receives_health_change_caused_by_mutation(model: dict[str, Any]) -> None:
+    async with tailing():
+        await _graphql_subscription_receives_health_change_caused_by_mutation()
+
+
+async def _graphql_subscription_receives_health_change_caused_by_mutation() -> None:
     schema, ctx = history_schema(), _Ctx(_services[0], AGENT.actor)
     dep = await deploy(tier="staging")
     stream = await schema.subscribe(

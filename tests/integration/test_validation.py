@@ -90,6 +90,13 @@ async def test_a_deleted_artifact_is_flagged_within_one_cycle_and_cleared_when_r
     assert [(f["check"], f["status"]) for f in seen["findings"]] == [("artifact_missing", "resolved")]
     assert seen["findings"][0]["resolvedAt"] and seen["liveStatus"]["findings"] == []
     assert await audit_actions(clean_graph, "checked") == ["validate:open_finding", "validate:resolve_finding"]
+    events = await clean_graph.driver.execute_query(
+        "MATCH (o:Outbox) WHERE o.type STARTS WITH 'finding.' RETURN o.type AS t, o.model AS m ORDER BY o.seq"
+    )
+    assert [(r["t"], r["m"]) for r in events.records] == [
+        ("finding.opened", "checked"),
+        ("finding.resolved", "checked"),
+    ]
 
 
 async def test_altered_bytes_are_a_corrupt_artifact_and_no_budget_means_no_byte_check(clean_graph: Services) -> None:

@@ -114,3 +114,29 @@ async def test_a_slow_call_to_a_live_server_is_left_to_finish(bolt: FakeBolt) ->
 
     assert await breaker.call(slow) == "done"
     assert not breaker.is_open
+
+
+class _RecordingDriver:
+    """Stands in for the neo4j driver: records the session config it is asked for."""
+
+    def __init__(self) -> None:
+        self.execute_query_bookmark_manager = object()
+        self.configs: list[dict[str, object]] = []
+
+    def session(self, **config: object) -> object:
+        self.configs.append(config)
+        return object()
+
+
+def test_sessions_share_the_process_bookmark_manager_only_when_bookmarks_are_on() -> None:
+    from app.graph.breaker import Breaker, GuardedDriver
+
+    breaker = Breaker("neo4j://127.0.0.1:7687", probe_after=1, probe_timeout=1, reset_after=1)
+    driver = _RecordingDriver()
+    GuardedDriver(driver, breaker, bookmarks=True).session(database="neo4j")
+    GuardedDriver(driver, breaker, bookmarks=False).session(database="neo4j")
+    assert driver.configs == [
+        {"database": "neo4j", "bookmark_manager": driver.execute_query_bookmark_manager},
+        {"database": "neo4j"},
+    ]
+    assert breaker.handshake  # the routing scheme is probed like bolt://

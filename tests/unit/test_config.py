@@ -60,7 +60,8 @@ def test_defaults_point_at_the_dev_stack_on_loopback(monkeypatch: pytest.MonkeyP
     assert s.s3_bucket == "modelgraph-artifacts"
     assert s.s3_secure is False
     assert s.max_body_bytes == 2_000_000
-    assert s.webhook_urls == []
+    assert s.webhook_allow_hosts == []
+    assert s.neo4j_bookmarks is False
     assert s.neo4j_password.get_secret_value() == ""
     assert s.state_dir == tmp_path / "xdg-state" / "modelgraph"
     assert s.cache_dir == tmp_path / "xdg-cache" / "modelgraph"
@@ -77,14 +78,14 @@ def test_environment_variables_override_defaults(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("MODELGRAPH_PORT", "9001")
     monkeypatch.setenv("MODELGRAPH_NEO4J_URI", "bolt://db.internal:7687")
     monkeypatch.setenv("MODELGRAPH_S3_SECURE", "true")
-    monkeypatch.setenv("MODELGRAPH_WEBHOOK_URLS", '["https://hooks.example/a"]')
+    monkeypatch.setenv("MODELGRAPH_WEBHOOK_ALLOW_HOSTS", '["127.0.0.1/32"]')
 
     s = Settings()
 
     assert s.port == 9001
     assert s.neo4j_uri == "bolt://db.internal:7687"
     assert s.s3_secure is True
-    assert s.webhook_urls == ["https://hooks.example/a"]
+    assert s.webhook_allow_hosts == ["127.0.0.1/32"]
 
 
 def test_load_settings_reads_the_profile_env_file(clean_env: Path) -> None:

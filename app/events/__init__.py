@@ -1,0 +1,1 @@
+"""Registry events: the transactional outbox, subscriptions fed from it, and webhooks."""

@@ -1,0 +1,109 @@
+"""One per process: follow the outbox and hand each committed event to this process's subscribers.
+
+Cheap when idle: each poll reads the counter node only, and the rows only when it moved. A write
+committed by this process wakes the tail at once; writes of other processes are seen within
+`MODELGRAPH_EVENTS_POLL_SECONDS`. Because events commit in sequence order (app/events/outbox.py),
+"rows after the last one seen" never skips one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver
+
+from app.events import outbox
+from app.events.broker import ALL, DEPLOYMENT_EVENTS, HEALTH_CHANGES, REGISTRY_EVENTS, VERSION_FLAGS, Broker, broker
+
+log = logging.getLogger(__name__)
+
+COUNTER: LiteralString = "OPTIONAL MATCH (c:OutboxCounter {id: 'outbox'}) RETURN c.seq AS seq, c.epoch AS epoch"
+PAGE = 500
+
+
+class OutboxTail:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        poll_seconds: float,
+        to: Broker = broker,
+        seen: Callable[[int], None] = lambda seq: None,
+    ) -> None:
+        self.driver, self.database, self.poll_seconds, self.broker = driver, database, poll_seconds, to
+        self.seen = seen  # told the newest sequence handed out (for /metrics)
+        self.last: int | None = None
+        self.epoch: str | None = None
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def nudge(self, seq: int) -> None:
+        """Called after a commit, possibly from another thread's event loop (tests run servers in threads)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop closed meanwhile
+                loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        outbox.on_commit(self.nudge)
+        try:
+            while True:
+                try:
+                    await self.step()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # Neo4j away: keep the position, try again next poll
+                    log.warning("outbox tail: %s", type(exc).__name__)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                except TimeoutError:
+                    pass
+                self._wake.clear()
+        finally:
+            outbox.off_commit(self.nudge)
+
+    async def step(self) -> None:
+        records, _, _ = await self.driver.execute_query(
+            COUNTER, database_=self.database, routing_="r", bookmark_manager_=None
+        )
+        seq = int(records[0]["seq"] or 0) if records else 0
+        epoch = records[0]["epoch"] if records else None
+        if self.last is None or epoch != self.epoch:
+            # First poll: start from now. A new epoch (the graph was emptied or restored): from its start.
+            self.last = seq if self.last is None else 0
+            self.epoch = epoch
+            if self.last == seq:
+                return
+        while seq > self.last:
+            rows = await outbox.read_after(self.driver, self.database, self.last, limit=PAGE)
+            if not rows:
+                break
+            for row in rows:
+                self.last = int(row["seq"])
+                dispatch(self.broker, row)
+            self.seen(self.last)
+
+
+def dispatch(to: Broker, row: dict[str, Any]) -> None:
+    """Every event to registryEvents subscribers; the older per-deployment topics get theirs."""
+    to.publish(REGISTRY_EVENTS, ALL, row)
+    data = row.get("data") or {}
+    if row["type"] == "deployment.event" and isinstance(data.get("event"), dict):
+        to.publish(DEPLOYMENT_EVENTS, str(data.get("deployment_id")), data["event"])
+    elif row["type"] == "health.changed" and isinstance(data.get("change"), dict):
+        to.publish(HEALTH_CHANGES, str(data["change"].get("deployment_id")), data["change"])
+    elif row["type"] == "flag.raised":
+        to.publish(VERSION_FLAGS, f"{data.get('model')}:{data.get('version')}", data)
