@@ -194,3 +194,21 @@ async def test_validate_command_reports_open_findings(clean_graph: Services) -> 
     summary = json.loads(done.stdout)
     assert summary["open"] == {"artifact_missing": 1} and summary["complete_pass"] is True
     assert [o["check"] for o in summary["opened"]] == ["artifact_missing"]
+
+
+async def test_dataset_sources_in_an_allowed_bucket_are_checked_with_a_head(clean_graph: Services) -> None:
+    bucket = clean_graph.artifacts._bucket
+    key = f"datasets/{uuid.uuid4().hex}.csv"
+    await s3(clean_graph, "put_object", object_name=key, data=io.BytesIO(b"a,b\n"), length=4)
+    await run(
+        clean_graph,
+        "register_dataset_version",
+        {"dataset": "in-bucket", "source_uri": f"s3://{bucket}/{key}", "usage_rights": RIGHTS},
+    )
+    settings = clean_graph.settings.model_copy(update={"validate_source_buckets": [bucket]})
+    validator = Validator(Services(settings, clean_graph.driver, clean_graph.policy, clean_graph.artifacts))
+    assert (await validator.full_pass()).opened == []
+
+    await s3(clean_graph, "remove_object", object_name=key)
+    gone = await validator.full_pass()
+    assert [(f.check, f.detail) for f in gone.opened] == [("source_unreachable", f"no object s3://{bucket}/{key}")]
