@@ -212,3 +212,45 @@ async def test_dataset_sources_in_an_allowed_bucket_are_checked_with_a_head(clea
     await s3(clean_graph, "remove_object", object_name=key)
     gone = await validator.full_pass()
     assert [(f.check, f.detail) for f in gone.opened] == [("source_unreachable", f"no object s3://{bucket}/{key}")]
+
+
+async def test_http_sources_on_an_allowed_host_are_asked_with_head_and_no_redirect_is_followed(
+    clean_graph: Services,
+) -> None:
+    import http.server
+    import threading
+
+    status = {"/data.csv": 200, "/moved.csv": 302}
+    asked: list[tuple[str, str]] = []
+
+    class Source(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            asked.append((self.command, self.path))
+            self.send_response(status.get(self.path, 404))
+            if self.path == "/moved.csv":
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Source)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for name, path in (("served", "/data.csv"), ("moved", "/moved.csv")):
+            await run(
+                clean_graph,
+                "register_dataset_version",
+                {"dataset": name, "source_uri": base + path, "usage_rights": RIGHTS},
+            )
+        settings = clean_graph.settings.model_copy(update={"validate_http_hosts": ["127.0.0.1"]})
+        validator = Validator(Services(settings, clean_graph.driver, clean_graph.policy, clean_graph.artifacts))
+        assert (await validator.full_pass()).opened == []  # a redirect answers for the source, unfollowed
+        assert sorted(asked) == [("HEAD", "/data.csv"), ("HEAD", "/moved.csv")]
+
+        status["/data.csv"] = 404
+        gone = await validator.full_pass()
+        assert [(f.check, f.detail) for f in gone.opened] == [("source_unreachable", f"{base}/data.csv answered 404")]
+    finally:
+        server.shutdown()
