@@ -46,6 +46,16 @@ def run_inputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
     return _per_request(info, "run_inputs", core_reader(info).run_inputs_of)
 
 
+def run_outputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
+    """What each run produced, by run id: one query for every run of a page."""
+    return _per_request(info, "run_outputs", core_reader(info).run_outputs_of)
+
+
+def producer_loader(info: Info) -> DataLoader[str, Entity | None]:
+    """The run that produced each dataset version: one query for every version of a page."""
+    return _per_request(info, "producers", core_reader(info).producers_of)
+
+
 def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:
     """Metadata revisions by node id: one query for every node of a page."""
     return _per_request(info, "revisions", core_reader(info).revisions_of)
