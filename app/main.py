@@ -89,6 +89,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             max_bytes=settings.max_body_bytes,
             overrides={"/api/v1/artifacts": settings.max_artifact_bytes},
             read_timeout=settings.body_read_timeout_seconds,
+            streaming=("/api/v1/artifacts",),
         ),
         Middleware(AuthMiddleware),
     ]

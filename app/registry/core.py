@@ -327,16 +327,25 @@ STORED_URI = "modelgraph://artifacts/"
 
 
 async def _check_stored(services: Services, data: dict[str, Any], field: str = "artifact") -> None:
-    """A version that says its bytes are in our store must name bytes that are there."""
+    """A version that says its bytes are in our store must name bytes that are there, with the size
+    they have (a declared size that differs is refused; an omitted one is filled in)."""
     art = data["artifact"]
     if not str(art["uri"]).startswith(STORED_URI):
         return
     if art["uri"] != STORED_URI + art["digest"]:
         raise ValidationFailed(f"{field}.uri: a stored artifact's uri is {STORED_URI}<digest>", field=f"{field}.uri")
-    if not await services.artifacts.exists(art["digest"]):
+    try:
+        stored = await services.artifacts.size(art["digest"])
+    except NotFound:
         raise ValidationFailed(
             f"{field}.digest: no stored artifact has this digest; upload it first", field=f"{field}.digest"
+        ) from None
+    if art["size"] is not None and art["size"] != stored:
+        raise ValidationFailed(
+            f"{field}.size: declared {art['size']} bytes, but the stored artifact {art['digest']} has {stored}",
+            field=f"{field}.size",
         )
+    art["size"] = stored
 
 
 @command("register_model_version")

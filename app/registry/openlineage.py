@@ -8,7 +8,8 @@ app/domain/openlineage.py): the dataset registered with that source, whatever it
 dataset seen first here is registered under its own name (not its namespace). Inputs link the run
 to the dataset's latest version (USED). When the run COMPLETEs, each output becomes a new version
 of its dataset produced by the run (PRODUCED_BY), and an output with the `modelgraph_model` facet
-becomes a version of that model trained by the run. START opens the run; COMPLETE / FAIL / ABORT
+becomes a version of that model trained by the run (or, when policy wants a person to look, a
+review that registers it once approved). START opens the run; COMPLETE / FAIL / ABORT
 finish it as FINISHED / FAILED / KILLED (a terminal event without a START opens and finishes it).
 RUNNING and OTHER are acknowledged only. Facets are kept whole (unknown ones too) beside what the
 standard ones mean. Every step has its own idempotency key, so a re-sent event writes nothing new.
@@ -84,7 +85,9 @@ def _datasets(event: dict[str, Any], side: str) -> list[DatasetRef]:
 
 
 def _facets(field: str, holder: dict[str, Any], key: str = "facets") -> dict[str, Any]:
-    facets = holder.get(key) or {}
+    facets = holder.get(key)
+    if facets is None:
+        return {}
     if not isinstance(facets, dict):
         raise ValidationFailed(f"{field}: must be an object", field=field)
     ol.facets_json(field, facets)
@@ -329,17 +332,30 @@ async def _model_version(intake: Intake, ref: DatasetRef) -> None:
         },
         "notes": f"Registered from the OpenLineage output {ref.identity.key}",
     }
-    row, created = await intake.do(
-        f"openlineage:{intake.run_id}:model:{ref.identity.key}", "register_model_version", payload, "ModelVersion"
-    )
+    keyed = replace(intake.meta, idempotency_key=f"openlineage:{intake.run_id}:model:{ref.identity.key}")
+    outcome = await execute(intake.services, keyed, "register_model_version", payload)
+    described: dict[str, Any] = {"model": model.model, "namespace": ref.identity.namespace, "name": ref.identity.name}
+    filed = outcome.review or (outcome.result if (outcome.result or {}).get("kind") == "Review" else None)
+    if filed is not None:
+        # Policy wants a person to look (e.g. training data that does not declare its rights): the
+        # review is filed with the request exactly as made; approving it registers the version.
+        reasons = list(outcome.decision.reasons) if outcome.decision else []
+        review = {"review": str(filed["id"]), "reasons": reasons, "created": False}
+        intake.report.models.append({**described, **review, "status": "REVIEW_REQUIRED"})
+        if outcome.review is not None:
+            intake.report.created.append({"kind": "Review", "id": str(filed["id"])})
+        return
+    assert outcome.result is not None
+    row = outcome.result
+    if not outcome.replayed:
+        intake.report.created.append({"kind": "ModelVersion", "id": str(row["id"])})
     version = await reader(intake.services).node(str(row["id"]))
     intake.report.models.append(
         {
-            "model": model.model,
+            **described,
+            "status": "REGISTERED",
             "modelVersion": str(row["id"]),
             "version": version.get("version") if version else None,
-            "namespace": ref.identity.namespace,
-            "name": ref.identity.name,
-            "created": created,
+            "created": not outcome.replayed,
         }
     )

@@ -1,18 +1,24 @@
-"""Artifact bytes over HTTP. Upload: POST /api/v1/artifacts?model=NAME (raw body; optional header
-X-Content-Digest). Download: GET /api/v1/artifacts/{digest}. Keys are the content digest, never a
-client path; both ask policy, both are audited; reads are verified against the digest."""
+"""Artifact bytes over HTTP. Upload: POST /api/v1/artifacts?model=NAME (the raw bytes as the body, of
+any size: streamed to the store, never held whole; optional header X-Content-Digest). Download:
+GET /api/v1/artifacts/{digest} (streamed). Keys are the content digest, never a client path; both
+ask policy, both are audited; reads are verified against the digest.
+
+The upload body is the artifact itself: a form (multipart/form-data or urlencoded), by its
+Content-Type or by its first bytes, is refused with 415 rather than stored as if it were the model."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.domain import validation as v
-from app.errors import IntegrityError, NotFound, RegistryError, ValidationFailed
+from app.errors import IntegrityError, NotFound, RegistryError, UnsupportedMediaType, ValidationFailed
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.core_reads import CoreReader
@@ -22,6 +28,38 @@ from app.services import Services
 from app.web.http import error_response, request_meta
 
 STORED_URI = "modelgraph://artifacts/"
+FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
+# What a multipart/form-data body starts with: a boundary line, then a form-data part header.
+FORM_ENVELOPE = re.compile(rb"--[^\r\n]{1,200}\r\ncontent-disposition:\s*form-data", re.IGNORECASE)
+SNIFF_BYTES = 512
+RAW_RULE = "the body must be the artifact's raw bytes (e.g. application/octet-stream), not a form"
+
+
+def refuse_forms(request: Request) -> None:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media.startswith(FORM_TYPES):
+        raise UnsupportedMediaType(f"Content-Type: {media} is not accepted: {RAW_RULE}", field="Content-Type")
+
+
+async def raw_body(request: Request) -> AsyncIterator[bytes]:
+    """The body as it arrives, after its first bytes showed it is not a form envelope."""
+    stream = request.stream()
+    head = b""
+    async for piece in stream:
+        head += piece
+        if len(head) >= SNIFF_BYTES:
+            break
+    if FORM_ENVELOPE.match(head):
+        raise UnsupportedMediaType(f"body: looks like multipart/form-data: {RAW_RULE}", field="body")
+
+    async def rest() -> AsyncIterator[bytes]:
+        if head:
+            yield head
+        async for piece in stream:
+            if piece:
+                yield piece
+
+    return rest()
 
 
 async def _noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
@@ -66,11 +104,12 @@ async def upload_artifact(request: Request) -> Response:
             "owners": found.get("owners") or [],
             "owner_teams": found.get("owner_teams") or [],
         }
+        refuse_forms(request)
         await decide(services, meta, Plan("publish", resource, _noop), "upload_artifact")
         declared = request.headers.get("x-content-digest")
         expected = v.digest("X-Content-Digest", declared) if declared else None
         try:
-            stored = await services.artifacts.put(await request.body(), expected)
+            stored = await services.artifacts.put_stream(await raw_body(request), expected)
         except IntegrityError as exc:
             raise ValidationFailed(f"X-Content-Digest: {exc.message}", field="X-Content-Digest") from None
         details = {"digest": stored.digest, "size": stored.size}
@@ -110,7 +149,8 @@ async def download_artifact(request: Request) -> Response:
             {"digest": digest},
             f"artifact:{digest}",
         )
-        data = await services.artifacts.get(digest)
+        size, pieces = await services.artifacts.open(digest)
     except RegistryError as exc:
         return error_response(exc)
-    return Response(data, media_type="application/octet-stream", headers={"X-Content-Digest": digest})
+    headers = {"X-Content-Digest": digest, "Content-Length": str(size)}
+    return StreamingResponse(pieces, media_type="application/octet-stream", headers=headers)

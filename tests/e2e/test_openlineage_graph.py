@@ -155,14 +155,21 @@ async def test_a_model_output_becomes_a_version_trained_by_the_run(
     live_server: str, settings: Settings, clean_graph: Services
 ) -> None:
     token = await key_for(clean_graph, "spark", "publisher")
-    await run(clean_graph, "create_model", {"name": "credit-default", "owners": ["spark"]})
+    await run(clean_graph, "create_model", {"name": "credit-default", "owners": ["spark"], "licence": "Apache-2.0"})
+    rights = {"training_allowed": True, "commercial_use": True, "contains_personal_data": False}
+    await run(
+        clean_graph,
+        "register_dataset_version",
+        {"dataset": "loans", "source_uri": "s3://lake/curated/loans.parquet", "usage_rights": rights},
+    )
     event = golden("spark_model_complete.json")
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
         answer = await http.post("/api/v1/lineage", json=event, headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 201, answer.text
         body = answer.json()
+        assert body["inputs"][0]["dataset"] == "loans" and body["inputs"][0]["created"] is False
         [model] = body["models"]
-        assert (model["model"], model["version"], model["created"]) == ("credit-default", 1, True)
+        assert (model["model"], model["version"], model["status"]) == ("credit-default", 1, "REGISTERED")
         found = await gql(
             http,
             token,
@@ -180,6 +187,24 @@ async def test_a_model_output_becomes_a_version_trained_by_the_run(
     }
     # The model file is also a dataset version the run produced (the same output, two views).
     assert body["outputs"][0]["name"] == "credit-default/2026-11-02/model.onnx"
+
+
+async def test_a_model_trained_on_data_of_unknown_rights_waits_for_a_review(
+    live_server: str, clean_graph: Services
+) -> None:
+    token = await key_for(clean_graph, "spark", "publisher")
+    await run(clean_graph, "create_model", {"name": "credit-default", "owners": ["spark"], "licence": "Apache-2.0"})
+    event = golden("spark_model_complete.json")
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        answer = await http.post("/api/v1/lineage", json=event, headers={"Authorization": f"Bearer {token}"})
+        again = await http.post("/api/v1/lineage", json=event, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 201, answer.text
+    [model] = answer.json()["models"]
+    assert model["status"] == "REVIEW_REQUIRED" and model["review"].startswith("rvw_")
+    assert any("does not declare whether training is allowed" in r for r in model["reasons"])
+    assert again.json()["models"][0]["review"] == model["review"] and again.json()["created"] == []
+    assert await count(clean_graph, "MATCH (r:Review) RETURN count(r)") == 1
+    assert await count(clean_graph, "MATCH (v:ModelVersion) RETURN count(v)") == 0
 
 
 async def test_an_event_naming_a_missing_model_writes_nothing(live_server: str, clean_graph: Services) -> None:
