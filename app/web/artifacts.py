@@ -8,13 +8,14 @@ Content-Type or by its first bytes, is refused with 415 rather than stored as if
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.domain import validation as v
@@ -28,6 +29,7 @@ from app.services import Services
 from app.web.http import error_response, request_meta
 
 STORED_URI = "modelgraph://artifacts/"
+log = logging.getLogger(__name__)
 FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
 # What a multipart/form-data body starts with: a boundary line, then a form-data part header.
 FORM_ENVELOPE = re.compile(rb"--[^\r\n]{1,200}\r\ncontent-disposition:\s*form-data", re.IGNORECASE)
@@ -110,6 +112,11 @@ async def upload_artifact(request: Request) -> Response:
         expected = v.digest("X-Content-Digest", declared) if declared else None
         try:
             stored = await services.artifacts.put_stream(await raw_body(request), expected)
+        except ClientDisconnect:
+            # The client went away mid-upload: nothing was stored (the multipart upload is aborted);
+            # it may simply send the same bytes again.
+            log.warning("upload to %s abandoned by the client; nothing stored", model)
+            return Response(status_code=400)
         except IntegrityError as exc:
             raise ValidationFailed(f"X-Content-Digest: {exc.message}", field="X-Content-Digest") from None
         details = {"digest": stored.digest, "size": stored.size}
