@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 import anyio
@@ -116,9 +117,7 @@ class ArtifactStore:
         )
         return StoredArtifact(digest=digest, key=key, size=len(data))
 
-    async def put_stream(
-        self, source: AsyncIterator[bytes], expected_digest: str | None = None
-    ) -> StoredArtifact:
+    async def put_stream(self, source: AsyncIterator[bytes], expected_digest: str | None = None) -> StoredArtifact:
         """Store bytes as they arrive (format 2): sealed chunk by chunk into a multipart upload, the
         digest computed on the way; never more than one part in memory. The same bytes stored twice
         keep one copy (the second upload's chunks are removed). A body that does not match the
@@ -294,28 +293,23 @@ class ArtifactStore:
         )
         return sorted(str(k) for k in listing if KEY_PATTERN.match(str(k)))
 
-    async def get_stored(self, key: str) -> bytes:
-        """The object exactly as stored (nonce + ciphertext), for a backup."""
-
-        def read() -> bytes:
-            response = self._client.get_object(bucket_name=self._bucket, object_name=_checked_key(key))
-            try:
-                return bytes(response.read())
-            finally:
-                response.close()
-                response.release_conn()
-
-        result: bytes = await self._call(read)
-        return result
-
-    async def put_stored(self, key: str, blob: bytes) -> None:
-        """Put back an object taken by get_stored (restore); get() still verifies it on read."""
+    async def save_stored(self, key: str, path: Path) -> None:
+        """Write the object exactly as stored (sealed) to a file, streamed: for a backup."""
         await self._call(
-            lambda: self._client.put_object(
+            lambda: self._client.fget_object(
+                bucket_name=self._bucket, object_name=_checked_key(key), file_path=str(path)
+            )
+        )
+
+    async def load_stored(self, key: str, path: Path) -> None:
+        """Put back an object saved by save_stored (restore), streamed; reads still verify it."""
+        await self._call(
+            lambda: self._client.fput_object(
                 bucket_name=self._bucket,
                 object_name=_checked_key(key),
-                data=io.BytesIO(blob),
-                length=len(blob),
+                file_path=str(path),
+                part_size=PART_SIZE,
+                num_parallel_uploads=1,
                 content_type="application/octet-stream",
             )
         )
