@@ -157,9 +157,7 @@ class Opener:
         try:
             plain = self._aead.decrypt(piece[:NONCE], piece[NONCE:], _aad(self._m.file_id, self._index, last))
         except (InvalidTag, ValueError):
-            raise IntegrityError(
-                f"artifact {self._digest} failed authentication: stored bytes were altered"
-            ) from None
+            raise IntegrityError(f"artifact {self._digest} failed authentication: stored bytes were altered") from None
         self._index += 1
         self._hash.update(plain)
         self._size += len(plain)

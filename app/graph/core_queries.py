@@ -178,6 +178,10 @@ CREATE (v)-[:TRAINED_BY {since: $at}]->(r)
 CREATE (a:Artifact {id: row.artifact_id, uri: row.artifact_uri, digest: row.artifact_digest,
         size: row.artifact_size, format: row.artifact_format, created_at: $at})
 CREATE (v)-[:STORED_AS {since: $at}]->(a)
+// A directory's files: one ArtifactFile per digest however many versions hold it.
+FOREACH (f IN row.artifact_files |
+  MERGE (file:ArtifactFile {digest: f.digest}) ON CREATE SET file.size = f.size
+  CREATE (a)-[:CONTAINS {path: f.path, size: f.size}]->(file))
 WITH v, row
 OPTIONAL MATCH (base:ModelVersion {id: row.fine_tuned_from})
 FOREACH (_ IN CASE WHEN base IS NULL THEN [] ELSE [1] END |
@@ -204,6 +208,11 @@ RETURN properties(v) AS props ORDER BY v.version DESC LIMIT $limit
 """
 VERSION_BY_DIGEST: LiteralString = """
 MATCH (v:ModelVersion {artifact_digest: $digest}) RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
+"""
+# A file of a directory artifact is read under the first version that holds it (downloads ask policy about it).
+VERSION_BY_FILE_DIGEST: LiteralString = """
+MATCH (:ArtifactFile {digest: $digest})<-[:CONTAINS]-(:Artifact)<-[:STORED_AS]-(v:ModelVersion)
+RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
 """
 COUNT_VERSIONS: LiteralString = "MATCH (m:Model {id: $model_id}) RETURN m.seq AS total"
 LIST_MODELS: LiteralString = """
@@ -403,6 +412,11 @@ PRODUCERS_OF_VERSIONS: LiteralString = """
 UNWIND $ids AS version_id
 MATCH (:DatasetVersion {id: version_id})-[:PRODUCED_BY]->(r:Run)
 RETURN version_id, properties(r) AS props
+"""
+FILES_OF_VERSIONS: LiteralString = """
+UNWIND $ids AS version_id
+MATCH (:ModelVersion {id: version_id})-[:STORED_AS]->(:Artifact)-[c:CONTAINS]->(f:ArtifactFile)
+RETURN version_id, c.path AS path, f.digest AS digest, f.size AS size ORDER BY version_id, path
 """
 REVISIONS_OF_NODES: LiteralString = """
 UNWIND $ids AS target

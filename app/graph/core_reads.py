@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from neo4j import AsyncDriver
 
@@ -95,7 +96,18 @@ class CoreReader:
         return await one(self.driver, self.db, "Experiment", q.EXPERIMENT_BY_NAME, project=project, name=name)
 
     async def version_by_digest(self, digest: str) -> Entity | None:
-        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
+        """The first version stored as this artifact, or holding it as a file of its directory."""
+        found = await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
+        if found is not None:
+            return found
+        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_FILE_DIGEST, digest=digest)
+
+    async def files_of(self, version_ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+        """The files of each version's directory artifact (path, digest, size), in the order asked."""
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.FILES_OF_VERSIONS, ids=list(version_ids)):
+            found[str(r["version_id"])].append({"path": r["path"], "digest": r["digest"], "size": r["size"]})
+        return [found.get(i, []) for i in version_ids]
 
     async def versions(self, model_id: str, before: int | None, limit: int) -> list[Entity]:
         """Newest first; `before` is the cursor (a version number)."""

@@ -17,6 +17,11 @@ from app.graph.reads import tx_one, tx_rows
 from app.graph.unit import Work
 
 
+async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+    """The work of a plan that is only asked about (a decision that precedes another write)."""
+    return {}
+
+
 def created(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     return {"id": props["id"], "kind": kind}
 
@@ -286,6 +291,7 @@ def _version_row(p: dict[str, Any], number: int) -> dict[str, Any]:
         "artifact_digest": art["digest"],
         "artifact_size": art["size"],
         "artifact_format": art["format"],
+        "artifact_files": art.get("files") or [],
         "signature": p["signature"],
         "importance_json": json.dumps(p["feature_importance"]),
         "notes": p["notes"],

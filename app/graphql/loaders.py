@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -54,6 +54,11 @@ def run_outputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
 def producer_loader(info: Info) -> DataLoader[str, Entity | None]:
     """The run that produced each dataset version: one query for every version of a page."""
     return _per_request(info, "producers", core_reader(info).producers_of)
+
+
+def artifact_files_loader(info: Info) -> DataLoader[str, list[dict[str, Any]]]:
+    """The files of each version's directory artifact: one query for every version of a page."""
+    return _per_request(info, "artifact_files", core_reader(info).files_of)
 
 
 def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:

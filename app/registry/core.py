@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from app.domain import directory
 from app.domain import openlineage as ol
 from app.domain import validation as v
 from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, PREFIX_PARAM
@@ -96,11 +97,23 @@ async def register_dataset_version(services: Services, meta: RequestMeta, p: dic
         "produced_by": v.short("producedBy", p.get("produced_by")),
         "extra": _lineage_extra(p.get("openlineage")),
     }
+    if data["produced_by"]:
+        await _may_add_outputs(services, meta, data["produced_by"])
     return Plan(
         "publish",
         {"kind": "dataset_version", "name": data["dataset"]},
         w.register_dataset_version(data, meta.actor.name),
     )
+
+
+async def _may_add_outputs(services: Services, meta: RequestMeta, run_id: str) -> None:
+    """Writing a version as a run's output changes that run: policy must let the caller modify it
+    (its owner or a publisher), besides publishing the dataset version."""
+    from app.registry.execute import decide
+
+    run = await _run(services, run_id)
+    resource = {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]}
+    await decide(services, meta, Plan("modify", resource, w.noop), "add_run_output")
 
 
 def _source(uri: Any, lineage: Any) -> dict[str, Any] | None:
@@ -346,6 +359,9 @@ async def _check_stored(services: Services, data: dict[str, Any], field: str = "
             field=f"{field}.size",
         )
     art["size"] = stored
+    if art["format"] == directory.FORMAT:
+        manifest = await services.artifacts.get(art["digest"])
+        art["files"] = [e.as_json() for e in directory.parse(f"{field}.digest", manifest)]
 
 
 @command("register_model_version")

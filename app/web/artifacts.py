@@ -19,6 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.domain import validation as v
+from app.domain.entities import Entity
 from app.errors import IntegrityError, NotFound, RegistryError, UnsupportedMediaType, ValidationFailed
 from app.graph import unit
 from app.graph.audit import AuditRecord
@@ -68,7 +69,7 @@ async def _noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
     return {}
 
 
-async def _audit(
+async def audit(
     services: Services,
     meta: RequestMeta,
     action: str,
@@ -91,23 +92,29 @@ async def _audit(
     await unit.write(services.driver, services.settings.neo4j_database, _noop, record)
 
 
+async def upload_target(services: Services, meta: RequestMeta, request: Request, command: str) -> tuple[str, Entity]:
+    """The model an upload is for (?model=NAME), once policy allows publishing its artifacts."""
+    model = v.name("model", request.query_params.get("model", ""))
+    found = await CoreReader(services.driver, services.settings.neo4j_database).model_by_name(model)
+    if found is None:
+        raise NotFound(f"model: no model named {model!r}", field="model")
+    resource = {
+        "kind": "artifact",
+        "id": found.id,
+        "name": model,
+        "owners": found.get("owners") or [],
+        "owner_teams": found.get("owner_teams") or [],
+    }
+    await decide(services, meta, Plan("publish", resource, _noop), command)
+    return model, found
+
+
 async def upload_artifact(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         meta = request_meta(request)
-        model = v.name("model", request.query_params.get("model", ""))
-        found = await CoreReader(services.driver, services.settings.neo4j_database).model_by_name(model)
-        if found is None:
-            raise NotFound(f"model: no model named {model!r}", field="model")
-        resource = {
-            "kind": "artifact",
-            "id": found.id,
-            "name": model,
-            "owners": found.get("owners") or [],
-            "owner_teams": found.get("owner_teams") or [],
-        }
         refuse_forms(request)
-        await decide(services, meta, Plan("publish", resource, _noop), "upload_artifact")
+        model, found = await upload_target(services, meta, request, "upload_artifact")
         declared = request.headers.get("x-content-digest")
         expected = v.digest("X-Content-Digest", declared) if declared else None
         try:
@@ -120,7 +127,7 @@ async def upload_artifact(request: Request) -> Response:
         except IntegrityError as exc:
             raise ValidationFailed(f"X-Content-Digest: {exc.message}", field="X-Content-Digest") from None
         details = {"digest": stored.digest, "size": stored.size}
-        await _audit(services, meta, "publish:upload_artifact", found.id, "model", details, f"model:{model}")
+        await audit(services, meta, "publish:upload_artifact", found.id, "model", details, f"model:{model}")
     except RegistryError as exc:
         return error_response(exc)
     return JSONResponse(
@@ -147,7 +154,7 @@ async def download_artifact(request: Request) -> Response:
             "owners": owners or [],
         }
         await decide(services, meta, Plan("read_artifact", resource, _noop), "download_artifact")
-        await _audit(
+        await audit(
             services,
             meta,
             "read_artifact:download_artifact",

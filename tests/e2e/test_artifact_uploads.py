@@ -247,3 +247,87 @@ async def test_one_gibibyte_streams_through_with_the_service_memory_bounded(
             assert after_download - baseline < MEMORY_MARGIN, (baseline, after_download)
         finally:
             forget(settings, stored, chunk_keys(settings) - before)
+
+
+FILES_QUERY = '{ modelVersion(model: "llm", version: 2) { artifact { format } artifactFiles { path digest size } } }'
+
+
+async def test_a_model_directory_is_a_manifest_of_content_addressed_files(
+    live_server: str, settings: Settings, clean_graph: Services
+) -> None:
+    ids = await build_chain(clean_graph, "llm")
+    admin = {"Authorization": f"Bearer {settings.bootstrap_admin_key.get_secret_value()}"}
+    weights, config = os.urandom(3 * MIB), b'{"layers": 2}'
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+
+        async def upload(body: bytes) -> dict[str, object]:
+            answer = await http.post("/api/v1/artifacts", params={"model": "llm"}, content=body, headers=admin)
+            assert answer.status_code == 201, answer.text
+            result: dict[str, object] = answer.json()
+            return result
+
+        w, c = await upload(weights), await upload(config)
+        assert (await upload(weights))["digest"] == w["digest"]  # the same file twice is one object
+        files = [
+            {"path": "model.safetensors", "digest": w["digest"], "size": len(weights)},
+            {"path": "config/config.json", "digest": c["digest"]},
+        ]
+        missing = await http.post(
+            "/api/v1/artifacts/manifests",
+            params={"model": "llm"},
+            json={"files": [*files, {"path": "extra.bin", "digest": "sha256:" + "9" * 64}]},
+            headers=admin,
+        )
+        assert missing.status_code == 422 and missing.json()["error"]["field"] == "files[2].digest"
+        wrong_size = await http.post(
+            "/api/v1/artifacts/manifests",
+            params={"model": "llm"},
+            json={"files": [{**files[0], "size": 1}]},
+            headers=admin,
+        )
+        assert wrong_size.status_code == 422 and wrong_size.json()["error"]["field"] == "files[0].size"
+        escaping = await http.post(
+            "/api/v1/artifacts/manifests",
+            params={"model": "llm"},
+            json={"files": [{**files[0], "path": "../model.safetensors"}]},
+            headers=admin,
+        )
+        assert escaping.status_code == 422 and escaping.json()["error"]["field"] == "files[0].path"
+        made = await http.post(
+            "/api/v1/artifacts/manifests", params={"model": "llm"}, json={"files": files}, headers=admin
+        )
+        assert made.status_code == 201, made.text
+        manifest = made.json()
+        assert (manifest["format"], manifest["files"], manifest["totalSize"]) == ("directory", 2, len(weights) + 13)
+        reordered = await http.post(
+            "/api/v1/artifacts/manifests", params={"model": "llm"}, json={"files": files[::-1]}, headers=admin
+        )
+        assert reordered.json()["digest"] == manifest["digest"]  # one directory, one digest
+
+        with pytest.raises(ValidationFailed) as not_a_directory:
+            await run(
+                clean_graph,
+                "register_model_version",
+                {
+                    "model": "llm",
+                    "run_id": ids["run"],
+                    "artifact": {"uri": str(w["uri"]), "digest": w["digest"], "format": "directory"},
+                },
+            )
+        assert not_a_directory.value.field == "artifact.digest"
+        artifact = {"uri": manifest["uri"], "digest": manifest["digest"], "format": "directory"}
+        await run(clean_graph, "register_model_version", {"model": "llm", "run_id": ids["run"], "artifact": artifact})
+        listed = await http.post(
+            "/graphql",
+            json={"query": FILES_QUERY},
+            headers=admin,
+        )
+        version = listed.json()["data"]["modelVersion"]
+        assert version["artifact"] == {"format": "directory"}
+        assert version["artifactFiles"] == [
+            {"path": "config/config.json", "digest": c["digest"], "size": 13},
+            {"path": "model.safetensors", "digest": w["digest"], "size": len(weights)},
+        ]
+        for entry, body in ((version["artifactFiles"][1], weights), (version["artifactFiles"][0], config)):
+            got = await http.get(f"/api/v1/artifacts/{entry['digest']}", headers=admin)
+            assert got.status_code == 200 and got.content == body

@@ -285,3 +285,20 @@ async def test_bad_references_and_facets_are_refused_by_field(live_server: str, 
         )
         assert bad_facets.status_code == 422 and bad_facets.json()["error"]["field"] == "inputs[0].facets"
     assert await count(clean_graph, "MATCH (n) WHERE n:Run OR n:DatasetVersion RETURN count(n)") == 0
+
+
+async def test_only_the_runs_owner_may_report_its_outputs(live_server: str, clean_graph: Services) -> None:
+    owner = await key_for(clean_graph, "airflow", "contributor")
+    stranger = await key_for(clean_graph, "intruder", "contributor")
+    start, complete = golden("airflow_task_start.json"), golden("airflow_task_complete.json")
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        opened = await http.post("/api/v1/lineage", json=start, headers={"Authorization": f"Bearer {owner}"})
+        assert opened.status_code == 201
+        refused = await http.post("/api/v1/lineage", json=complete, headers={"Authorization": f"Bearer {stranger}"})
+    assert refused.status_code == 403, refused.text
+    assert "modify denied" in refused.json()["error"]["message"]
+    assert await count(clean_graph, "MATCH (:DatasetVersion)-[:PRODUCED_BY]->(:Run) RETURN count(*)") == 0
+    run = await CoreReader(clean_graph.driver, clean_graph.settings.neo4j_database).run_by_external_id(
+        start["run"]["runId"]
+    )
+    assert run is not None and run.get("status") == "RUNNING"

@@ -26,6 +26,7 @@ from app.graphql.context import Info
 from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import (
     aliases_loader,
+    artifact_files_loader,
     core_reader,
     node_loader,
     producer_loader,
@@ -374,6 +375,13 @@ class ArtifactRef:
     format: str | None = strawberry.field(description="e.g. onnx, pickle, safetensors.")
 
 
+@strawberry.type(description="A file of a directory artifact (a model directory).")
+class ArtifactFile:
+    path: str = strawberry.field(description="Path inside the directory.")
+    digest: str = strawberry.field(description="sha256 digest of the file; GET /api/v1/artifacts/<digest> reads it.")
+    size: int | None = strawberry.field(description="Bytes.")
+
+
 @strawberry.type(description="Feature -> importance score.")
 class FeatureImportance:
     feature: str = strawberry.field(description="Feature name.")
@@ -416,6 +424,11 @@ class ModelVersion(_Base, Node):
             size=g("artifact_size"),
             format=g("artifact_format"),
         )
+
+    @strawberry.field(description="The files of its artifact when that is a directory (format `directory`), by path.")
+    async def artifact_files(self, info: Info) -> list[ArtifactFile]:
+        found = await artifact_files_loader(info).load(self._e.id)
+        return [ArtifactFile(path=f["path"], digest=f["digest"], size=f["size"]) for f in found]
 
     signature = text("signature", "Input signature / schema.")
 
