@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import Any
 
 from app.domain import directory
-from app.domain import openlineage as ol
 from app.domain import validation as v
 from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, PREFIX_PARAM
 from app.domain.streams import NEW_AGGREGATE
@@ -15,6 +14,7 @@ from app.domain.vocabulary import REGULATORY, RUN_END_STATES
 from app.errors import NotFound, ValidationFailed
 from app.graph import core_writes as w
 from app.graph.core_reads import CoreReader
+from app.registry import lineage_props as lineage
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, command
 from app.services import Services
@@ -93,9 +93,9 @@ async def register_dataset_version(services: Services, meta: RequestMeta, p: dic
             }
             for d in p.get("derived_from") or []
         ],
-        "source": _source(p.get("source_uri"), p.get("openlineage")),
+        "source": lineage.source(p.get("source_uri"), p.get("openlineage")),
         "produced_by": v.short("producedBy", p.get("produced_by")),
-        "extra": _lineage_extra(p.get("openlineage")),
+        "extra": lineage.dataset_props(p.get("openlineage")),
     }
     if data["produced_by"]:
         await _may_add_outputs(services, meta, data["produced_by"])
@@ -114,33 +114,6 @@ async def _may_add_outputs(services: Services, meta: RequestMeta, run_id: str) -
     run = await _run(services, run_id)
     resource = {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]}
     await decide(services, meta, Plan("modify", resource, w.noop), "add_run_output")
-
-
-def _source(uri: Any, lineage: Any) -> dict[str, Any] | None:
-    """The OpenLineage identity of a registration: the one named by an OpenLineage event, else the
-    one its sourceUri stands for (None for a source that is no URI)."""
-    if isinstance(lineage, dict) and lineage.get("namespace") is not None:
-        found: ol.Identity | None = ol.identity("sourceUri", lineage.get("namespace"), lineage.get("name"))
-    else:
-        found = ol.identity_of_uri(str(uri or ""))
-    if found is None:
-        return None
-    return {"key": found.key, "namespace": found.namespace, "name": found.name}
-
-
-def _lineage_extra(lineage: Any) -> dict[str, Any]:
-    """What an OpenLineage event said about this dataset version: its facets, kept whole as JSON,
-    and what the standard ones mean (data source, owners)."""
-    if not isinstance(lineage, dict):
-        return {}
-    facets = lineage.get("facets") or {}
-    facts = ol.dataset_facts(facets) if isinstance(facets, dict) else {}
-    return {
-        "ol_facets": ol.facets_json("facets", facets),
-        "data_source_name": facts.get("data_source_name"),
-        "data_source_uri": facts.get("data_source_uri"),
-        "ol_owners": facts.get("ol_owners") or None,
-    }
 
 
 @command("register_feature")
@@ -199,7 +172,7 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
             **{PREFIX_PARAM + k: val for k, val in params.items()},
             **custom_props("custom", p.get("custom")),
         },
-        "lineage": _run_lineage(p.get("openlineage"), start=True),
+        "lineage": lineage.run_props(p.get("openlineage"), start=True),
     }
     work = w.start_run(data, meta.actor.name)
     return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, work, stream=NEW_AGGREGATE)
@@ -228,7 +201,7 @@ async def finish_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -
         "ended_at": v.utc("endedAt", p.get("ended_at")),
         "notes": v.text("notes", p.get("notes")),
         "dynamic": {PREFIX_METRIC + k: val for k, val in metrics.items()},
-        "lineage": _run_lineage(p.get("openlineage"), start=False),
+        "lineage": lineage.run_props(p.get("openlineage"), start=False),
     }
     run = await _run(services, data["run_id"])
     return Plan(
@@ -236,29 +209,6 @@ async def finish_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -
         {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]},
         w.finish_run(data, meta.actor.name),
     )
-
-
-def _run_lineage(lineage: Any, *, start: bool) -> dict[str, Any]:
-    """What an OpenLineage event said about a run: run and job facets kept whole as JSON (unknown
-    ones too), the parent run and the job's owners; at the end, the terminal event's run facets."""
-    if not isinstance(lineage, dict):
-        return {}
-    run_facets = lineage.get("run_facets") or {}
-    if not start:
-        return {"ol_end_facets": ol.facets_json("run.facets", run_facets)} if run_facets else {}
-    job_facets = lineage.get("job_facets") or {}
-    parent = ol.parent_run(run_facets) if isinstance(run_facets, dict) else None
-    owners = ol.job_facts(job_facets)["owners"] if isinstance(job_facets, dict) else []
-    found = {
-        "ol_run_facets": ol.facets_json("run.facets", run_facets),
-        "ol_job_facets": ol.facets_json("job.facets", job_facets),
-        "ol_producer": v.short("producer", lineage.get("producer")),
-        "ol_job_owners": owners or None,
-        "parent_run_external_id": parent.run_id if parent else None,
-        "parent_job_namespace": parent.job_namespace if parent else None,
-        "parent_job_name": parent.job_name if parent else None,
-    }
-    return {k: val for k, val in found.items() if val is not None}
 
 
 async def _run(services: Services, run_id: str) -> dict[str, Any]:
