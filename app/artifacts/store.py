@@ -59,7 +59,9 @@ def content_key(digest: str) -> str:
 
 
 class ArtifactStore:
-    """Put/get artifact bytes; AES-256-GCM with the digest as associated data."""
+    """Put/get artifact bytes, AES-256-GCM sealed: format 1 (one object, the digest as associated
+    data) for small in-memory puts, format 2 (chunked, app/artifacts/chunked.py) for streams; both
+    are read."""
 
     def __init__(self, client: Minio, bucket: str, key_hex: str) -> None:
         self._client = client
@@ -97,7 +99,9 @@ class ArtifactStore:
             raise DependencyUnavailable(f"s3 bucket {self._bucket} does not exist")
 
     async def put(self, data: bytes, expected_digest: str | None = None) -> StoredArtifact:
-        """Store bytes under their digest; refuse when they do not match what the caller claims."""
+        """Store bytes already in memory (format 1: one sealed object) under their digest; refuse
+        when they do not match what the caller claims. For small artifacts such as directory
+        manifests; uploads stream through `put_stream`."""
         if len(data) > MAX_ARTIFACT_BYTES:
             raise ValidationFailed(f"artifact is larger than {MAX_ARTIFACT_BYTES} bytes", field="content")
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
