@@ -50,7 +50,7 @@ async def backup(services: Services, dest: Path) -> Manifest:
     for key in keys:
         target = dest / ARTIFACTS / key
         await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
-        await anyio.Path(target).write_bytes(await services.artifacts.get_stored(key))
+        await services.artifacts.save_stored(key, target)
     manifest = Manifest({**counts, "artifacts": len(keys)}, level)
     await anyio.Path(dest / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -72,7 +72,7 @@ async def restore(services: Services, src: Path) -> Manifest:
     blobs = await anyio.to_thread.run_sync(lambda: sorted(p for p in (src / ARTIFACTS).rglob("*") if p.is_file()))
     for blob in blobs:
         key = blob.relative_to(src / ARTIFACTS).as_posix()
-        await services.artifacts.put_stored(key, await anyio.Path(blob).read_bytes())
+        await services.artifacts.load_stored(key, blob)
     found = {**created, "artifacts": len(blobs)}
     if found != manifest.counts:
         raise IntegrityError(f"restore does not match the manifest: expected {manifest.counts}, restored {found}")

@@ -128,8 +128,9 @@ class Settings(BaseSettings):
     health_retention_days: int = Field(default=30, ge=1, le=3650)
 
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
-    # Artifact uploads are held in memory to encrypt them (AES-GCM); larger ones need a chunked upload.
-    max_artifact_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Artifact uploads stream to the store chunk by chunk (never held whole), so this bounds storage use,
+    # not memory.
+    max_artifact_bytes: int = Field(default=64 * 1024**3, ge=1024)
     # Request JSON (bodies and GraphQL variables) nested deeper than this is refused with 400.
     max_json_depth: int = Field(default=64, ge=4, le=512)
     max_query_depth: int = Field(default=15, ge=2)

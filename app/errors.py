@@ -23,6 +23,12 @@ class BadRequest(RegistryError):
     code = "BAD_REQUEST"
 
 
+class UnsupportedMediaType(BadRequest):
+    """The body is not what the endpoint takes (e.g. a form sent where raw bytes are expected)."""
+
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
 class NotFound(RegistryError):
     code = "NOT_FOUND"
 

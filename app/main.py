@@ -24,6 +24,7 @@ from app.graph.principals import PrincipalStore
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
+from app.web.artifact_manifests import upload_manifest
 from app.web.artifacts import download_artifact, upload_artifact
 from app.web.backpressure import BackpressureMiddleware
 from app.web.guard import RequestGuardMiddleware
@@ -77,6 +78,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Route("/api/v1/health", health_ingest, methods=["POST"]),
         Route("/api/v1/lineage", lineage_event, methods=["POST"]),
         Route("/api/v1/artifacts", upload_artifact, methods=["POST"]),
+        Route("/api/v1/artifacts/manifests", upload_manifest, methods=["POST"]),
         Route("/api/v1/artifacts/{digest}", download_artifact, methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
@@ -96,8 +98,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Middleware(
             BodyLimitMiddleware,
             max_bytes=settings.max_body_bytes,
-            overrides={"/api/v1/artifacts": settings.max_artifact_bytes},
+            # A directory manifest is JSON read whole: 10,000 files fit in 8 MiB.
+            overrides={
+                "/api/v1/artifacts/manifests": 8 * 1024 * 1024,
+                "/api/v1/artifacts": settings.max_artifact_bytes,
+            },
             read_timeout=settings.body_read_timeout_seconds,
+            streaming=("/api/v1/artifacts",),
         ),
         Middleware(AuthMiddleware),
     ]

@@ -10,8 +10,10 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 import anyio
 import urllib3
@@ -19,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from minio import Minio
 from minio.error import S3Error
 
+from app.artifacts.chunked import Manifest, Opener, Sealer, is_manifest
 from app.config import Settings
 from app.errors import DependencyUnavailable, IntegrityError, NotFound, ValidationFailed
 
@@ -34,7 +37,10 @@ class StoredArtifact:
     size: int
 
 
-KEY_PATTERN = re.compile(r"^blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}$")
+# Content keys (format 1 objects and format 2 manifests) and format 2 chunk objects.
+KEY_PATTERN = re.compile(r"^(blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}|blobs/chunked/[0-9a-f]{32})$")
+# Multipart parts of a streamed upload: one part is the most the service holds of an upload.
+PART_SIZE = 8 * 1024 * 1024
 
 
 def _checked_key(key: str) -> str:
@@ -53,7 +59,9 @@ def content_key(digest: str) -> str:
 
 
 class ArtifactStore:
-    """Put/get artifact bytes; AES-256-GCM with the digest as associated data."""
+    """Put/get artifact bytes, AES-256-GCM sealed: format 1 (one object, the digest as associated
+    data) for small in-memory puts, format 2 (chunked, app/artifacts/chunked.py) for streams; both
+    are read."""
 
     def __init__(self, client: Minio, bucket: str, key_hex: str) -> None:
         self._client = client
@@ -91,7 +99,9 @@ class ArtifactStore:
             raise DependencyUnavailable(f"s3 bucket {self._bucket} does not exist")
 
     async def put(self, data: bytes, expected_digest: str | None = None) -> StoredArtifact:
-        """Store bytes under their digest; refuse when they do not match what the caller claims."""
+        """Store bytes already in memory (format 1: one sealed object) under their digest; refuse
+        when they do not match what the caller claims. For small artifacts such as directory
+        manifests; uploads stream through `put_stream`."""
         if len(data) > MAX_ARTIFACT_BYTES:
             raise ValidationFailed(f"artifact is larger than {MAX_ARTIFACT_BYTES} bytes", field="content")
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -111,8 +121,139 @@ class ArtifactStore:
         )
         return StoredArtifact(digest=digest, key=key, size=len(data))
 
+    async def put_stream(self, source: AsyncIterator[bytes], expected_digest: str | None = None) -> StoredArtifact:
+        """Store bytes as they arrive (format 2): sealed chunk by chunk into a multipart upload, the
+        digest computed on the way; never more than one part in memory. The same bytes stored twice
+        keep one copy (the second upload's chunks are removed). A body that does not match the
+        declared digest is removed and refused."""
+        sealer = Sealer(self._aead)
+        data_key = f"blobs/chunked/{sealer.file_id.hex()}"
+        reader = _SealingReader(source, sealer)
+        try:
+            await self._call(
+                lambda: self._client.put_object(
+                    bucket_name=self._bucket,
+                    object_name=data_key,
+                    data=cast(BinaryIO, reader),
+                    length=-1,
+                    part_size=PART_SIZE,
+                    num_parallel_uploads=1,
+                    content_type="application/octet-stream",
+                )
+            )
+        except DependencyUnavailable:
+            if reader.error is not None:  # the body failed (too large, client gone): say that
+                raise reader.error from None
+            raise
+        digest = sealer.digest
+        key = content_key(digest)
+        try:
+            if expected_digest is not None and expected_digest != digest:
+                raise IntegrityError(f"content digest {digest} does not match the declared {expected_digest}")
+            if not await self.exists(digest):
+                blob = sealer.manifest(data_key).seal(self._aead, digest)
+                await self._put_blob(key, blob)
+                return StoredArtifact(digest=digest, key=key, size=sealer.size)
+        except BaseException:
+            await self._remove(data_key)
+            raise
+        await self._remove(data_key)
+        return StoredArtifact(digest=digest, key=key, size=sealer.size)
+
+    async def size(self, digest: str) -> int:
+        """The plaintext size of a stored artifact (format 1 or 2), from what is stored."""
+        key = content_key(digest)
+        head = await self._call(lambda: self._read_range(key, 0, 4))
+        if is_manifest(head):
+            manifest = await self._manifest(digest)
+            if manifest is not None:
+                return manifest.size
+        stat = await self._call(lambda: self._client.stat_object(bucket_name=self._bucket, object_name=key))
+        return int(stat.size) - NONCE_BYTES - 16
+
+    async def open(self, digest: str) -> tuple[int, AsyncIterator[bytes]]:
+        """The artifact's size and its bytes as a stream of verified pieces. What can be checked
+        before the first byte is (the object exists, its manifest authenticates); a chunk that fails
+        later ends the stream with an IntegrityError before its bytes are given out."""
+        manifest = await self._manifest(digest)
+        if manifest is None:
+            data = await self.get(digest)
+            return len(data), _once(data)
+        return manifest.size, self._stream(manifest, digest)
+
+    async def _stream(self, manifest: Manifest, digest: str) -> AsyncIterator[bytes]:
+        opener = Opener(self._aead, manifest, digest)
+        response = await self._call(
+            lambda: self._client.get_object(bucket_name=self._bucket, object_name=_checked_key(manifest.data_key))
+        )
+        pieces: Iterator[bytes] = response.stream(1024 * 1024)
+        try:
+            while True:
+                piece = await self._call(lambda: next(pieces, b""))
+                if not piece:
+                    break
+                for plain in opener.feed(piece):
+                    yield plain
+            yield opener.close()
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def _manifest(self, digest: str) -> Manifest | None:
+        """The format 2 manifest under this digest's key; None for a format 1 object."""
+        key = content_key(digest)
+        blob = await self._call(lambda: self._read_all(key))
+        if not is_manifest(blob):
+            return None
+        try:
+            return Manifest.open(self._aead, digest, blob)
+        except IntegrityError:
+            # A format 1 object whose random nonce happens to start like a manifest reads as format 1.
+            self._decrypt_v1(blob, digest)
+            return None
+
+    def _read_all(self, key: str) -> bytes:
+        response = self._client.get_object(bucket_name=self._bucket, object_name=key)
+        try:
+            return bytes(response.read())
+        finally:
+            response.close()
+            response.release_conn()
+
+    def _read_range(self, key: str, offset: int, length: int) -> bytes:
+        response = self._client.get_object(bucket_name=self._bucket, object_name=key, offset=offset, length=length)
+        try:
+            return bytes(response.read())
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def _put_blob(self, key: str, blob: bytes) -> None:
+        await self._call(
+            lambda: self._client.put_object(
+                bucket_name=self._bucket,
+                object_name=key,
+                data=io.BytesIO(blob),
+                length=len(blob),
+                content_type="application/octet-stream",
+            )
+        )
+
+    async def _remove(self, key: str) -> None:
+        await self._call(lambda: self._client.remove_object(bucket_name=self._bucket, object_name=key))
+
+    def _decrypt_v1(self, blob: bytes, digest: str) -> bytes:
+        try:
+            data = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], digest.encode())
+        except Exception:
+            raise IntegrityError(f"artifact {digest} failed authentication: stored bytes were altered") from None
+        if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
+            raise IntegrityError(f"artifact {digest} does not match its digest")
+        return bytes(data)
+
     async def get(self, digest: str) -> bytes:
-        """Read, decrypt and verify; a tampered or swapped object is an IntegrityError."""
+        """Read, decrypt and verify a format 1 object (whole, in memory); a tampered or swapped
+        object is an IntegrityError. Format 2 artifacts are read with `open`."""
         key = content_key(digest)
 
         def read() -> bytes:
@@ -124,6 +265,10 @@ class ArtifactStore:
                 response.release_conn()
 
         blob = await self._call(read)
+        if is_manifest(blob):
+            manifest = await self._manifest(digest)
+            if manifest is not None:
+                return b"".join([piece async for piece in self._stream(manifest, digest)])
         try:
             data = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], digest.encode())
         except Exception:
@@ -164,28 +309,23 @@ class ArtifactStore:
         )
         return sorted(str(k) for k in listing if KEY_PATTERN.match(str(k)))
 
-    async def get_stored(self, key: str) -> bytes:
-        """The object exactly as stored (nonce + ciphertext), for a backup."""
-
-        def read() -> bytes:
-            response = self._client.get_object(bucket_name=self._bucket, object_name=_checked_key(key))
-            try:
-                return bytes(response.read())
-            finally:
-                response.close()
-                response.release_conn()
-
-        result: bytes = await self._call(read)
-        return result
-
-    async def put_stored(self, key: str, blob: bytes) -> None:
-        """Put back an object taken by get_stored (restore); get() still verifies it on read."""
+    async def save_stored(self, key: str, path: Path) -> None:
+        """Write the object exactly as stored (sealed) to a file, streamed: for a backup."""
         await self._call(
-            lambda: self._client.put_object(
+            lambda: self._client.fget_object(
+                bucket_name=self._bucket, object_name=_checked_key(key), file_path=str(path)
+            )
+        )
+
+    async def load_stored(self, key: str, path: Path) -> None:
+        """Put back an object saved by save_stored (restore), streamed; reads still verify it."""
+        await self._call(
+            lambda: self._client.fput_object(
                 bucket_name=self._bucket,
                 object_name=_checked_key(key),
-                data=io.BytesIO(blob),
-                length=len(blob),
+                file_path=str(path),
+                part_size=PART_SIZE,
+                num_parallel_uploads=1,
                 content_type="application/octet-stream",
             )
         )
@@ -201,3 +341,43 @@ class ArtifactStore:
             raise
         except Exception as exc:
             raise DependencyUnavailable(f"s3 unavailable: {type(exc).__name__}") from None
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+class _SealingReader:
+    """A file-like view (read(n), called by minio in a worker thread) of an async byte source,
+    sealed on the way; pulls from the event loop one piece at a time."""
+
+    def __init__(self, source: AsyncIterator[bytes], sealer: Sealer) -> None:
+        self._source = source
+        self._sealer = sealer
+        self._out = bytearray()
+        self._done = False
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._out) < size):
+            try:
+                piece = anyio.from_thread.run(self._next)
+            except BaseException as exc:
+                self.error = exc
+                raise
+            if piece is None:
+                self._out += self._sealer.finish()
+                self._done = True
+            else:
+                for sealed in self._sealer.feed(piece):
+                    self._out += sealed
+        take = len(self._out) if size < 0 else min(size, len(self._out))
+        chunk = bytes(self._out[:take])
+        del self._out[:take]
+        return chunk
+
+    async def _next(self) -> bytes | None:
+        try:
+            return await self._source.__anext__()
+        except StopAsyncIteration:
+            return None

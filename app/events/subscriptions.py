@@ -161,6 +161,7 @@ async def get_delivery(services: Services, delivery_id: str) -> dict[str, Any]:
 
 async def may_manage(services: Services, meta: RequestMeta, subscription: dict[str, Any]) -> bool:
     """The same question as managing it: asked of OPA, never cached."""
+
     async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         return {}
 

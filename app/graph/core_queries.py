@@ -38,6 +38,7 @@ CREATE (v:DatasetVersion {id: $id, dataset_id: d.id, dataset_name: d.name, versi
         commercial_use: $commercial_use, contains_personal_data: $contains_personal_data,
         preprocessing: $preprocessing, description: $description,
         created_at: $at, created_by: $actor})-[:VERSION_OF {since: $at}]->(d)
+SET v += $extra
 WITH v
 CALL (v) {
   UNWIND $derived_from AS src
@@ -46,6 +47,34 @@ CALL (v) {
   RETURN count(*) AS linked
 }
 RETURN properties(v) AS props, linked
+"""
+# A dataset's identity as OpenLineage names it (app/domain/openlineage.py): one DatasetSource per key
+# (uniqueness constraint), pointing at the one dataset registered with that source.
+DATASET_OF_SOURCE: LiteralString = """
+MATCH (s:DatasetSource {key: $key})-[:SOURCE_OF]->(d:Dataset)
+RETURN properties(d) AS props
+"""
+LATEST_VERSION_OF_SOURCE: LiteralString = """
+MATCH (s:DatasetSource {key: $key})-[:SOURCE_OF]->(d:Dataset)
+MATCH (v:DatasetVersion {dataset_id: d.id, version: d.seq})
+RETURN properties(v) AS props
+"""
+# A source names the first dataset registered with it (derived datasets may record the same
+# source; they do not take its identity over). MERGE on the constrained key serialises concurrent
+# first registrations, so a source never names two datasets.
+LINK_DATASET_SOURCE: LiteralString = """
+MATCH (d:Dataset {name: $dataset})
+MERGE (s:DatasetSource {key: $key})
+  ON CREATE SET s.namespace = $namespace, s.name = $name, s.created_at = $at, s.dataset_id = d.id
+WITH s, d WHERE s.dataset_id = d.id
+MERGE (s)-[:SOURCE_OF]->(d)
+RETURN s.key AS key
+"""
+LINK_PRODUCED_BY: LiteralString = """
+MATCH (v:DatasetVersion {id: $id})
+MATCH (r:Run {id: $run_id})
+CREATE (v)-[:PRODUCED_BY {since: $at}]->(r)
+RETURN r.status AS status
 """
 REGISTER_FEATURE: LiteralString = """
 MATCH (p:Project {name: $project})
@@ -72,6 +101,7 @@ CREATE (r:Run {id: $id, name: $name, experiment_id: e.id, project_id: e.project_
         hardware: $hardware, container_image: $container_image, python_version: $python_version,
         created_at: $at, updated_at: $at, created_by: $actor, revision: 1})-[:IN {since: $at}]->(e)
 SET r += $dynamic
+SET r += $lineage
 WITH r
 CALL (r) {
   UNWIND $inputs AS input_id
@@ -98,6 +128,7 @@ MATCH (r:Run {id: $id})
 SET r.status = $status, r.ended_at = $ended_at, r.updated_at = $at,
     r.duration_seconds = $duration, r.notes = coalesce($notes, r.notes)
 SET r += $dynamic
+SET r += $lineage
 RETURN properties(r) AS props
 """
 
@@ -147,6 +178,10 @@ CREATE (v)-[:TRAINED_BY {since: $at}]->(r)
 CREATE (a:Artifact {id: row.artifact_id, uri: row.artifact_uri, digest: row.artifact_digest,
         size: row.artifact_size, format: row.artifact_format, created_at: $at})
 CREATE (v)-[:STORED_AS {since: $at}]->(a)
+// A directory's files: one ArtifactFile per digest however many versions hold it.
+FOREACH (f IN row.artifact_files |
+  MERGE (file:ArtifactFile {digest: f.digest}) ON CREATE SET file.size = f.size
+  CREATE (a)-[:CONTAINS {path: f.path, size: f.size}]->(file))
 WITH v, row
 OPTIONAL MATCH (base:ModelVersion {id: row.fine_tuned_from})
 FOREACH (_ IN CASE WHEN base IS NULL THEN [] ELSE [1] END |
@@ -177,6 +212,11 @@ RETURN model_id, properties(v) AS props
 """
 VERSION_BY_DIGEST: LiteralString = """
 MATCH (v:ModelVersion {artifact_digest: $digest}) RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
+"""
+# A file of a directory artifact is read under the first version that holds it (downloads ask policy about it).
+VERSION_BY_FILE_DIGEST: LiteralString = """
+MATCH (:ArtifactFile {digest: $digest})<-[:CONTAINS]-(:Artifact)<-[:STORED_AS]-(v:ModelVersion)
+RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
 """
 COUNT_VERSIONS: LiteralString = "MATCH (m:Model {id: $model_id}) RETURN m.seq AS total"
 LIST_MODELS: LiteralString = """
@@ -374,6 +414,21 @@ RUN_INPUTS_OF_RUNS: LiteralString = """
 UNWIND $ids AS run_id
 MATCH (:Run {id: run_id})-[:USED]->(n)
 RETURN run_id, labels(n)[0] AS label, properties(n) AS props ORDER BY run_id, n.id
+"""
+RUN_OUTPUTS_OF_RUNS: LiteralString = """
+UNWIND $ids AS run_id
+MATCH (:Run {id: run_id})<-[:PRODUCED_BY]-(v:DatasetVersion)
+RETURN run_id, properties(v) AS props ORDER BY run_id, v.dataset_name, v.version
+"""
+PRODUCERS_OF_VERSIONS: LiteralString = """
+UNWIND $ids AS version_id
+MATCH (:DatasetVersion {id: version_id})-[:PRODUCED_BY]->(r:Run)
+RETURN version_id, properties(r) AS props
+"""
+FILES_OF_VERSIONS: LiteralString = """
+UNWIND $ids AS version_id
+MATCH (:ModelVersion {id: version_id})-[:STORED_AS]->(:Artifact)-[c:CONTAINS]->(f:ArtifactFile)
+RETURN version_id, c.path AS path, f.digest AS digest, f.size AS size ORDER BY version_id, path
 """
 REVISIONS_OF_NODES: LiteralString = """
 UNWIND $ids AS target

@@ -64,6 +64,31 @@ class CoreReader:
             self.driver, self.db, "DatasetVersion", q.LATEST_DATASET_VERSION_BY_SOURCE, source_uri=source_uri
         )
 
+    async def dataset_of_source(self, key: str) -> Entity | None:
+        """The dataset registered with this source (an OpenLineage identity key)."""
+        return await one(self.driver, self.db, "Dataset", q.DATASET_OF_SOURCE, key=key)
+
+    async def dataset_by_name(self, name: str) -> Entity | None:
+        return await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=name)
+
+    async def latest_version_of_source(self, key: str) -> Entity | None:
+        return await one(self.driver, self.db, "DatasetVersion", q.LATEST_VERSION_OF_SOURCE, key=key)
+
+    async def run_outputs_of(self, run_ids: Sequence[str]) -> list[list[Entity]]:
+        """Dataset versions each run produced, in the order asked (one query for a whole page)."""
+        found: dict[str, list[Entity]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.RUN_OUTPUTS_OF_RUNS, ids=list(run_ids)):
+            found[str(r["run_id"])].append(Entity.of("DatasetVersion", r["props"]))
+        return [found.get(run_id, []) for run_id in run_ids]
+
+    async def producers_of(self, version_ids: Sequence[str]) -> list[Entity | None]:
+        """The run that produced each dataset version (None when none did), in the order asked."""
+        found = {
+            str(r["version_id"]): Entity.of("Run", r["props"])
+            for r in await rows(self.driver, self.db, q.PRODUCERS_OF_VERSIONS, ids=list(version_ids))
+        }
+        return [found.get(i) for i in version_ids]
+
     async def project(self, name: str) -> Entity | None:
         return await one(self.driver, self.db, "Project", q.PROJECT_BY_NAME, name=name)
 
@@ -71,7 +96,18 @@ class CoreReader:
         return await one(self.driver, self.db, "Experiment", q.EXPERIMENT_BY_NAME, project=project, name=name)
 
     async def version_by_digest(self, digest: str) -> Entity | None:
-        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
+        """The first version stored as this artifact, or holding it as a file of its directory."""
+        found = await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
+        if found is not None:
+            return found
+        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_FILE_DIGEST, digest=digest)
+
+    async def files_of(self, version_ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+        """The files of each version's directory artifact (path, digest, size), in the order asked."""
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in await rows(self.driver, self.db, q.FILES_OF_VERSIONS, ids=list(version_ids)):
+            found[str(r["version_id"])].append({"path": r["path"], "digest": r["digest"], "size": r["size"]})
+        return [found.get(i, []) for i in version_ids]
 
     async def versions_of_models(self, model_ids: Sequence[str], before: int | None, limit: int) -> list[list[Entity]]:
         """A page of versions of each model, in the order asked (one query for a page of models)."""

@@ -17,6 +17,11 @@ from app.graph.reads import tx_one, tx_rows
 from app.graph.unit import Work
 
 
+async def noop(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
+    """The work of a plan that is only asked about (a decision that precedes another write)."""
+    return {}
+
+
 def created(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     return {"id": props["id"], "kind": kind}
 
@@ -80,9 +85,18 @@ def create_experiment(p: dict[str, Any], actor: str) -> Work:
 
 
 def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
+    """A new version of a dataset; the first dataset registered with a source is the one its
+    OpenLineage identity names; with `produced_by`, the run that wrote it (PRODUCED_BY)."""
+
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         derived = [{"id": d["dataset_version_id"], "step": d["step"]} for d in p["derived_from"]]
-        params = {**p, "derived_from": derived}
+        source = p.get("source") or {}
+        extra = {k: val for k, val in (p.get("extra") or {}).items() if val is not None}
+        if source:
+            extra.update({"source_namespace": source["namespace"], "source_name": source["name"]})
+        params = {**p, "derived_from": derived, "extra": extra}
+        params.pop("source", None)
+        params.pop("produced_by", None)
         row = await tx_one(
             tx,
             q.REGISTER_DATASET_VERSION,
@@ -95,7 +109,15 @@ def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
         assert row is not None
         if row["linked"] != len(derived):
             raise NotFound("derivedFrom: a source dataset version does not exist", field="derivedFrom")
-        return created("DatasetVersion", row["props"])
+        if source:
+            await tx_one(tx, q.LINK_DATASET_SOURCE, dataset=p["dataset"], at=at, **source)
+        if p.get("produced_by"):
+            produced = await tx_one(tx, q.LINK_PRODUCED_BY, id=row["props"]["id"], run_id=p["produced_by"], at=at)
+            if produced is None:
+                raise NotFound(f"producedBy: no run {p['produced_by']!r}", field="producedBy")
+            if produced["status"] != "RUNNING":
+                raise Conflict(f"producedBy: run is {produced['status']}; a finished run's outputs are immutable")
+        return {**created("DatasetVersion", row["props"]), "version": row["props"]["version"]}
 
     return work
 
@@ -136,6 +158,7 @@ def start_run(p: dict[str, Any], actor: str) -> Work:
             container_image=env.get("container_image"),
             python_version=env.get("python_version"),
             dynamic=p["dynamic"],
+            lineage=p.get("lineage") or {},
             inputs=p["inputs"],
             at=at,
             actor=actor,
@@ -182,6 +205,7 @@ def finish_run(p: dict[str, Any], actor: str) -> Work:
             duration=(ended - started).total_seconds(),
             notes=p["notes"],
             dynamic=p["dynamic"],
+            lineage=p.get("lineage") or {},
             at=at,
         )
         assert props is not None
@@ -267,6 +291,7 @@ def _version_row(p: dict[str, Any], number: int) -> dict[str, Any]:
         "artifact_digest": art["digest"],
         "artifact_size": art["size"],
         "artifact_format": art["format"],
+        "artifact_files": art.get("files") or [],
         "signature": p["signature"],
         "importance_json": json.dumps(p["feature_importance"]),
         "notes": p["notes"],

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import Entity, Subgraph
 from app.errors import NotFound, ValidationFailed
+from app.graph.ids import label_of
 from app.graph.lineage import LineageRequest, lineage
 from app.graphql import core_inputs as i
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
@@ -138,9 +139,14 @@ def lineage_request(inp: i.LineageInput) -> LineageRequest:
 
 @strawberry.type
 class CoreQuery:
-    @strawberry.field(description="Any node by id.")
+    @strawberry.field(
+        description="Any node by id; a run also by the id another system gave it (e.g. an OpenLineage runId)."
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return wrap(await node_loader(info).load(str(id)))  # type: ignore[no-any-return]
+        found = await node_loader(info).load(str(id))
+        if found is None and label_of(str(id)) is None:
+            found = await core_reader(info).run_by_external_id(str(id))
+        return wrap(found)  # type: ignore[no-any-return]
 
     @strawberry.field(description="A model by name.")
     async def model(self, info: Info, name: str) -> Model | None:
@@ -169,9 +175,14 @@ class CoreQuery:
         e = await reader.version(m.id, version) if version is not None else None
         return ModelVersion(e) if e else None
 
-    @strawberry.field(description="A run by id.")
-    async def run(self, info: Info, id: strawberry.ID) -> Run | None:
-        e = await node_loader(info).load(str(id))
+    @strawberry.field(description="A run by id, or by the id another system gave it (e.g. an OpenLineage runId).")
+    async def run(self, info: Info, id: strawberry.ID | None = None, external_id: str | None = None) -> Run | None:
+        if (id is None) == (external_id is None):
+            raise ValidationFailed("run: give exactly one of id and externalId", field="externalId")
+        if id is not None:
+            e = await node_loader(info).load(str(id))
+        else:
+            e = await core_reader(info).run_by_external_id(str(external_id))
         return Run(e) if e and e.kind == "Run" else None
 
     @strawberry.field(description="A dataset version by id, or by dataset name and number.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -45,6 +45,21 @@ def aliases_loader(info: Info) -> DataLoader[str, list[AliasPointer]]:
 def run_inputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
     """What each run used, by run id: one query for every run of a page."""
     return _per_request(info, "run_inputs", core_reader(info).run_inputs_of)
+
+
+def run_outputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
+    """What each run produced, by run id: one query for every run of a page."""
+    return _per_request(info, "run_outputs", core_reader(info).run_outputs_of)
+
+
+def producer_loader(info: Info) -> DataLoader[str, Entity | None]:
+    """The run that produced each dataset version: one query for every version of a page."""
+    return _per_request(info, "producers", core_reader(info).producers_of)
+
+
+def artifact_files_loader(info: Info) -> DataLoader[str, list[dict[str, Any]]]:
+    """The files of each version's directory artifact: one query for every version of a page."""
+    return _per_request(info, "artifact_files", core_reader(info).files_of)
 
 
 def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:

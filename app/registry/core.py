@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from app.domain import classification
+from app.domain import classification, directory
 from app.domain import validation as v
 from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, PREFIX_PARAM
 from app.domain.streams import NEW_AGGREGATE
@@ -14,6 +14,7 @@ from app.domain.vocabulary import REGULATORY, RUN_END_STATES
 from app.errors import NotFound, ValidationFailed
 from app.graph import core_writes as w
 from app.graph.core_reads import CoreReader
+from app.registry import lineage_props as lineage
 from app.registry.actor import RequestMeta
 from app.registry.execute import Plan, command
 from app.registry.promotion import alias_state, promotion_context, serving_production
@@ -110,12 +111,27 @@ async def register_dataset_version(services: Services, meta: RequestMeta, p: dic
             }
             for d in p.get("derived_from") or []
         ],
+        "source": lineage.source(p.get("source_uri"), p.get("openlineage")),
+        "produced_by": v.short("producedBy", p.get("produced_by")),
+        "extra": lineage.dataset_props(p.get("openlineage")),
     }
+    if data["produced_by"]:
+        await _may_add_outputs(services, meta, data["produced_by"])
     return Plan(
         "publish",
         {"kind": "dataset_version", "name": data["dataset"]},
         w.register_dataset_version(data, meta.actor.name),
     )
+
+
+async def _may_add_outputs(services: Services, meta: RequestMeta, run_id: str) -> None:
+    """Writing a version as a run's output changes that run: policy must let the caller modify it
+    (its owner or a publisher), besides publishing the dataset version."""
+    from app.registry.execute import decide
+
+    run = await _run(services, run_id)
+    resource = {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]}
+    await decide(services, meta, Plan("modify", resource, w.noop), "add_run_output")
 
 
 @command("register_feature")
@@ -174,6 +190,7 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
             **{PREFIX_PARAM + k: val for k, val in params.items()},
             **custom_props("custom", p.get("custom")),
         },
+        "lineage": lineage.run_props(p.get("openlineage"), start=True),
     }
     work = w.start_run(data, meta.actor.name)
     return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, work, stream=NEW_AGGREGATE)
@@ -202,6 +219,7 @@ async def finish_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -
         "ended_at": v.utc("endedAt", p.get("ended_at")),
         "notes": v.text("notes", p.get("notes")),
         "dynamic": {PREFIX_METRIC + k: val for k, val in metrics.items()},
+        "lineage": lineage.run_props(p.get("openlineage"), start=False),
     }
     run = await _run(services, data["run_id"])
     return Plan(
@@ -290,16 +308,28 @@ STORED_URI = "modelgraph://artifacts/"
 
 
 async def _check_stored(services: Services, data: dict[str, Any], field: str = "artifact") -> None:
-    """A version that says its bytes are in our store must name bytes that are there."""
+    """A version that says its bytes are in our store must name bytes that are there, with the size
+    they have (a declared size that differs is refused; an omitted one is filled in)."""
     art = data["artifact"]
     if not str(art["uri"]).startswith(STORED_URI):
         return
     if art["uri"] != STORED_URI + art["digest"]:
         raise ValidationFailed(f"{field}.uri: a stored artifact's uri is {STORED_URI}<digest>", field=f"{field}.uri")
-    if not await services.artifacts.exists(art["digest"]):
+    try:
+        stored = await services.artifacts.size(art["digest"])
+    except NotFound:
         raise ValidationFailed(
             f"{field}.digest: no stored artifact has this digest; upload it first", field=f"{field}.digest"
+        ) from None
+    if art["size"] is not None and art["size"] != stored:
+        raise ValidationFailed(
+            f"{field}.size: declared {art['size']} bytes, but the stored artifact {art['digest']} has {stored}",
+            field=f"{field}.size",
         )
+    art["size"] = stored
+    if art["format"] == directory.FORMAT:
+        manifest = await services.artifacts.get(art["digest"])
+        art["files"] = [e.as_json() for e in directory.parse(f"{field}.digest", manifest)]
 
 
 @command("register_model_version")

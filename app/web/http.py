@@ -15,6 +15,7 @@ from app.web import jsonbody
 
 STATUS = {
     "BAD_REQUEST": 400,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
     "VALIDATION_FAILED": 422,
     "INTEGRITY_ERROR": 502,
     "NOT_FOUND": 404,

@@ -22,15 +22,22 @@ class BodyTooSlow(Exception):
 
 class BodyLimitMiddleware:
     """`max_bytes` for every request; paths under a prefix in `overrides` get that prefix's limit
-    (artifact uploads are larger than any API request)."""
+    (artifact uploads are larger than any API request). A body must arrive within `read_timeout`;
+    under a prefix in `streaming` (uploads of gigabytes) each piece must arrive within it instead."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None, read_timeout: float = 30.0
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        overrides: dict[str, int] | None = None,
+        read_timeout: float = 30.0,
+        streaming: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.overrides = overrides or {}
         self.read_timeout = read_timeout
+        self.streaming = streaming
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,12 +54,16 @@ class BodyLimitMiddleware:
         seen = 0
         started = False
         complete = False
-        deadline = asyncio.get_running_loop().time() + self.read_timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.read_timeout
+        per_piece = scope["path"].startswith(self.streaming) if self.streaming else False
 
         async def limited_receive() -> Message:
-            nonlocal seen, complete
+            nonlocal seen, complete, deadline
             if complete:  # after the body only a disconnect can come; waiting for it is fine
                 return await receive()
+            if per_piece:
+                deadline = loop.time() + self.read_timeout
             try:
                 async with asyncio.timeout_at(deadline):
                     message = await receive()

@@ -40,12 +40,15 @@ async def test_start_and_complete_make_a_finished_run_with_its_inputs(
         again = await http.post("/api/v1/lineage", json=event("START", run_id), headers=headers)
         assert again.json()["run"] == started.json()["run"]
         done = await http.post("/api/v1/lineage", json=event("COMPLETE", run_id), headers=headers)
-        assert done.status_code == 201 and done.json() == {"run": started.json()["run"], "status": "finished"}
+        assert done.status_code == 201
+        assert (done.json()["run"], done.json()["status"]) == (started.json()["run"], "finished")
+        assert started.json()["inputs"][0]["dataset"] == "curated-loans.parquet"  # its own name, not the namespace
     core = CoreReader(clean_graph.driver, clean_graph.settings.neo4j_database)
     run = await core.run_by_external_id(run_id)
     assert run is not None and run.get("status") == "FINISHED" and run.get("duration_seconds") == 5400.0
     inputs = await core.run_inputs(run.id)
     assert [i.get("source_uri") for i in inputs] == ["s3://lake/curated/loans.parquet"]
+    assert [i.get("dataset_name") for i in inputs] == ["curated-loans.parquet"]
     experiment = await core.experiment("airflow-risk", "train-credit-model")
     assert experiment is not None and run.get("experiment_id") == experiment.id
 

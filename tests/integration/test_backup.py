@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,12 @@ async def test_backup_wipe_restore_brings_back_graph_artifacts_and_audit(clean_g
     await build_chain(services)
     data = b"model weights " + uuid.uuid4().bytes
     stored = await services.artifacts.put(data)
+    large = os.urandom(3 * 1024 * 1024 + 7)  # streamed (format 2): a manifest and a chunk object
+
+    async def pieces() -> AsyncIterator[bytes]:
+        yield large
+
+    streamed = await services.artifacts.put_stream(pieces())
     before = await graph_state(services)
     objects = len(await services.artifacts.keys())
 
@@ -70,6 +77,7 @@ async def test_backup_wipe_restore_brings_back_graph_artifacts_and_audit(clean_g
     assert restored.counts == manifest.counts and manifest.migration_level >= 23
     assert await graph_state(services) == before
     assert await services.artifacts.get(stored.digest) == data  # decrypts and verifies with the same key
+    assert await services.artifacts.get(streamed.digest) == large
     async with services.driver.session(database=services.settings.neo4j_database) as session:
         chain = await verify(session, services.settings.audit_key_bytes())
     assert chain.ok and chain.checked > 0

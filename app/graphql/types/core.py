@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,11 +30,14 @@ from app.graphql.disclosure import gate
 from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import (
     aliases_loader,
+    artifact_files_loader,
     core_reader,
     findings_loader,
     node_loader,
+    producer_loader,
     revisions_loader,
     run_inputs_loader,
+    run_outputs_loader,
     versions_loader,
 )
 
@@ -100,6 +104,16 @@ def text(prop: str, description: str) -> Any:
     def resolve(root: _Base) -> str | None:
         value = root._e.get(prop)
         return None if value is None else str(value)
+
+    return _prop(prop, description, resolve)
+
+
+def json_text(prop: str, description: str) -> Any:
+    """A property stored as JSON text (e.g. OpenLineage facets), answered as JSON."""
+
+    def resolve(root: _Base) -> JSON | None:
+        value = root._e.get(prop)
+        return None if value is None else json.loads(str(value))
 
     return _prop(prop, description, resolve)
 
@@ -299,6 +313,20 @@ class DatasetVersion(_Base, Node):
     preprocessing = strings("preprocessing", "Preprocessing steps, in order.")
     description = text("description", "Free text.")
     created_at = timestamp("created_at", "Registered (UTC).")
+    source_namespace = text(
+        "source_namespace", "OpenLineage namespace of its source (scheme://authority), when it was named by one."
+    )
+    source_name = text("source_name", "OpenLineage name of its source within the namespace.")
+    data_source_name = text("data_source_name", "Data source name (OpenLineage dataSource facet).")
+    data_source_uri = text("data_source_uri", "Data source URI (OpenLineage dataSource facet).")
+    source_owners = strings("ol_owners", "Owners named by the OpenLineage ownership facet.")
+    facets = json_text("ol_facets", "OpenLineage dataset facets as reported, unknown ones included.")
+    merged_from = text("merged_from", "The dataset this version was first recorded under, before it was merged.")
+
+    @strawberry.field(description="The run that wrote this version (an OpenLineage output).")
+    async def produced_by(self, info: Info) -> Run | None:
+        found = await producer_loader(info).load(self._e.id)
+        return Run(found) if found else None
 
 
 @node_type(description="A feature computed from a dataset version.")
@@ -364,6 +392,25 @@ class Run(_Base, Node):
         e = await node_loader(info).load(self._e.get("experiment_id"))
         return Experiment(e) if e else None
 
+    @strawberry.field(description="Dataset versions it produced (its OpenLineage outputs).")
+    async def outputs(self, info: Info) -> list[DatasetVersion]:
+        return [DatasetVersion(e) for e in await run_outputs_loader(info).load(self._e.id)]
+
+    facets = json_text("ol_run_facets", "OpenLineage run facets of its first event, unknown ones included.")
+    end_facets = json_text("ol_end_facets", "OpenLineage run facets of the event that finished it.")
+    job_facets = json_text("ol_job_facets", "OpenLineage job facets (documentation, ownership, sourceCode, ...).")
+    producer = text("ol_producer", "The OpenLineage producer that reported it.")
+    job_owners = strings("ol_job_owners", "Owners named by the job's OpenLineage ownership facet.")
+    parent_run_external_id = text("parent_run_external_id", "OpenLineage runId of its parent run (parent facet).")
+    parent_job_namespace = text("parent_job_namespace", "Job namespace of its parent run (parent facet).")
+    parent_job_name = text("parent_job_name", "Job name of its parent run (parent facet).")
+
+    @strawberry.field(description="Its parent run, when the parent was reported too (parent facet).")
+    async def parent_run(self, info: Info) -> Run | None:
+        parent = self._e.get("parent_run_external_id")
+        found = await core_reader(info).run_by_external_id(str(parent)) if parent else None
+        return Run(found) if found else None
+
     custom = custom()
 
 
@@ -373,6 +420,13 @@ class ArtifactRef:
     digest: str = strawberry.field(description="sha256 digest (immutable).")
     size: int | None = strawberry.field(description="Bytes.")
     format: str | None = strawberry.field(description="e.g. onnx, pickle, safetensors.")
+
+
+@strawberry.type(description="A file of a directory artifact (a model directory).")
+class ArtifactFile:
+    path: str = strawberry.field(description="Path inside the directory.")
+    digest: str = strawberry.field(description="sha256 digest of the file; GET /api/v1/artifacts/<digest> reads it.")
+    size: int | None = strawberry.field(description="Bytes.")
 
 
 @strawberry.type(description="Feature -> importance score.")
@@ -488,6 +542,11 @@ class ModelVersion(_Base, Node):
             size=g("artifact_size"),
             format=g("artifact_format"),
         )
+
+    @strawberry.field(description="The files of its artifact when that is a directory (format `directory`), by path.")
+    async def artifact_files(self, info: Info) -> list[ArtifactFile]:
+        found = await artifact_files_loader(info).load(self._e.id)
+        return [ArtifactFile(path=f["path"], digest=f["digest"], size=f["size"]) for f in found]
 
     signature = text("signature", "Input signature / schema.")
 
