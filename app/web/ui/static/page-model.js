@@ -59,9 +59,11 @@ export async function render(main, { name }) {
 
   const pickA = el("select", { id: "compare-a", "aria-label": "First version" }, versions.map((v) => el("option", { value: v.version }, "v" + v.version)));
   const pickB = el("select", { id: "compare-b", "aria-label": "Second version" }, versions.map((v) => el("option", { value: v.version }, "v" + v.version)));
-  if (versions.length > 1) {
-    pickA.value = String(versions[versions.length - 2].version);
-    pickB.value = String(versions[versions.length - 1].version);
+  const numbers = versions.map((v) => v.version).sort((x, y) => x - y);
+  if (numbers.length > 1) {
+    // The latest version against the one before it.
+    pickA.value = String(numbers[numbers.length - 2]);
+    pickB.value = String(numbers[numbers.length - 1]);
   }
 
   replace(
