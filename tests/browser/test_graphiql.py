@@ -73,3 +73,10 @@ async def test_the_lineage_plugin_draws_the_demo_chain_and_expands_a_node(
     labels = await page.evaluate(f"() => {CANVAS}.nodes().map(n => n.label)")
     assert any(label.startswith("loan-applications v") for label in labels), labels
     await shot(page, "graphiql-lineage-expanded")
+
+    # The time slider, by keyboard: 90 days ago nothing of the demo existed but the start node.
+    slider = page.get_by_label("Days before now to show the graph as of")
+    await slider.focus()
+    await page.keyboard.press("End")
+    await expect(page.get_by_role("status").filter(has_text="As of 20")).to_be_visible()
+    await expect(counts).to_have_text("1 nodes, 0 edges")
