@@ -58,6 +58,11 @@ async def test_the_lineage_plugin_draws_the_demo_chain_and_expands_a_node(
     counts = page.get_by_test_id("lineage-counts")
     await expect(counts).to_have_text(f"{len(expected['nodes'])} nodes, {len(expected['edges'])} edges")
     await shot(page, "graphiql-lineage")
+    # Upstream on the left: the training data is drawn left of the version trained on it.
+    xs = await page.evaluate(
+        f"() => Object.fromEntries({CANVAS}.cy.nodes().map(n => [n.data('kind'), n.position('x')]))"
+    )
+    assert xs["DatasetVersion"] < xs["Run"] < xs["ModelVersion"], xs
 
     # Click the cleaned dataset's node on the canvas: its source (the raw export) joins the picture.
     clean = next(n for n in expected["nodes"] if n["kind"] == "DatasetVersion")
@@ -80,3 +85,9 @@ async def test_the_lineage_plugin_draws_the_demo_chain_and_expands_a_node(
     await page.keyboard.press("End")
     await expect(page.get_by_role("status").filter(has_text="As of 20")).to_be_visible()
     await expect(counts).to_have_text("1 nodes, 0 edges")
+
+    # A capped answer says so.
+    await set_editor(page, QUERY_EDITOR, query.replace("maxHops: 2", "maxHops: 2, maxNodes: 3"))
+    await page.locator(".graphiql-execute-button").click()
+    await expect(counts).to_contain_text("3 nodes")
+    await expect(counts).to_contain_text("truncated")

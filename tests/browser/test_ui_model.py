@@ -86,6 +86,11 @@ async def test_the_version_lineage_walks_to_the_raw_data(
     await expect(page.get_by_test_id("timeline")).to_contain_text("ROLLED_BACK")
     await shot(page, "version")
 
+    # The raw export's own page (where the pictures' links and double-clicks lead).
+    await nodes.locator("li[data-kind=DatasetVersion]", has_text="loan-applications v").get_by_role("link").click()
+    await expect(page.locator("main h1")).to_have_text("loan-applications v1")
+    await expect(page.get_by_test_id("lineage-nodes").locator("li[data-kind=DatasetVersion]")).to_have_count(2)
+
 
 async def test_pages_fit_a_narrow_screen_and_every_control_is_labelled(
     browser: object, live_server: str, demo_keys: dict[str, str]
