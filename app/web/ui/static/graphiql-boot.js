@@ -276,4 +276,8 @@ function App() {
   });
 }
 
+// The lineage picture needs room: unless the user has dragged the divider before, the plugin
+// pane opens as wide as the editors (GraphiQL's default is a third of their width).
+if (localStorage.getItem("graphiql:docExplorerFlex") === null) localStorage.setItem("graphiql:docExplorerFlex", "1");
+
 ReactDOM.createRoot(document.getElementById("graphiql")).render(h(App));
