@@ -76,6 +76,9 @@ function style() {
   ];
 }
 
+// Below this zoom the 11px labels get smaller than 9px.
+export const READABLE_ZOOM = 0.8;
+
 /** A lineage graph in `container`; `onExpand(id)` on click, `onOpen(node)` on double-click. */
 export class LineageView {
   constructor(container, { onExpand, onOpen } = {}) {
@@ -119,11 +122,23 @@ export class LineageView {
 
   layout() {
     this.cy.layout({ name: "dagre", rankDir: "LR", nodeSep: 12, rankSep: 80, edgeSep: 6, nodeDimensionsIncludeLabels: true, animate: false, fit: true, padding: 20 }).run();
+    this.keepReadable();
+  }
+
+  /** A large graph fitted whole would shrink its labels past reading: keep them readable and
+   * centre on the start node (or the most upstream one); the rest is a pan or scroll away. */
+  keepReadable() {
+    if (this.cy.zoom() >= READABLE_ZOOM) return;
+    const start = this.cy.nodes("[?start]");
+    const anchor = start.nonempty() ? start : this.cy.nodes().sort((a, b) => a.position("x") - b.position("x")).first();
+    this.cy.zoom(READABLE_ZOOM);
+    this.cy.center(anchor);
   }
 
   resize() {
     this.cy.resize();
     this.cy.fit(undefined, 20);
+    this.keepReadable();
   }
 
   /** Node ids and kinds, for lists beside the picture (and for tests). */
