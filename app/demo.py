@@ -74,6 +74,7 @@ async def load(services: Services, keys_file: Path) -> dict[str, str]:
     await seed_from_file(services, ADMIN)
     await _chain(services, bot)
     await _history(services, bot)
+    await _pending_review(services)
     return keys
 
 
@@ -306,6 +307,15 @@ async def _history(services: Services, bot: RequestMeta) -> None:
         },
         bot,
     )
+
+
+async def _pending_review(services: Services) -> None:
+    """A publisher asks to promote version 3 to production: policy files a review and the demo
+    leaves it pending, so an approver has something in the reviews inbox."""
+    pat = RequestMeta(actor=Actor(id="pat", name="pat", roles=("publisher",), teams=("risk",)), request_id="demo")
+    payload = {"model": "credit-default", "alias": "production", "version": 3, "reason": "deeper trees, fresher data"}
+    outcome = await execute(services, pat, "move_alias", payload)
+    assert outcome.review is not None, "promoting to production as a publisher should need a review"
 
 
 async def _dataset_version_id(services: Services, dataset: str) -> str:

@@ -27,12 +27,14 @@ from app.services import Services
 from app.web.artifact_manifests import upload_manifest
 from app.web.artifacts import download_artifact, upload_artifact
 from app.web.backpressure import BackpressureMiddleware
+from app.web.csp import SecurityHeadersMiddleware
 from app.web.guard import RequestGuardMiddleware
 from app.web.health import healthz, readyz
 from app.web.health_ingest import health_ingest
 from app.web.limits import BodyLimitMiddleware
 from app.web.metrics import Metrics, MetricsMiddleware
 from app.web.openlineage import lineage_event
+from app.web.pages import UI_STATIC_DIR, root, ui_shell
 from app.web.request_log import RequestLogMiddleware
 
 log = logging.getLogger(__name__)
@@ -82,8 +84,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         Route("/api/v1/artifacts/{digest}", download_artifact, methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor"),
+        Route("/", root),
+        Route("/ui", ui_shell),
+        Route("/ui/", ui_shell),
+        Mount("/static/ui", StaticFiles(directory=UI_STATIC_DIR, check_dir=False), name="ui"),
     ]
     middleware = [
+        Middleware(SecurityHeadersMiddleware),
         Middleware(RequestLogMiddleware),
         Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(RequestGuardMiddleware, retry_after_seconds=settings.retry_after_seconds),

@@ -11,16 +11,17 @@ from app.errors import DependencyUnavailable, Unauthenticated
 
 log = logging.getLogger(__name__)
 
-# Liveness, readiness and metrics carry no registry data; the GraphiQL shell and its vendored
+# Liveness, readiness and metrics carry no registry data; the GraphiQL and web UI shells and their
 # scripts are static files (every GraphQL operation they send still needs a token).
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
-PUBLIC_GET_PREFIXES = ("/static/vendor/",)
+PUBLIC_GET_PATHS = {"/", "/ui", "/ui/"}
+PUBLIC_GET_PREFIXES = ("/static/vendor/", "/static/ui/")
 
 
 def is_public(method: str, path: str, accept: str) -> bool:
     if path in PUBLIC_PATHS:
         return True
-    if method == "GET" and path.startswith(PUBLIC_GET_PREFIXES):
+    if method == "GET" and (path in PUBLIC_GET_PATHS or path.startswith(PUBLIC_GET_PREFIXES)):
         return True
     return method == "GET" and path == "/graphql" and "text/html" in accept
 

@@ -1,0 +1,80 @@
+"""Sign-in and the catalog's faceted search, checked against the same public API."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import MARKS, gql, shot, sign_in
+
+pytestmark = MARKS
+
+SEARCH = """query ($input: SearchInput!) { search(input: $input) { ... on SearchResults { total } } }"""
+
+
+async def test_root_leads_to_sign_in_and_a_wrong_key_is_refused(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    await page.goto(f"{live_server}/")
+    await expect(page).to_have_url(f"{live_server}/ui/")
+    await page.get_by_label("API key or bearer token").fill("mgk_not-a-real-key")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("alert")).to_contain_text("not accepted")
+    assert await page.evaluate("sessionStorage.getItem('modelgraph.apiKey')") is None
+    await shot(page, "sign-in-refused")
+
+
+async def test_sign_in_keeps_the_key_in_session_storage_only(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await expect(page.get_by_test_id("who")).to_contain_text("viewer")
+    assert await page.evaluate("sessionStorage.getItem('modelgraph.apiKey')") == demo_keys["vera"]
+    assert await page.evaluate("localStorage.length") == 0
+    await page.reload()
+    await expect(page.get_by_test_id("who")).to_contain_text("vera")
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_label("API key or bearer token")).to_be_visible()
+
+
+async def test_facets_narrow_the_results_as_the_api_counts_them(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    key = demo_keys["vera"]
+    everything = gql(live_server, key, SEARCH, {"input": {}})["search"]["total"]
+    production = {"anyOf": [{"allOf": [{"field": "ALIAS", "op": "EQ", "value": "production"}]}]}
+    narrowed = gql(live_server, key, SEARCH, {"input": production})["search"]["total"]
+    assert everything == 3 and narrowed == 1
+
+    await sign_in(page, live_server, key, "vera")
+    await expect(page.get_by_test_id("total")).to_have_text(f"{everything} matching versions")
+    await expect(page.get_by_test_id("hit")).to_have_count(everything)
+    alias_facet = page.locator("fieldset[data-facet=ALIAS]")
+    await expect(alias_facet).to_contain_text("production")
+    await shot(page, "catalog")
+
+    await alias_facet.get_by_role("checkbox", name="production").check()
+    await expect(page.get_by_test_id("total")).to_have_text(f"{narrowed} matching versions")
+    await expect(page.get_by_test_id("hit")).to_have_count(1)
+    await expect(page.get_by_test_id("hit")).to_contain_text("version 2")
+    await expect(page.get_by_test_id("hit")).to_contain_text("production")
+
+    await page.get_by_label("Search text").fill("no-such-model-anywhere")
+    await expect(page.get_by_test_id("total")).to_have_text("0 matching versions")
+    await shot(page, "catalog-narrowed")
+
+
+async def test_a_saved_search_comes_back_with_its_filters(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    await sign_in(page, live_server, demo_keys["pat"], "pat")
+    await page.locator("fieldset[data-facet=ALIAS]").get_by_role("checkbox", name="staging").check()
+    await expect(page.get_by_test_id("hit")).to_have_count(1)
+    await page.get_by_label("Save this search as").fill("staging-candidates")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    saved = page.get_by_role("button", name="staging-candidates")
+    await expect(saved).to_be_visible()
+    await page.locator("fieldset[data-facet=ALIAS]").get_by_role("checkbox", name="staging").uncheck()
+    await expect(page.get_by_test_id("hit")).to_have_count(3)
+    await saved.click()
+    await expect(page.get_by_test_id("hit")).to_have_count(1)
+    await expect(page.get_by_test_id("hit")).to_contain_text("version 3")

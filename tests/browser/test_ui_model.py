@@ -1,0 +1,129 @@
+"""The model page's chart and flags, comparing two versions, and the version page's lineage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import MARKS, gql, shot, sign_in
+
+pytestmark = MARKS
+
+HISTORY = """query ($input: PerformanceHistoryInput!) { performanceHistory(input: $input) { version slice } }"""
+
+
+def overall_points(base: str, key: str, metric: str) -> int:
+    now = datetime.now(UTC)
+    window = {"from": (now - timedelta(days=365)).isoformat(), "to": (now + timedelta(days=1)).isoformat()}
+    points = gql(base, key, HISTORY, {"input": {"model": "credit-default", "metric": metric, **window}})
+    return sum(1 for p in points["performanceHistory"] if p["slice"] is None)
+
+
+async def test_the_model_chart_has_one_point_per_evaluation_and_marks_the_drift_flag(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    expected = overall_points(live_server, demo_keys["vera"], "auc")
+    assert expected == 9
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await page.get_by_role("link", name="credit-default").first.click()
+    await expect(page.get_by_role("heading", name="credit-default", exact=True)).to_be_visible()
+    chart = page.get_by_test_id("history-chart")
+    await expect(chart).to_have_attribute("data-flags", "1")
+    await page.get_by_label("Metric").select_option("auc")
+    await expect(chart).to_have_attribute("data-points", str(expected))
+    await expect(chart.locator("canvas")).to_have_count(1)
+    await expect(chart.get_by_test_id("history-table").locator("tbody tr")).to_have_count(expected)
+    await expect(page.get_by_test_id("flags")).to_contain_text("drift")
+    await expect(page.get_by_test_id("alias").filter(has_text="production")).to_have_text("production → v2")
+    await shot(page, "model")
+
+    await page.get_by_label("Metric").select_option("f1")
+    await page.get_by_label("Slice").select_option("region=EU")
+    await expect(chart).to_have_attribute("data-points", "1")
+
+
+async def test_compare_shows_the_two_versions_side_by_side(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await page.goto(f"{live_server}/ui/#/model/credit-default")
+    await page.get_by_label("First version").select_option("2")
+    await page.get_by_label("Second version").select_option("3")
+    await page.get_by_role("button", name="Compare").click()
+    await expect(page).to_have_url(f"{live_server}/ui/#/model/credit-default/compare/2/3")
+    sides = page.get_by_test_id("compare-side")
+    await expect(sides).to_have_count(2)
+    await expect(sides.nth(0)).to_contain_text("Version 2")
+    await expect(sides.nth(1)).to_contain_text("Version 3")
+    await expect(sides.nth(0)).to_contain_text("max_depth")
+    await expect(sides.nth(1)).to_contain_text("loan-applications-clean")
+    overall = page.get_by_test_id("compare-metrics").first
+    # Latest overall evaluations in the demo: f1 0.84 (v2) and 0.82 (v3).
+    await expect(overall.locator("tr", has_text="f1")).to_contain_text("0.840")
+    await expect(overall.locator("tr", has_text="f1")).to_contain_text("0.820")
+    await expect(page.get_by_test_id("compare-metrics")).to_have_count(2)  # overall and region=EU
+    await shot(page, "compare")
+
+
+async def test_the_version_lineage_walks_to_the_raw_data(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await page.goto(f"{live_server}/ui/#/model/credit-default/v/2")
+    nodes = page.get_by_test_id("lineage-nodes")
+    await expect(nodes.locator("li[data-kind=Run]")).to_have_count(1)
+    await expect(nodes.locator("li[data-kind=DatasetVersion]")).to_contain_text("loan-applications-clean")
+    assert await nodes.locator("li[data-kind=DatasetVersion]", has_text="loan-applications v").count() == 0
+    before = await nodes.locator("li").count()
+    await page.get_by_text("Nodes as a list").click()
+    await nodes.locator("li[data-kind=DatasetVersion]").get_by_role("button").first.click()
+    await expect(nodes.locator("li")).not_to_have_count(before)
+    await expect(nodes.locator("li[data-kind=DatasetVersion]", has_text="loan-applications v")).to_have_count(1)
+    await expect(page.get_by_test_id("lineage-canvas").locator("canvas").first).to_be_visible()
+    await expect(page.get_by_test_id("evaluations").locator("tbody tr")).not_to_have_count(0)
+    await expect(page.get_by_test_id("deployment")).to_contain_text("credit-default-prod")
+    await expect(page.get_by_test_id("timeline")).to_contain_text("ROLLED_BACK")
+    await shot(page, "version")
+
+    # The raw export's own page (where the pictures' links and double-clicks lead).
+    await nodes.locator("li[data-kind=DatasetVersion]", has_text="loan-applications v").get_by_role("link").click()
+    await expect(page.locator("main h1")).to_have_text("loan-applications v1")
+    await expect(page.get_by_test_id("lineage-nodes").locator("li[data-kind=DatasetVersion]")).to_have_count(2)
+
+
+async def test_pages_fit_a_narrow_screen_and_every_control_is_labelled(
+    browser: object, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    from playwright.async_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    try:
+        await sign_in(page, live_server, demo_keys["vera"], "vera")
+        for route, name in (
+            ("#/", "catalog"),
+            ("#/model/credit-default", "model"),
+            ("#/model/credit-default/v/2", "version"),
+        ):
+            await page.goto(f"{live_server}/ui/{route}")
+            await expect(page.locator("main h1")).to_be_visible()
+            await expect(page.locator("main")).not_to_contain_text("Loading")
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (route, overflow)
+            unlabelled = await page.evaluate(
+                """[...document.querySelectorAll('input, select, button')].filter(e =>
+                    !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()
+                ).map(e => e.outerHTML)"""
+            )
+            assert unlabelled == [], (route, unlabelled)
+            await shot(page, f"narrow-{name}")
+        # Keyboard only: a facet toggles with Space.
+        await page.goto(f"{live_server}/ui/#/")
+        await expect(page.get_by_test_id("hit")).to_have_count(3)
+        await page.locator("fieldset[data-facet=ALIAS] input[value=production]").focus()
+        await page.keyboard.press("Space")
+        await expect(page.get_by_test_id("hit")).to_have_count(1)
+    finally:
+        await context.close()
