@@ -9,4 +9,4 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,stack]'
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,stack,mlflow,examples]'

@@ -19,7 +19,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import app.registry.core
-import app.registry.governance  # noqa: F401  (registers the governance commands)
+import app.registry.governance
+import app.registry.run_metrics  # noqa: F401  (registers log_run_metrics)
 from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
@@ -29,6 +30,7 @@ from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscripti
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
 from app.graphql.queries.registry import RegistryQuery
 from app.graphql.read_gate import ReadGate
+from app.graphql.run_metrics import RunMetricsMutation, RunMetricsQuery
 from app.graphql.search import SearchMutation, SearchQuery
 from app.graphql.types.core import (
     DatasetVersion,
@@ -44,8 +46,21 @@ log = logging.getLogger(__name__)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery)
-MUTATION_CLASSES: tuple[type, ...] = (CoreMutation, GovernanceMutation, SearchMutation, HistoryMutation)
+QUERY_CLASSES: tuple[type, ...] = (
+    RegistryQuery,
+    CoreQuery,
+    GovernanceQuery,
+    SearchQuery,
+    HistoryQuery,
+    RunMetricsQuery,
+)
+MUTATION_CLASSES: tuple[type, ...] = (
+    CoreMutation,
+    GovernanceMutation,
+    SearchMutation,
+    HistoryMutation,
+    RunMetricsMutation,
+)
 SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription,)
 # Node implementations reachable only through the Node interface must be listed.
 NODE_TYPES: tuple[type, ...] = (

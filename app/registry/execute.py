@@ -61,7 +61,13 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-COMMAND_MODULES = ("app.registry.core", "app.registry.governance", "app.registry.history", "app.registry.vocab")
+COMMAND_MODULES = (
+    "app.registry.core",
+    "app.registry.governance",
+    "app.registry.history",
+    "app.registry.vocab",
+    "app.registry.run_metrics",
+)
 
 
 def handler_for(command_name: str) -> Handler:
