@@ -290,7 +290,52 @@ def reviews_reject(
     emit(output, decided, lambda: console.print(f"review {review_id}: {decided.status.value}"))
 
 
+import_cli = typer.Typer(no_args_is_help=True, help="Bring another registry's contents in.")
+
+
+@import_cli.command("mlflow")
+def import_mlflow(
+    tracking_uri: str = typer.Option(..., "--tracking-uri", help="MLflow tracking store (sqlite:///…, http://…)."),
+    registry_uri: str = typer.Option(None, "--registry-uri", help="MLflow model registry (default: tracking URI)."),
+    experiments: list[str] = typer.Option(None, "--experiments", help="Only these experiments (repeatable)."),
+    models: list[str] = typer.Option(None, "--models", help="Only these registered models (repeatable)."),
+    project: str = typer.Option("mlflow", help="Registry project that receives the experiments."),
+    licence: str = typer.Option(None, help="Licence for models without a licence tag."),
+    rights: list[str] = typer.Option(
+        None, "--dataset-rights", help="Declare for imported datasets: training, commercial, no-personal-data."
+    ),
+    output: str = OUTPUT,
+    url: str = URL,
+    token: str = TOKEN,
+) -> None:
+    """Copy experiments, runs (params, metric histories, tags, dataset inputs), registered models,
+    versions (with their artifact bytes), aliases and tags; a second run writes nothing new."""
+    from rich.progress import Progress
+
+    from app.clients.mlflow_import import run_import, summary_text
+
+    with client(url, token) as mg, Progress(console=err, transient=True, disable=output == "json") as bar:
+
+        def track(label: str, total: int) -> Callable[[], None]:
+            task = bar.add_task(label, total=total)
+            return lambda: bar.advance(task)
+
+        summary = run_import(
+            mg,
+            tracking_uri,
+            registry_uri=registry_uri,
+            experiments=experiments or None,
+            models=models or None,
+            project=project,
+            licence=licence,
+            rights=rights or (),
+            progress=track,
+        )
+    emit(output, summary.as_dict(), lambda: console.print(summary_text(summary), highlight=False))
+
+
 def register(cli: typer.Typer) -> None:
+    cli.add_typer(import_cli, name="import")
     cli.add_typer(models_cli, name="models")
     cli.add_typer(versions_cli, name="versions")
     cli.add_typer(alias_cli, name="alias")

@@ -122,6 +122,7 @@ from .fragments import (
     RunFieldsMetrics,
     VersionFields,
     VersionFieldsArtifact,
+    VersionFieldsCustom,
     VersionFieldsRun,
 )
 from .get_model import GetModel, GetModelModel
@@ -579,6 +580,7 @@ __all__ = [
     "UsageRightsInput",
     "VersionFields",
     "VersionFieldsArtifact",
+    "VersionFieldsCustom",
     "VersionFieldsRun",
     "VersionState",
 ]

@@ -522,6 +522,10 @@ class Graph(AsyncBaseClient):
                 name
                 externalId
               }
+              custom {
+                name
+                value
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -879,6 +883,10 @@ class Graph(AsyncBaseClient):
                 name
                 externalId
               }
+              custom {
+                name
+                value
+              }
             }
             """)
         variables: dict[str, object] = {
@@ -938,6 +946,10 @@ class Graph(AsyncBaseClient):
                 id
                 name
                 externalId
+              }
+              custom {
+                name
+                value
               }
             }
             """)

@@ -109,6 +109,7 @@ class VersionFields(BaseModel):
     notes: Optional[str]
     artifact: "VersionFieldsArtifact"
     run: Optional["VersionFieldsRun"]
+    custom: list["VersionFieldsCustom"]
 
 
 class VersionFieldsArtifact(ArtifactFields):
@@ -119,6 +120,11 @@ class VersionFieldsRun(BaseModel):
     id: str
     name: Optional[str]
     external_id: Optional[str] = Field(alias="externalId")
+
+
+class VersionFieldsCustom(BaseModel):
+    name: str
+    value: Any
 
 
 AliasFields.model_rebuild()

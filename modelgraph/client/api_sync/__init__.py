@@ -121,6 +121,7 @@ from .fragments import (
     RunFieldsMetrics,
     VersionFields,
     VersionFieldsArtifact,
+    VersionFieldsCustom,
     VersionFieldsRun,
 )
 from .get_model import GetModel, GetModelModel
@@ -579,6 +580,7 @@ __all__ = [
     "UsageRightsInput",
     "VersionFields",
     "VersionFieldsArtifact",
+    "VersionFieldsCustom",
     "VersionFieldsRun",
     "VersionState",
 ]

@@ -518,6 +518,10 @@ class Graph(SyncBaseClient):
                 name
                 externalId
               }
+              custom {
+                name
+                value
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -869,6 +873,10 @@ class Graph(SyncBaseClient):
                 name
                 externalId
               }
+              custom {
+                name
+                value
+              }
             }
             """)
         variables: dict[str, object] = {
@@ -928,6 +936,10 @@ class Graph(SyncBaseClient):
                 id
                 name
                 externalId
+              }
+              custom {
+                name
+                value
               }
             }
             """)
