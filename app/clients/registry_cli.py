@@ -237,8 +237,8 @@ def lineage_tree(graph: Any, start: str) -> Tree:
     out: dict[str, list[tuple[str, str]]] = {}
     back: dict[str, list[tuple[str, str]]] = {}
     for e in graph.edges:
-        out.setdefault(e.source, []).append((e.type.value, e.target))
-        back.setdefault(e.target, []).append((e.type.value, e.source))
+        out.setdefault(e.source, []).append((e.type_.value, e.target))
+        back.setdefault(e.target, []).append((e.type_.value, e.source))
     root = Tree(label.get(start, start))
     seen = {start}
 

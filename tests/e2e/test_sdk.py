@@ -4,7 +4,9 @@ retries that reuse one idempotency key, timeouts, and the async client."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +40,13 @@ async def key_for(services: Services, name: str, role: str) -> str:
     key = new_api_key()
     await run(services, "issue_api_key", {"principal": name, "key_hash": hash_key(key)})
     return key
+
+
+@contextlib.contextmanager
+def mg_running(url: str, token: str) -> Iterator[tuple[ModelGraph, str]]:
+    """A client and a RUNNING run of its principal."""
+    with ModelGraph(url, token, retry=FAST) as mg, mg.start_run("e", project="running") as r:
+        yield mg, r.id
 
 
 def admin(settings: Settings) -> str:
@@ -112,9 +121,15 @@ async def test_every_failure_is_a_typed_exception(live_server: str, settings: Se
         assert [x.id for x in ann.iter_reviews(waiting_for_me=True)] == [review.value.review_id]
         assert ann.approve_review(review.value.review_id).status.value == "APPROVED"
         assert ann.version("gated", alias="production").version == v.version
-    with ModelGraph(live_server, viewer, retry=FAST) as vera, pytest.raises(PermissionDenied) as denied:
-        vera.create_model("not-allowed")
-    assert "role viewer may not publish model" in denied.value.reasons
+    with ModelGraph(live_server, viewer, retry=FAST) as vera:
+        with pytest.raises(PermissionDenied) as denied:
+            vera.create_model("not-allowed")
+        assert "role viewer may not publish model" in denied.value.reasons
+        with mg_running(live_server, admin(settings)) as (mg, running):
+            with pytest.raises(PermissionDenied) as refused:
+                vera.log_metrics(running, {"loss": 1.0})
+            assert list(mg.metric_history(running)) == []
+        assert refused.value.reasons == ["role viewer may not modify run"]
 
 
 async def test_retries_reuse_one_idempotency_key(live_server: str, settings: Settings, clean_graph: Services) -> None:
