@@ -8,9 +8,13 @@ cd "$(dirname "$0")/.."
 python="${PYTHON:-python3}"
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/modelgraph/codegen-venv"
 version="0.19.0"
-if ! "$venv/bin/ariadne-codegen" --version 2>/dev/null | grep -q "$version"; then
+# The generator formats its output with ruff and reads the SDL with graphql-core: pinned too, so the
+# committed code is byte for byte what any machine generates.
+pins=("ariadne-codegen==$version" "ruff==0.15.22" "graphql-core==3.2.14")
+if ! "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qx "ruff==0.15.22" \
+   || ! "$venv/bin/ariadne-codegen" --version 2>/dev/null | grep -q "$version"; then
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ariadne-codegen==$version"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${pins[@]}"
 fi
 out="modelgraph/client"
 if [ "${1:-}" = "--check" ]; then
