@@ -92,6 +92,13 @@ async def test_run_metrics_version_alias_download_search_lineage(
 
         with pytest.raises(Conflict, match="immutable"):
             mg.log_metrics(r.id, {"loss": 0.0})
+
+        serving = [{"version": 1, "traffic_percent": 100}]
+        deployment = {"name": "sdk-eu", "model": "sdk-model", "environment": {"tier": "staging"}, "serving": serving}
+        deployed = await run(clean_graph, "create_deployment", deployment)
+        sample = {"deployment_id": deployed["id"], "at": datetime.now(UTC), "latency_p95_ms": 80.0, "error_rate": 0.01}
+        reported = mg.report_health([sample])
+        assert (reported["samples"], reported["windows"]) == (1, 1)
     records, _, _ = await clean_graph.driver.execute_query(
         "MATCH (e:AuditEvent {action: 'modify:log_run_metrics'}) RETURN count(e) AS n"
     )
