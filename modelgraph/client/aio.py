@@ -4,16 +4,19 @@ an event loop need most: runs with metric batches, aliases, versions, search and
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from modelgraph.client import api_async as api
-from modelgraph.client.errors import NotFound
+from modelgraph.client.errors import Conflict, IntegrityError, NotFound
+from modelgraph.client.files import VerifiedWriter, body_of
 from modelgraph.client.sync import MAX_METRIC_BATCH, Point, _points
-from modelgraph.client.transport import RetryPolicy
+from modelgraph.client.transport import RetryPolicy, rest_error, send_async
 
 
 class AsyncModelGraph:
@@ -116,3 +119,79 @@ class AsyncModelGraph:
             if not got.has_next_page:
                 return
             after = got.end_cursor
+
+    async def register_version(
+        self,
+        model: str,
+        run_id: str,
+        source: str | os.PathLike[str] | bytes,
+        *,
+        create_model: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> Any:
+        """Upload the artifact (digest computed locally, file streamed) and register the next version."""
+        if (await self.graph.get_model(name=model)).model is None:
+            with contextlib.suppress(Conflict):
+                await self.graph.create_model(api.CreateModelInput(name=model, **dict(create_model or {})))
+        body = body_of(source)
+        headers = {"X-Content-Digest": body.digest, "Content-Length": str(body.size)}
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for chunk in _chunks(body.chunks()):
+                yield chunk
+
+        response = await send_async(
+            lambda: self.http.post("/api/v1/artifacts", params={"model": model}, content=chunks(), headers=headers),
+            self.retry,
+            resend=True,
+        )
+        if response.status_code != 201:
+            raise rest_error(response)
+        if response.json().get("digest") != body.digest:
+            raise IntegrityError(f"the registry stored digest {response.json().get('digest')}, expected {body.digest}")
+        artifact = api.ArtifactInput(uri=response.json()["uri"], digest=body.digest, size=body.size)
+        made = await self.graph.register_model_version(
+            api.RegisterModelVersionInput(model=model, run_id=run_id, artifact=artifact, **fields)
+        )
+        assert isinstance(made.register_model_version, api.RegisterModelVersionRegisterModelVersionModelVersionSuccess)
+        return made.register_model_version.model_version
+
+    async def download(
+        self,
+        model: str,
+        alias: str | None = "production",
+        dest: str | os.PathLike[str] = ".",
+        *,
+        version: int | None = None,
+    ) -> Path:
+        """The artifact of `model@alias` (or a version) written to `dest`, verified against its digest."""
+        found = await self.version(model, version=version, alias=None if version is not None else alias)
+        digest = found.artifact.digest
+        target = _target(dest, model, found.version)
+        request = self.http.build_request("GET", f"/api/v1/artifacts/{digest}")
+        response = await send_async(lambda: self.http.send(request, stream=True), self.retry, resend=True)
+        try:
+            if response.status_code != 200:
+                await response.aread()
+                raise rest_error(response)
+            writer = VerifiedWriter(target, digest)
+            try:
+                async for chunk in response.aiter_bytes():
+                    writer.write(chunk)
+            except BaseException:
+                writer.abort()
+                raise
+            return writer.commit()
+        finally:
+            await response.aclose()
+
+
+def _target(dest: str | os.PathLike[str], model: str, version: int) -> Path:
+    """A file to write, or a directory to write `<model>-v<version>` in (the disk is local; no await)."""
+    target = Path(dest)
+    return target / f"{model}-v{version}" if target.is_dir() else target
+
+
+def _chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """File chunks for an async upload (reads of local 1 MiB chunks; the network is what is awaited)."""
+    yield from chunks

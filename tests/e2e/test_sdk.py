@@ -165,7 +165,9 @@ async def test_timeouts_and_unreachable_registries_are_unavailable(live_server: 
         mg.model("m")
 
 
-async def test_async_client_logs_and_reads_metrics(live_server: str, settings: Settings, clean_graph: Services) -> None:
+async def test_async_client_logs_metrics_registers_and_downloads(
+    live_server: str, settings: Settings, clean_graph: Services, tmp_path: Path
+) -> None:
     with ModelGraph(live_server, admin(settings)) as mg:
         experiment = mg.experiment("async", "e")
     async with AsyncModelGraph(live_server, admin(settings), retry=FAST) as amg:
@@ -179,3 +181,7 @@ async def test_async_client_logs_and_reads_metrics(live_server: str, settings: S
         await amg.finish_run(run_id)
         with pytest.raises(NotFound):
             await amg.version("missing", alias="production")
+        made = await amg.register_version("async-model", run_id, b"async bytes", create_model={"licence": "MIT"})
+        await amg.set_alias("async-model", "staging", made.version)
+        got = await amg.download("async-model", alias="staging", dest=tmp_path)
+        assert got.read_bytes() == b"async bytes"
