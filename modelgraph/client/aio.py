@@ -1,6 +1,7 @@
 """`AsyncModelGraph`: the asynchronous client. `.graph` is the generated typed async client (every
 operation, typed exceptions, retries, idempotency keys); the helpers cover what pipelines running on
-an event loop need most: runs with metric batches, aliases, versions, search and metric histories."""
+an event loop need most: runs with metric batches and histories, versions (registration with the
+artifact, verified download), aliases and search."""
 
 from __future__ import annotations
 
