@@ -27,5 +27,5 @@ stack-down: setup
 	$(BIN)/modelgraph stack down
 
 lint: setup
-	$(BIN)/ruff check app tests $(wildcard bench)
+	$(BIN)/ruff check app modelgraph tests $(wildcard bench)
 	$(BIN)/mypy

@@ -1,4 +1,5 @@
-"""The `modelgraph` command: stack, serve, migrate, demo, schema and policy checks.
+"""The `modelgraph` command: stack, serve, migrate, demo, schema and policy checks, and the registry
+for people (models, versions, alias, search, lineage, reviews, import: app/clients/registry_cli.py).
 
 Errors the user can fix print one line on stderr and exit 2; nothing prints a traceback.
 """
@@ -349,14 +350,24 @@ def policy_check(
     url: str = typer.Option(None, help="Registry URL (default MODELGRAPH_API_URL)."),
     token: str = typer.Option(None, help="Bearer token (default MODELGRAPH_TOKEN)."),
 ) -> None:
-    """Print the decision and reasons; exit 0 allowed, 1 denied, 3 allowed only after review."""
+    """Print the decision and reasons; exit 0 allowed, 1 denied, 3 allowed only after review; 2 an error
+    (unreachable, not a registry, bad token or input), 4 the model or version does not exist."""
     import json
 
-    from app.clients.policy_check import CheckRequest, check
+    from app.clients.policy_check import EXIT_NOT_FOUND, CheckRequest, CheckResult, check
+    from app.errors import NotFound
 
     cfg = settings()
     req = CheckRequest(action=action, model=model, version=version, alias=alias, licence=licence, run_id=run)
-    result = guarded(lambda: check(url or cfg.api_url, token or cfg.token.get_secret_value(), req))
+
+    def ask() -> CheckResult:
+        try:
+            return check(url or cfg.api_url, token or cfg.token.get_secret_value(), req)
+        except NotFound as exc:
+            err.print(f"[bold red]{escape(exc.message)}[/]", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_NOT_FOUND) from None
+
+    result = guarded(ask)
     if output == "json":
         print(
             json.dumps(
@@ -404,6 +415,11 @@ def export_schema(
     if release:
         RELEASED_SDL_PATH.write_text(sdl, encoding="utf-8")
         console.print(f"wrote {RELEASED_SDL_PATH}")
+
+
+from app.clients.registry_cli import register as register_registry_commands  # noqa: E402
+
+register_registry_commands(cli)
 
 
 def main() -> None:

@@ -17,4 +17,4 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,stack,browser]'
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,stack,browser,mlflow,examples]'

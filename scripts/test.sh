@@ -9,9 +9,10 @@ export MODELGRAPH_PROFILE="${MODELGRAPH_TEST_PROFILE:-test}"
 "$bin/modelgraph" stack up
 trap '"$bin/modelgraph" stack down || true' EXIT
 
-echo "== ruff"; "$bin/ruff" check app tests $([ -d bench ] && echo bench)
+echo "== ruff"; "$bin/ruff" check app modelgraph tests $([ -d bench ] && echo bench)
 echo "== mypy"; "$bin/mypy"
 echo "== graphql schema is current"; "$bin/modelgraph" export-schema --check
+echo "== generated client is current"; bash scripts/codegen.sh --check
 bash scripts/policy-check.sh
 echo "== migrate"; "$bin/modelgraph" migrate
 echo "== pytest"

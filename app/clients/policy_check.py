@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.errors import DependencyUnavailable, Unauthenticated, ValidationFailed
+from app.errors import DependencyUnavailable, NotFound, RegistryError, Unauthenticated, ValidationFailed
 
 QUERY = """
 query($input: PolicyCheckInput!) {
@@ -15,8 +15,9 @@ query($input: PolicyCheckInput!) {
 }
 """
 
-# Exit codes: pipelines gate on 0; 1 denied, 3 allowed only after review.
-EXIT_ALLOWED, EXIT_DENIED, EXIT_REVIEW = 0, 1, 3
+# Exit codes: pipelines gate on 0; 1 denied, 3 allowed only after review. Errors (unreachable, not a
+# registry, bad token, bad input) are 2 and a missing model or version 4: never "denied".
+EXIT_ALLOWED, EXIT_DENIED, EXIT_ERROR, EXIT_REVIEW, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,30 @@ def check(url: str, token: str, req: CheckRequest, timeout: float = 10.0) -> Che
         )
     except httpx.HTTPError as exc:
         raise DependencyUnavailable(f"registry at {url} unreachable: {type(exc).__name__}") from None
+    body = _json(response)
     if response.status_code == 401:
-        raise Unauthenticated(f"registry refused the token: {response.json().get('message')}")
-    body = response.json()
-    if body.get("errors"):
-        raise ValidationFailed(f"registry answered: {body['errors'][0].get('message')}")
-    data = body["data"]["policyCheck"]
+        raise Unauthenticated(f"registry at {url} refused the token (HTTP 401)")
+    if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
+        raise RegistryError(
+            f"{url}/graphql did not answer as a modelgraph registry (HTTP {response.status_code}): check --url"
+        )
+    errors = body.get("errors") or []
+    if errors:
+        code = (errors[0].get("extensions") or {}).get("code")
+        message = str(errors[0].get("message"))
+        if code == NotFound.code:
+            raise NotFound(f"not found: {message}")
+        if code == DependencyUnavailable.code or response.status_code == 503:
+            raise DependencyUnavailable(f"registry at {url} could not decide: {message}")
+        raise ValidationFailed(f"registry answered: {message}")
+    data = (body.get("data") or {}).get("policyCheck")
+    if not isinstance(data, dict):
+        raise RegistryError(f"{url}/graphql answered without a decision: check --url")
     return CheckResult(allow=data["allow"], requires_review=data["requiresReview"], reasons=list(data["reasons"]))
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

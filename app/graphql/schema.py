@@ -19,7 +19,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import app.registry.core
-import app.registry.governance  # noqa: F401  (registers the governance commands)
+import app.registry.governance
+import app.registry.run_metrics  # noqa: F401  (registers log_run_metrics)
 from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery
@@ -31,6 +32,7 @@ from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscripti
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
 from app.graphql.queries.registry import RegistryQuery
 from app.graphql.read_gate import ReadGate
+from app.graphql.run_metrics import RunMetricsMutation, RunMetricsQuery
 from app.graphql.search import SearchMutation, SearchQuery
 from app.graphql.types.core import (
     DatasetVersion,
@@ -49,13 +51,22 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 # The SDL of the last release: from then on the schema changes only additively (export-schema --check).
 RELEASED_SDL_PATH = Path(__file__).with_name("schema.released.graphql")
 
-QUERY_CLASSES: tuple[type, ...] = (RegistryQuery, CoreQuery, GovernanceQuery, SearchQuery, HistoryQuery, EventsQuery)
+QUERY_CLASSES: tuple[type, ...] = (
+    RegistryQuery,
+    CoreQuery,
+    GovernanceQuery,
+    SearchQuery,
+    HistoryQuery,
+    EventsQuery,
+    RunMetricsQuery,
+)
 MUTATION_CLASSES: tuple[type, ...] = (
     CoreMutation,
     GovernanceMutation,
     SearchMutation,
     HistoryMutation,
     EventsMutation,
+    RunMetricsMutation,
 )
 SUBSCRIPTION_CLASSES: tuple[type, ...] = (HistorySubscription, EventsSubscription)
 # Node implementations reachable only through the Node interface must be listed.

@@ -383,10 +383,12 @@ async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -
         "reason": v.text("reason", p.get("reason")),
     }
     model = await _model(services, data["model"])
+    subjects = await _version_ids(services, model["id"], data["version"])
+    if not subjects:  # said before policy is asked, so a dry run answers "not found", not "no evaluation"
+        raise NotFound(f"version: model {data['model']!r} has no version {data['version']}", field="version")
     resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
     context = await promotion_context(services, model, data["alias"], data["version"])
     state = await alias_state(services, model["id"], data["alias"])
-    subjects = await _version_ids(services, model["id"], data["version"])
     return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state, subjects=subjects)
 
 

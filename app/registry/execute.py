@@ -70,6 +70,7 @@ COMMAND_MODULES = (
     "app.registry.history",
     "app.registry.vocab",
     "app.events.subscriptions",
+    "app.registry.run_metrics",
 )
 
 

@@ -68,3 +68,23 @@ def test_gate_without_a_reachable_registry_fails_with_one_line(settings: Setting
         "http://127.0.0.1:1", "x", "--action", "promote", "--model", "m", "--version", "1", "--alias", "production"
     )
     assert code == 2 and "registry at http://127.0.0.1:1 unreachable" in out and "Traceback" not in out
+
+
+def test_gate_pointed_at_a_wrong_endpoint_is_an_error_not_a_denial(live_server: str, settings: Settings) -> None:
+    admin = settings.bootstrap_admin_key.get_secret_value()
+    code, out = invoke(
+        f"{live_server}/api/v1", admin, "--action", "promote", "--model", "m", "--version", "1", "--alias", "production"
+    )
+    assert code == 2 and "did not answer as a modelgraph registry (HTTP 404)" in out and "Traceback" not in out
+    assert len(out.strip().splitlines()) == 1
+
+
+async def test_gate_on_a_missing_version_says_not_found(
+    live_server: str, settings: Settings, clean_graph: Services
+) -> None:
+    await build_chain(clean_graph, "gate")
+    admin = settings.bootstrap_admin_key.get_secret_value()
+    code, out = invoke(
+        live_server, admin, "--action", "promote", "--model", "gate", "--version", "9", "--alias", "production"
+    )
+    assert code == 4 and "not found" in out and "denied" not in out and "evaluation" not in out, out

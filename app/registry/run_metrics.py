@@ -1,0 +1,57 @@
+"""log_run_metrics: append per-step metric points to a running run (training curves, MLflow metric
+histories). Decided as `modify` of the run, like adding its inputs; audited on the run's stream."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from app.domain import validation as v
+from app.errors import NotFound
+from app.graph.run_metrics import MetricPoint, log_points
+from app.registry.actor import RequestMeta
+from app.registry.core import reader
+from app.registry.execute import Plan, command
+from app.services import Services
+
+MAX_POINTS = 1000
+# GraphQL Int is 32-bit; steps beyond it cannot be sent, and negative steps are kept as MLflow allows.
+MIN_STEP, MAX_STEP = -(2**31), 2**31 - 1
+
+
+def points(raw: Any) -> list[MetricPoint]:
+    items = list(raw or [])
+    if not items:
+        raise v.fail("points", "must have at least one point")
+    if len(items) > MAX_POINTS:
+        raise v.fail("points", f"must have at most {MAX_POINTS} points per batch (got {len(items)})")
+    now = datetime.now(UTC)
+    out: dict[tuple[str, int, datetime], MetricPoint] = {}
+    for index, item in enumerate(items):
+        field = f"points[{index}]"
+        step = item.get("step", 0)
+        if isinstance(step, bool) or not isinstance(step, int) or not MIN_STEP <= step <= MAX_STEP:
+            raise v.fail(f"{field}.step", "must be a 32-bit integer")
+        point = MetricPoint(
+            name=v.key(f"{field}.name", item["name"]),
+            value=v.finite(f"{field}.value", item["value"]),
+            step=step,
+            at=v.utc(f"{field}.at", item.get("at")) or now,
+        )
+        out.setdefault((point.name, point.step, point.at), point)
+    return list(out.values())
+
+
+@command("log_run_metrics")
+async def log_run_metrics(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+    run_id = v.short("runId", p["run_id"], required=True)
+    assert run_id is not None
+    batch = points(p.get("points"))
+    run = await reader(services).node(run_id)
+    if run is None or run.kind != "Run":
+        raise NotFound(f"runId: no run {run_id!r}", field="runId")
+    return Plan(
+        "modify",
+        {"kind": "run", "id": run_id, "owners": [run.props.get("created_by")]},
+        log_points(run_id, batch, meta.actor.name),
+    )

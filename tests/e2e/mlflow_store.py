@@ -1,0 +1,61 @@
+"""Builds a real MLflow tracking store (sqlite) with MLflow's own client: 2 experiments, 3 runs with
+params, metric histories, tags and a dataset input, 3 registered models with 4 versions (one a model
+directory), an alias and tags. Run as a script in a subprocess: `python mlflow_store.py DIR`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from mlflow.entities import Dataset, DatasetInput, InputTag
+from mlflow.tracking import MlflowClient
+
+
+def build(root: Path) -> dict[str, object]:
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    artifacts = (root / "artifacts").as_uri()
+    churn = client.create_experiment("churn", artifact_location=f"{artifacts}/churn")
+    fraud = client.create_experiment("fraud/detection", artifact_location=f"{artifacts}/fraud")
+    runs = {}
+    for experiment, name, lr in [(churn, "churn-a", 0.1), (churn, "churn-b", 0.01), (fraud, "fraud-a", 0.2)]:
+        run = client.create_run(experiment, run_name=name, tags={"team": "risk", "mlflow.user": "ines"})
+        run_id = run.info.run_id
+        client.log_param(run_id, "learning_rate", str(lr))
+        client.log_param(run_id, "max depth", "4")
+        for step in range(3):
+            client.log_metric(run_id, "loss", 1.0 / (step + 1) + lr, step=step, timestamp=1_760_000_000_000 + step)
+        client.log_metric(run_id, "f1", 0.85, step=2, timestamp=1_760_000_000_100)
+        model_file = root / f"{name}.bin"
+        model_file.write_bytes(f"weights of {name}".encode())
+        client.log_artifact(run_id, str(model_file), artifact_path="model")
+        directory = root / f"{name}-dir"
+        (directory / "sub").mkdir(parents=True)
+        (directory / "MLmodel").write_text("flavors: {}\n")
+        (directory / "sub" / "weights.bin").write_bytes(b"\x00\x01" * 100)
+        client.log_artifacts(run_id, str(directory), artifact_path="bundle")
+        client.set_terminated(run_id)
+        runs[name] = run_id
+    client.log_inputs(
+        runs["churn-a"],
+        [
+            DatasetInput(
+                Dataset(name="customers", digest="d41d8cd9", source_type="local", source='{"uri": "/data/c.csv"}'),
+                tags=[InputTag("mlflow.data.context", "training")],
+            )
+        ],
+    )
+    client.create_registered_model("churn-model", description="churn classifier")
+    client.create_model_version("churn-model", f"runs:/{runs['churn-a']}/model/churn-a.bin", run_id=runs["churn-a"])
+    client.create_model_version("churn-model", f"runs:/{runs['churn-b']}/model/churn-b.bin", run_id=runs["churn-b"])
+    client.set_registered_model_alias("churn-model", "staging", "2")
+    client.create_registered_model("fraud-model", tags={"licence": "MIT"})
+    client.create_model_version("fraud-model", f"runs:/{runs['fraud-a']}/model/fraud-a.bin", run_id=runs["fraud-a"])
+    client.create_registered_model("churn-bundle")
+    client.create_model_version("churn-bundle", f"runs:/{runs['churn-a']}/bundle", run_id=runs["churn-a"])
+    return {"uri": uri, "runs": runs}
+
+
+if __name__ == "__main__":
+    print(json.dumps(build(Path(sys.argv[1]))))
