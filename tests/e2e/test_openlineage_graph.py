@@ -112,7 +112,12 @@ async def test_golden_airflow_events_join_a_registered_dataset(
         "s3://lake",
         "curated/loans.parquet",
     )
-    assert json.loads(produced["schema"])[2] == {"name": "bureau_score", "type": "int32"}
+    # A dataset's schema is confidential: the contributor sees the marker; the stored value is the facet's.
+    assert produced["schema"] == "[redacted: confidential]"
+    stored = await clean_graph.driver.execute_query(
+        "MATCH (d:DatasetVersion {id: $id}) RETURN d.schema AS schema", id=produced["id"]
+    )
+    assert json.loads(stored.records[0]["schema"])[2] == {"name": "bureau_score", "type": "int32"}
     assert produced["description"].startswith("Loan applications with bureau scores")
     assert produced["rowCount"] == 120000 and produced["dataSourceUri"] == "s3://lake"
     assert produced["sourceOwners"] == ["team:risk-data"] and produced["facets"]["acme_retention"] == {

@@ -29,7 +29,7 @@ SET_ALIAS = """mutation($alias: String!, $version: Int!) {
   setAlias(input: {model: "churn", alias: $alias, version: $version}) {
     __typename ... on ReviewRequired { reviewId } } }"""
 APPROVE = """mutation($id: ID!) { approveReview(input: {id: $id}) { __typename } }"""
-PROMOTE = """mutation($d: String!) { recordDeploymentEvent(input: {deploymentId: $d, type: PROMOTED, version: 1}) {
+PROMOTE = """mutation($d: ID!) { recordDeploymentEvent(input: {deploymentId: $d, type: PROMOTED, version: 1}) {
   __typename ... on ReviewRequired { reviewId } } }"""
 DEPLOYMENT_EVENTS = "subscription($id: ID!) { deploymentEvents(deploymentId: $id) { type actor approvedBy } }"
 
