@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-DECREASE = 0.75  # the factor applied to the limit when an admitted request was too slow
+DECREASE = 0.75  # the factor applied to the limit when an admitted request was too slow ...
+FLOOR_FACTOR = 0.5  # ... or target/took when that is smaller (far too slow: cut harder), but not below this
 
 
 class AdaptiveLimit:
@@ -67,7 +68,8 @@ class AdaptiveLimit:
         if took > self.target:
             # One cut per round: only a request admitted after the last cut speaks for the new limit.
             if started >= self._last_cut:
-                self.limit = max(float(self.minimum), self.limit * DECREASE)
+                factor = min(DECREASE, max(FLOOR_FACTOR, self.target / took))
+                self.limit = max(float(self.minimum), self.limit * factor)
                 self._last_cut = now
         elif took < self.target / 2 and self.queued:
             self.limit = min(float(self.maximum), self.limit + 1 / self.limit)

@@ -14,12 +14,12 @@ def test_slow_requests_cut_the_limit_once_per_round_down_to_the_minimum() -> Non
     limit = AdaptiveLimit(maximum=64, minimum=4, target_seconds=2.0)
     for _ in range(3):
         assert limit.try_acquire()
-    limit.release(started=0.0, now=5.0)  # too slow: cut
-    assert limit.limit == 48
-    limit.release(started=1.0, now=6.0)  # admitted before that cut: says nothing about 48
-    assert limit.limit == 48
-    limit.release(started=5.5, now=8.0)  # admitted after it and still too slow: cut again
-    assert limit.limit == 36
+    limit.release(started=0.0, now=5.0)  # 2.5 times the target: cut by half (at most)
+    assert limit.limit == 32
+    limit.release(started=1.0, now=6.0)  # admitted before that cut: says nothing about 32
+    assert limit.limit == 32
+    limit.release(started=5.5, now=8.0)  # admitted after it and a little too slow: cut by a quarter
+    assert limit.limit == 24
     for n in range(40):
         limit.in_flight += 1
         limit.release(started=10.0 * (n + 1), now=10.0 * (n + 1) + 3)
