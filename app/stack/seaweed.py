@@ -78,7 +78,9 @@ def start(weed: str, home: Path, ports: dict[str, int]) -> int:
         f"-s3.config={home / 's3.json'}",
         f"-metricsPort={ports['weed_metrics']}",
         "-master.volumeSizeLimitMB=256",
-        "-volume.max=16",
+        # 0: as many volumes as the disk's free space allows. A fixed count ran out on a test stack
+        # that lives across runs (deleted objects free their space only when a volume is vacuumed).
+        "-volume.max=0",
     ]
     return process.spawn(argv, log=home / "weed.log", cwd=home)
 
