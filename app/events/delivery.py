@@ -14,7 +14,6 @@ Exactly once per (event, subscription), however many processes run:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from app.config import Settings
 from app.events import outbox, webhooks
+from app.events.wake import Wake
 
 log = logging.getLogger(__name__)
 
@@ -124,31 +124,19 @@ class Worker:
         self.attempted = attempted  # told what followed each attempt (for /metrics)
         self.database = settings.neo4j_database
         self.owner = worker_id()
-        self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = Wake()
         self._client: httpx.AsyncClient | None = None
 
     def nudge(self, seq: int) -> None:
-        """Called after a commit, possibly from another thread's event loop (tests run servers in threads)."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._wake.set()
-        else:
-            with contextlib.suppress(RuntimeError):  # that loop closed meanwhile
-                loop.call_soon_threadsafe(self._wake.set)
+        """Called after a commit, possibly from another thread's event loop."""
+        self._wake.nudge()
 
     async def run(self) -> None:
         timeout = httpx.Timeout(
             self.settings.webhook_timeout_seconds, connect=self.settings.webhook_connect_timeout_seconds
         )
         self._client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, trust_env=False)
-        self._loop = asyncio.get_running_loop()
+        self._wake.bind()
         outbox.on_commit(self.nudge)
         log.info("webhook worker %s started", self.owner)
         try:
@@ -162,11 +150,7 @@ class Worker:
                     log.warning("webhook worker: %s: %s", type(exc).__name__, exc)
                 if busy:
                     continue
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.settings.events_poll_seconds)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
+                await self._wake.wait(self.settings.events_poll_seconds)
         finally:
             outbox.off_commit(self.nudge)
             await self._client.aclose()

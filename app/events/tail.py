@@ -9,7 +9,6 @@ committed by this process wakes the tail at once; writes of other processes are 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, LiteralString
@@ -18,6 +17,7 @@ from neo4j import AsyncDriver
 
 from app.events import outbox
 from app.events.broker import ALL, DEPLOYMENT_EVENTS, HEALTH_CHANGES, REGISTRY_EVENTS, VERSION_FLAGS, Broker, broker
+from app.events.wake import Wake
 
 log = logging.getLogger(__name__)
 
@@ -38,26 +38,14 @@ class OutboxTail:
         self.seen = seen  # told the newest sequence handed out (for /metrics)
         self.last: int | None = None
         self.epoch: str | None = None
-        self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = Wake()
 
     def nudge(self, seq: int) -> None:
-        """Called after a commit, possibly from another thread's event loop (tests run servers in threads)."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._wake.set()
-        else:
-            with contextlib.suppress(RuntimeError):  # that loop closed meanwhile
-                loop.call_soon_threadsafe(self._wake.set)
+        """Called after a commit, possibly from another thread's event loop."""
+        self._wake.nudge()
 
     async def run(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._wake.bind()
         outbox.on_commit(self.nudge)
         try:
             while True:
@@ -67,11 +55,7 @@ class OutboxTail:
                     raise
                 except Exception as exc:  # Neo4j away: keep the position, try again next poll
                     log.warning("outbox tail: %s", type(exc).__name__)
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
+                await self._wake.wait(self.poll_seconds)
         finally:
             outbox.off_commit(self.nudge)
 
