@@ -361,28 +361,31 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
     Every outcome is counted."""
     exp, models = await setup_models(api, f"mixed{clients}", clients)
     model = f"bench-model-{max(0, versions // 10 - 1)}"
-    reads = [(q, v) for name, (q, v) in read_rows(versions).items() if "10k" not in name]
+    reads = [(name, q, v) for name, (q, v) in read_rows(versions).items() if "10k" not in name]
     lat: list[float] = []
+    by_kind: dict[str, list[float]] = {}  # where the tail is: latency per kind of request
     outcomes: dict[str, int] = {}
     rng = random.Random(clients)
 
-    async def one(client: Api, i: int, state: dict[str, Any]) -> str:
+    async def one(client: Api, i: int, state: dict[str, Any]) -> tuple[str, str]:
         roll = rng.random()
         if roll < 0.7:
-            query, variables = rng.choice(reads)
+            kind, query, variables = rng.choice(reads)
             response = await client.client.post("/graphql", json={"query": query, "variables": variables})
         elif roll < 0.9:  # the next step of this client's start -> finish -> register chain
+            kind = ("start run", "finish run", "register version")[state.get("step", 0)]
             response = await client.client.post("/graphql", json=chain_step(state, exp, models[i]))
             data = (response.json().get("data") or {}) if response.status_code == 200 else {}
             run = (data.get("startRun") or {}).get("run") or {}
             state["run"] = run.get("id", state.get("run"))
             state["step"] = (state.get("step", 0) + 1) % 3
         else:
+            kind = "alias move on the shared model"
             variables = {"i": {"model": model, "alias": "staging", "version": rng.randint(1, 10)}}
             response = await client.client.post("/graphql", json={"query": SET_ALIAS, "variables": variables})
         if response.status_code != 200:
-            return str(response.status_code)
-        return "errors" if response.json().get("errors") else "ok"
+            return kind, str(response.status_code)
+        return kind, "errors" if response.json().get("errors") else "ok"
 
     async def client_loop(i: int, deadline: float) -> None:
         client: Api = api_for()
@@ -391,11 +394,13 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
             while time.monotonic() < deadline:
                 started = time.perf_counter()
                 try:
-                    kind = await one(client, i, state)
+                    what, outcome = await one(client, i, state)
                 except httpx.HTTPError as exc:
-                    kind = type(exc).__name__
-                lat.append((time.perf_counter() - started) * 1000)
-                outcomes[kind] = outcomes.get(kind, 0) + 1
+                    what, outcome = "transport error", type(exc).__name__
+                took = (time.perf_counter() - started) * 1000
+                lat.append(took)
+                by_kind.setdefault(what, []).append(took)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
         finally:
             await client.close()
 
@@ -403,9 +408,14 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
     started = time.perf_counter()
     await asyncio.gather(*(client_loop(i, deadline) for i in range(clients)))
     rate = len(lat) / (time.perf_counter() - started)
+    kinds = "\n".join(
+        f"|   {what} ({len(found)}) | | p50 {pct(found, 50):.0f} ms, p99 {pct(found, 99):.0f} ms, "
+        f"max {max(found):.0f} ms | |"
+        for what, found in sorted(by_kind.items(), key=lambda kv: -max(kv[1]))
+    )
     return (
         f"| mixed load, {clients} clients, {seconds:.0f} s | {rate:.0f} req/s | p50 {pct(lat, 50):.0f} ms, "
-        f"p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms | {outcomes} |"
+        f"p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms | {outcomes} |\n{kinds}"
     )
 
 
