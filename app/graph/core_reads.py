@@ -7,14 +7,14 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import Any
 
 from neo4j import AsyncDriver
 
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph import core_queries as q
 from app.graph.ids import label_of
-from app.graph.reads import entities, one, rows
+from app.graph.reads import entities, one, rows, total
 
 
 class CoreReader:
@@ -140,13 +140,13 @@ class CoreReader:
         return await entities(self.driver, self.db, label, query, parent=project_id, after=after, limit=limit)
 
     async def count_models(self) -> int:
-        return await _total(self.driver, self.db, q.COUNT_MODELS)
+        return await total(self.driver, self.db, q.COUNT_MODELS)
 
     async def count_in_project(self, label: str, project_id: str) -> int:
-        return await _total(self.driver, self.db, q.COUNT_IN_PROJECT[label], parent=project_id)
+        return await total(self.driver, self.db, q.COUNT_IN_PROJECT[label], parent=project_id)
 
     async def count_runs_of(self, experiment_id: str) -> int:
-        return await _total(self.driver, self.db, q.COUNT_RUNS_OF_EXPERIMENT, parent=experiment_id)
+        return await total(self.driver, self.db, q.COUNT_RUNS_OF_EXPERIMENT, parent=experiment_id)
 
     async def runs_of(self, experiment_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Entity]:
         """An experiment's runs, newest first, before the (started_at, id) key `before`."""
@@ -229,8 +229,3 @@ def _pointer(row: dict[str, object]) -> AliasPointer:
 
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-async def _total(driver: AsyncDriver, db: str, query: LiteralString, **params: Any) -> int:
-    found = await rows(driver, db, query, **params)
-    return int(found[0]["total"]) if found else 0

@@ -11,7 +11,7 @@ from neo4j import AsyncDriver
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, Resolution, ServingSpan
 from app.graph import history_queries as q
-from app.graph.reads import entities, one, rows
+from app.graph.reads import entities, one, rows, total
 
 MAX_POINTS = 10_000
 MAX_ROWS = 1_000
@@ -176,7 +176,7 @@ class HistoryReader:
         return [Entity.of("Evaluation", r["props"]) for r in found]
 
     async def count_evaluations(self, version_id: str, slice_: str | None, include_superseded: bool) -> int:
-        found = await rows(
+        return await total(
             self.driver,
             self.db,
             q.COUNT_EVALUATIONS_OF_VERSION,
@@ -184,7 +184,6 @@ class HistoryReader:
             slice=slice_,
             include_superseded=include_superseded,
         )
-        return int(found[0]["total"]) if found else 0
 
     async def annotations(self, ids: Sequence[str]) -> list[Entity]:
         return await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
@@ -193,8 +192,7 @@ class HistoryReader:
         return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
 
     async def count_deployments_of(self, model_id: str) -> int:
-        found = await rows(self.driver, self.db, q.COUNT_DEPLOYMENTS_OF_MODEL, model_id=model_id)
-        return int(found[0]["total"]) if found else 0
+        return await total(self.driver, self.db, q.COUNT_DEPLOYMENTS_OF_MODEL, model_id=model_id)
 
     async def deployments_of(self, model_id: str, after: str | None, limit: int) -> list[Entity]:
         """A model's deployments by name, retired ones included."""

@@ -35,6 +35,17 @@ async def rows(driver: AsyncDriver, database: str, query: LiteralString, **param
         raise DependencyUnavailable("neo4j is busy; retry the read") from None
 
 
+async def total(driver: AsyncDriver, database: str, query: LiteralString, **params: Any) -> int:
+    """The `total` a counting query returns (0 when it returns no row)."""
+    found = await rows(driver, database, query, **params)
+    return int(found[0]["total"]) if found else 0
+
+
+def native(value: Any) -> Any:
+    """A driver temporal value as Python's (other values as they are)."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
 async def entities(driver: AsyncDriver, database: str, kind: str, query: LiteralString, **params: Any) -> list[Entity]:
     return [Entity.of(kind, row["props"]) for row in await rows(driver, database, query, **params)]
 

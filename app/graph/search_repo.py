@@ -16,7 +16,7 @@ from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC,
 from app.errors import ValidationFailed
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
-from app.graph.reads import rows
+from app.graph.reads import rows, total
 
 MISSING_LOW = -1.0e300
 MISSING_HIGH = 1.0e300
@@ -289,8 +289,7 @@ class VocabReader:
         ]
 
     async def count_saved_searches(self) -> int:
-        found = await rows(self.driver, self.db, vq.COUNT_SAVED_SEARCHES)
-        return int(found[0]["total"]) if found else 0
+        return await total(self.driver, self.db, vq.COUNT_SAVED_SEARCHES)
 
     async def saved_searches(self, after: str | None, limit: int) -> list[Entity]:
         found = await rows(self.driver, self.db, vq.LIST_SAVED_SEARCHES, after=after, limit=limit)

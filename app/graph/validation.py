@@ -16,13 +16,9 @@ from app.graph import unit
 from app.graph import validation_queries as q
 from app.graph.audit import AuditRecord
 from app.graph.ids import new_id
-from app.graph.reads import rows, tx_one
+from app.graph.reads import native, rows, tx_one
 
 VALIDATOR = "modelgraph-validator"  # the actor of findings in the audit trail
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
 
 
 @dataclass(frozen=True)
@@ -80,9 +76,9 @@ class Finding:
             check=p["check"],
             detail=p.get("detail") or "",
             status=p["status"],
-            opened_at=_native(p["opened_at"]),
-            last_seen_at=_native(p["last_seen_at"]),
-            resolved_at=_native(p.get("resolved_at")),
+            opened_at=native(p["opened_at"]),
+            last_seen_at=native(p["last_seen_at"]),
+            resolved_at=native(p.get("resolved_at")),
         )
 
 

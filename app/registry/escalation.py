@@ -17,7 +17,7 @@ from app.events.catalog import Event
 from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.escalation_queries import ESCALATE_REVIEW, EXPIRE_REVIEW, PENDING_REVIEWS
-from app.graph.reads import rows, tx_one
+from app.graph.reads import native, rows, tx_one
 from app.services import Services
 
 ACTOR = "modelgraph-reviews"
@@ -30,10 +30,6 @@ class EscalationReport:
     expired: list[dict[str, Any]] = field(default_factory=list)  # {review, should_have_acted}
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 async def escalate_reviews(services: Services, now: datetime | None = None, limit: int = 500) -> EscalationReport:
     now = now or datetime.now(UTC)
     report = EscalationReport()
@@ -42,14 +38,14 @@ async def escalate_reviews(services: Services, now: datetime | None = None, limi
         review: dict[str, Any] = row["props"]
         question = {"review": {"id": review["id"], "owners": row["owners"], "owner_teams": row["owner_teams"]}}
         routing: dict[str, Any] = await services.policy.query(REVIEWS_PACKAGE, "escalation", question) or {}
-        expires_at = _native(review["expires_at"])
+        expires_at = native(review["expires_at"])
         if expires_at <= now:
             should = sorted(review.get("escalated_to") or routing.get("approvers") or [])
             if await _step(services, review, EXPIRE_REVIEW, "review:expired", {"should_have_acted": should}):
                 report.expired.append({"review": review["id"], "should_have_acted": should})
             continue
         after = timedelta(hours=float(routing.get("after_hours") or 0))
-        waiting_since = _native(review["created_at"])
+        waiting_since = native(review["created_at"])
         if int(review.get("escalation_level") or 0) == 0 and after > timedelta(0) and waiting_since + after <= now:
             to = sorted(routing.get("to") or [])
             if await _step(services, review, ESCALATE_REVIEW, "review:escalated", {"to": to}):
@@ -74,7 +70,7 @@ async def _step(services: Services, review: dict[str, Any], query: Any, action: 
         target_id=review.get("target_id") or review_id,
         target_kind=review.get("target_kind") or "review",
         decision="applied",
-        details={**details, "review_id": review_id, "waiting_since": str(_native(review["created_at"]))},
+        details={**details, "review_id": review_id, "waiting_since": str(native(review["created_at"]))},
         stream=f"review:{review_id}",
     )
     kind = "review.expired" if action == "review:expired" else "review.escalated"
