@@ -76,13 +76,16 @@ def free_port() -> int:
 
 
 def start_service(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MODELGRAPH_PROFILE": settings.profile}
+    env = {**os.environ, "MODELGRAPH_PROFILE": settings.profile, "MODELGRAPH_LOG_LEVEL": "WARNING"}
+    # The service's log is kept (bench/results/, git-ignored) so a run can be searched for failures.
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    log = (ROOT / "bench" / "results" / "service.log").open("wb")
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "modelgraph"), "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
