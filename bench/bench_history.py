@@ -55,7 +55,7 @@ CREATE (ev:DeploymentEvent {id: 'devt_' + dep.id + '_' + k, deployment_id: dep.i
 WITH dep, versions, k, since
 WITH dep, versions[k % size(versions)] AS v, since,
      CASE WHEN k = $per - 1 THEN null ELSE since + duration({minutes: 10}) END AS until
-CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until,
+CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until, deployment_id: dep.id,
                        current: CASE WHEN until IS NULL THEN true END}]->(v)
 """
 

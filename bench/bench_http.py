@@ -61,7 +61,7 @@ CREATE (ev:DeploymentEvent {id: 'devt_' + dep.id + '_' + k, bench: true, deploym
         type: 'traffic_shifted', occurred_at: since, created_at: since})-[:FOR]->(dep)
 WITH dep, versions[k % size(versions)] AS v, since,
      CASE WHEN k = $per - 1 THEN null ELSE since + duration({minutes: 10}) END AS until
-CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until,
+CREATE (dep)-[:SERVES {trafficPercent: 100.0, since: since, until: until, deployment_id: dep.id,
                        current: CASE WHEN until IS NULL THEN true END}]->(v)
 """
 DEPLOYMENTS, MOVES = 1000, 100
@@ -146,6 +146,10 @@ IMPACT = "query($d: ID!) { impact(datasetVersion: $d) { truncated nodes { id kin
 HISTORY = """query($i: PerformanceHistoryInput!) { performanceHistory(input: $i) { version at value } }"""
 SERIES = """query($i: PerformanceSeriesInput!) { performanceSeries(input: $i) { version start count mean } }"""
 IN_PRODUCTION = "query($i: InProductionAtInput!) { inProductionAt(input: $i) { deployment version } }"
+IN_PRODUCTION_PAGE = (
+    "query($i: InProductionAtInput!) { inProductionAtPage(input: $i, first: 100) "
+    "{ edges { node { deployment version } } pageInfo { endCursor } } }"
+)
 START_RUN = "mutation($i: StartRunInput!) { startRun(input: $i) { __typename ... on RunSuccess { run { id } } } }"
 FINISH_RUN = "mutation($i: FinishRunInput!) { finishRun(input: $i) { __typename } }"
 REGISTER = """mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { __typename
@@ -242,6 +246,10 @@ def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         "in production at T mid-history": (
             IN_PRODUCTION,
+            {"i": {"at": (now - timedelta(minutes=10 * MOVES // 2)).isoformat(), "model": "bench-model-1"}},
+        ),
+        "in production at T mid-history, page of 100": (
+            IN_PRODUCTION_PAGE,
             {"i": {"at": (now - timedelta(minutes=10 * MOVES // 2)).isoformat(), "model": "bench-model-1"}},
         ),
     }

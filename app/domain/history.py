@@ -276,3 +276,8 @@ class ServingSpan:
     traffic_percent: float
     since: datetime
     until: datetime | None
+
+
+# Where a span stands in "in production at T" order: model, deployment name, deployment id, and its
+# place in the deployment's split (by traffic, then newer version first).
+ProductionKey = tuple[str, str, str, int]

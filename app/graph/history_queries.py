@@ -174,7 +174,8 @@ MATCH (d:Deployment {id: $id})
 UNWIND $split AS row
 MATCH (v:ModelVersion {id: row.version_id})
 // `current` mirrors "until IS NULL" so that open spans are found through an index.
-CREATE (d)-[:SERVES {trafficPercent: row.traffic_percent, since: $at, current: true}]->(v)
+// `deployment_id` on the span lets "in production at T" seek one deployment's spans by start time.
+CREATE (d)-[:SERVES {trafficPercent: row.traffic_percent, since: $at, current: true, deployment_id: d.id}]->(v)
 RETURN count(*) AS opened
 """
 CREATE_EVENT: LiteralString = """
@@ -196,21 +197,32 @@ TIMELINE: LiteralString = """
 MATCH (e:DeploymentEvent {deployment_id: $id}) WHERE e.seq > $after
 RETURN properties(e) AS props ORDER BY e.seq LIMIT $limit
 """
-# Spans that ended after T (SERVES.until index) plus spans still open (SERVES.current index): for a
-# recent T both are small, instead of every serving span ever recorded.
+# Per production deployment (in name order, from the keyset cursor's deployment on): the newest span that began at or
+# before T, through the (deployment_id, since) index in descending order (one entry read), then the
+# spans that began with it (a deployment's spans change together) and had not ended by T. The cost is
+# a few index entries per deployment, however long the serving history is.
 IN_PRODUCTION_AT: LiteralString = """
-CALL () {
-  MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion) WHERE s.until > $at AND s.since <= $at
-  RETURN d, s, v
-  UNION
-  MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion) WHERE s.current = true AND s.since <= $at
-  RETURN d, s, v
+MATCH (d:Deployment {environment: 'production'})
+WHERE ($model IS NULL OR d.model_name = $model)
+  AND ($after IS NULL OR d.model_name > $after[0]
+       OR (d.model_name = $after[0] AND (d.name > $after[1] OR (d.name = $after[1] AND d.id >= $after[2]))))
+WITH d ORDER BY d.model_name, d.name, d.id
+WITH d, d.id AS did
+CALL (did) {
+  MATCH ()-[s:SERVES]->() WHERE s.deployment_id = did AND s.since <= $at
+  RETURN s.since AS started ORDER BY s.deployment_id DESC, s.since DESC LIMIT 1
 }
-WITH d, s, v WHERE d.environment = 'production' AND ($model IS NULL OR v.model_name = $model)
+CALL (did, started) {
+  MATCH ()-[s:SERVES]->(v:ModelVersion) WHERE s.deployment_id = did AND s.since = started
+  WITH s, v WHERE s.until IS NULL OR s.until > $at
+  WITH s, v ORDER BY s.trafficPercent DESC, v.version DESC
+  RETURN collect({model: v.model_name, version: v.version, version_id: v.id, traffic_percent: s.trafficPercent,
+                  since: s.since, until: s.until}) AS spans
+}
+WITH d, spans WHERE size(spans) > 0
 RETURN d.id AS deployment_id, d.name AS deployment, d.environment_name AS environment,
-       v.model_name AS model, v.version AS version, v.id AS version_id, s.trafficPercent AS traffic_percent,
-       s.since AS since, s.until AS until
-ORDER BY model, deployment, traffic_percent DESC LIMIT $limit
+       d.model_name AS model_name, spans
+LIMIT $limit
 """
 VERSION_DEPLOYMENTS: LiteralString = """
 MATCH (d:Deployment)-[s:SERVES]->(v:ModelVersion {id: $version_id}) WHERE s.until IS NULL

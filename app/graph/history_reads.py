@@ -9,7 +9,7 @@ from typing import Any
 from neo4j import AsyncDriver
 
 from app.domain.entities import PREFIX_METRIC, Entity
-from app.domain.history import HistoryBucket, HistoryPoint, Resolution, ServingSpan
+from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
 from app.graph.reads import entities, one, rows, total
 
@@ -134,9 +134,27 @@ class HistoryReader:
             limit=min(limit, MAX_ROWS),
         )
 
-    async def in_production_at(self, at: datetime, model: str | None, limit: int = MAX_ROWS) -> list[ServingSpan]:
-        found = await rows(self.driver, self.db, q.IN_PRODUCTION_AT, at=at, model=model, limit=min(limit, MAX_ROWS))
-        return [_span(r) for r in found]
+    async def in_production_at(
+        self, at: datetime, model: str | None, limit: int = MAX_ROWS, after: ProductionKey | None = None
+    ) -> list[tuple[ProductionKey, ServingSpan]]:
+        """Up to `limit` spans in order after `after`, each with its key."""
+        found = await rows(
+            self.driver,
+            self.db,
+            q.IN_PRODUCTION_AT,
+            at=at,
+            model=model,
+            after=list(after[:3]) if after else None,
+            # Every deployment row holds at least one span; the cursor's own deployment may add none.
+            limit=min(limit, MAX_ROWS) + (1 if after else 0),
+        )
+        out: list[tuple[ProductionKey, ServingSpan]] = []
+        for r in found:
+            deployment = (r["model_name"], r["deployment"], r["deployment_id"])
+            for place, span in enumerate(r["spans"]):
+                if after is None or deployment != after[:3] or place > after[3]:
+                    out.append(((*deployment, place), _span({**span, **r})))
+        return out[:limit]
 
     async def health_windows(
         self, deployment_id: str, start: datetime, end: datetime, limit: int = MAX_ROWS

@@ -543,10 +543,13 @@ class HistoryQuery:
     async def deployment_timeline(self, info: Info, id: strawberry.ID, after_seq: int = 0) -> list[DeploymentEvent]:
         return [DeploymentEvent.of(e.props) for e in await _reader(info).timeline(str(id), after_seq)]
 
-    @strawberry.field(description="What production deployments served at a point in time.")
+    @strawberry.field(
+        description="What production deployments served at a point in time (at most 1000 spans; "
+        "`inProductionAtPage` pages through any number)."
+    )
     async def in_production_at(self, info: Info, input: InProductionAtInput) -> list[ServingSpan]:
         at = v.aware("at", input.at)
-        return [ServingSpan.of(s) for s in await _reader(info).in_production_at(at, input.model)]
+        return [ServingSpan.of(s) for _, s in await _reader(info).in_production_at(at, input.model)]
 
     @strawberry.field(description="A version's live status: serving deployments with health, and its flags.")
     async def version_status(self, info: Info, model: str, version: int) -> VersionStatus | None:

@@ -30,6 +30,7 @@ from app.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from app.graphql.governance import GovernanceMutation, GovernanceQuery
 from app.graphql.history import HistoryMutation, HistoryQuery, HistorySubscription
 from app.graphql.outcomes import FiniteNumbers, TypedErrors
+from app.graphql.production import ProductionQuery
 from app.graphql.queries.registry import RegistryQuery
 from app.graphql.read_gate import ReadGate
 from app.graphql.run_metrics import RunMetricsMutation, RunMetricsQuery
@@ -57,6 +58,7 @@ QUERY_CLASSES: tuple[type, ...] = (
     GovernanceQuery,
     SearchQuery,
     HistoryQuery,
+    ProductionQuery,
     EventsQuery,
     RunMetricsQuery,
 )

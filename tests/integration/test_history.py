@@ -197,7 +197,7 @@ async def test_canary_rolled_back_moves_traffic_in_same_transaction(model: dict[
     assert [e.get("type") for e in timeline] == ["created", "canary_started", "rolled_back"]
     assert timeline[-1].get("reason") == "p95 latency doubled"
     at_t = await reader.in_production_at(before_canary, "scorer")
-    assert [(s.version, s.traffic_percent) for s in at_t] == [(1, 100.0)]
+    assert [(s.version, s.traffic_percent) for _, s in at_t] == [(1, 100.0)]
 
 
 async def test_rollback_requires_a_reason(model: dict[str, Any]) -> None:
@@ -546,3 +546,84 @@ async def test_a_version_lists_its_evaluations_as_a_connection(model: dict[str, 
     assert eu["totalCount"] == 2 and eu["edges"][0]["node"]["id"] == fixed["id"]
     rest = await page(eu["pageInfo"]["endCursor"], "region=EU", True)
     assert rest["edges"][0]["node"]["id"] == wrong["id"]
+
+
+async def production_pages(at: datetime, first: int) -> list[list[tuple[str, int, float]]]:
+    """Every page of `inProductionAtPage` at `at`, walked through the cursors as a client would."""
+    from app.graphql.context import Context
+    from app.graphql.schema import build_schema
+
+    services = _services[0]
+    schema = build_schema(services.settings)
+    root = Actor(id="root", name="root", roles=("admin",))
+    query = """query($at: DateTime!, $first: Int!, $after: String) {
+      inProductionAtPage(input: {at: $at, model: "scorer"}, first: $first, after: $after) {
+        edges { cursor node { deployment version trafficPercent } } pageInfo { hasNextPage endCursor } } }"""
+    pages: list[list[tuple[str, int, float]]] = []
+    after: str | None = None
+    while True:
+        context = Context(request=None, response=None, services=services, principal=root)  # type: ignore[arg-type]
+        variables = {"at": at.isoformat(), "first": first, "after": after}
+        out = await schema.execute(query, variable_values=variables, context_value=context)
+        assert out.errors is None and out.data is not None, out.errors
+        page = out.data["inProductionAtPage"]
+        pages.append(
+            [(e["node"]["deployment"], e["node"]["version"], e["node"]["trafficPercent"]) for e in page["edges"]]
+        )
+        if not page["pageInfo"]["hasNextPage"]:
+            return pages
+        after = page["pageInfo"]["endCursor"]
+        assert after == page["edges"][-1]["cursor"]
+
+
+async def test_in_production_at_pages_through_deployments_and_splits(model: dict[str, Any]) -> None:
+    for version in (1, 2, 3):
+        await evaluate(version, 0.85, ago(5))
+
+    async def create(name: str, version: int, tier: str = "production") -> str:
+        serving = [{"version": version, "traffic_percent": 100}]
+        environment = {"tier": tier, "region": "eu-west-1"}
+        body = {"name": name, "model": "scorer", "environment": environment, "serving": serving, "owners": ["alice"]}
+        return str((await run("create_deployment", body))["id"])
+
+    async def event(deployment_id: str, type_: str, **extra: Any) -> datetime:
+        await run("record_deployment_event", {"deployment_id": deployment_id, "type": type_, **extra})
+        return datetime.now(UTC)
+
+    a, b = await create("scorer-a", 1), await create("scorer-b", 2)
+    await create("scorer-staging", 3, tier="staging")  # not production: never listed
+    before = datetime.now(UTC)
+    await event(a, "canary_started", version=2, traffic_percent=10)
+    c = await create("scorer-c", 3)
+    for _ in range(2):  # a serving history behind scorer-b: only the split in force at T counts
+        await event(b, "canary_started", version=3, traffic_percent=10)
+        await event(b, "rolled_back", reason="drill")
+    now = datetime.now(UTC)
+
+    expected_now = [("scorer-a", 1, 90.0), ("scorer-a", 2, 10.0), ("scorer-b", 2, 100.0), ("scorer-c", 3, 100.0)]
+    for first in (1, 2, 3, 100):
+        pages = await production_pages(now, first)
+        assert [span for page in pages for span in page] == expected_now, first
+        assert all(len(page) <= first for page in pages)
+    assert await production_pages(before, 100) == [[("scorer-a", 1, 100.0), ("scorer-b", 2, 100.0)]]
+    listed = await h.history(_services[0]).in_production_at(now, "scorer")
+    assert [(s.deployment, s.version, s.traffic_percent) for _, s in listed] == expected_now
+    assert c.startswith("dep")
+
+
+async def test_in_production_at_page_refuses_a_foreign_cursor(model: dict[str, Any]) -> None:
+    from app.graphql.connection import encode
+    from app.graphql.context import Context
+    from app.graphql.schema import build_schema
+
+    services = _services[0]
+    context = Context(request=None, response=None, services=services, principal=ADMIN.actor)  # type: ignore[arg-type]
+    query = (
+        'query($after: String) { inProductionAtPage(input: {at: "2026-01-01T00:00:00Z"}, after: $after) '
+        "{ edges { cursor } } }"
+    )
+    for cursor in (encode("not json"), encode('["a", "b"]'), "garbage"):
+        out = await build_schema(services.settings).execute(
+            query, variable_values={"after": cursor}, context_value=context
+        )
+        assert out.errors and "after" in out.errors[0].message, out.errors
