@@ -101,6 +101,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             metrics=metrics,
             min_in_flight=settings.min_in_flight,
             target_latency=settings.target_latency_seconds,
+            deadline_seconds=settings.request_deadline_seconds,
         ),
         Middleware(
             BodyLimitMiddleware,

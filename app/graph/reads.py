@@ -6,10 +6,11 @@ import logging
 from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from app.domain.entities import Entity
 from app.errors import DependencyUnavailable
+from app.graph import deadline
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +23,23 @@ async def rows(driver: AsyncDriver, database: str, query: LiteralString, **param
     is answered as unavailable and the client may simply ask again. No bookmarks by default: a read
     waits for no earlier write, and keeps working after a database restore resets them; with
     MODELGRAPH_NEO4J_BOOKMARKS (a cluster) it waits for this process's writes (app/graph/breaker.py).
+    Within a request it runs with what is left of the request's deadline as its timeout.
     """
     try:
         async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
-            result = await session.run(query, params)
+            result = await session.run(deadline.timed(query), params)
             return [record.data() async for record in result]
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         log.warning("neo4j read failed, answered as unavailable: %s", type(exc).__name__)
         raise DependencyUnavailable("neo4j unavailable") from None
-    except TransientError as exc:
-        log.warning("neo4j read was transient, answered as busy: %s", exc.code)
-        raise DependencyUnavailable("neo4j is busy; retry the read") from None
+    except Neo4jError as exc:
+        if deadline.is_timeout(exc):
+            log.warning("neo4j read stopped at the request's deadline: %s", exc.code)
+            raise deadline.exceeded(write=False) from None
+        if isinstance(exc, TransientError):
+            log.warning("neo4j read was transient, answered as busy: %s", exc.code)
+            raise DependencyUnavailable("neo4j is busy; retry the read") from None
+        raise
 
 
 async def total(driver: AsyncDriver, database: str, query: LiteralString, **params: Any) -> int:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     ConstraintError,
     IncompleteCommit,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -30,7 +31,7 @@ from neo4j.exceptions import (
 from app.errors import Conflict, DependencyUnavailable, RegistryError
 from app.events import outbox
 from app.events.catalog import Event
-from app.graph import audit
+from app.graph import audit, deadline
 
 GET_IDEMPOTENCY: LiteralString = """
 MATCH (r:IdempotencyRecord {key: $key})
@@ -75,6 +76,7 @@ async def write(
     sequenced: list[int] = []
 
     async def tx_fn(tx: AsyncManagedTransaction) -> WriteOutcome:
+        deadline.remaining()  # past the request's deadline: no (further) attempt
         if idempotency_key:
             previous = await _previous(tx, idempotency_key, request_fingerprint)
             if previous is not None:
@@ -97,9 +99,11 @@ async def write(
         sequenced[:] = await outbox.append(tx, events(result), appended, at) if events is not None else []
         return WriteOutcome(result, replayed=False)
 
+    left = deadline.remaining()
     try:
         async with driver.session(database=database) as session:
-            written: WriteOutcome = await session.execute_write(tx_fn)
+            timed = unit_of_work(timeout=left)(tx_fn) if left is not None else tx_fn
+            written: WriteOutcome = await session.execute_write(timed)
         if sequenced:
             outbox.committed(max(sequenced))
         return written
@@ -113,6 +117,9 @@ async def write(
         log.info("write lost a race to a concurrent one: %s", exc.message)
         raise Conflict("a concurrent request changed the same thing first; read it again and retry") from None
     except TransientError as exc:
+        if deadline.is_timeout(exc):
+            log.warning("write stopped at the request's deadline and rolled back: %s", exc.code)
+            raise deadline.exceeded(write=True) from None
         log.warning("write still failing after the driver's retries: %s", exc.code)
         raise DependencyUnavailable(
             "the database stayed busy (lock contention) past the retry budget; nothing was written, retry"
@@ -124,6 +131,11 @@ async def write(
         ) from None
     except (ServiceUnavailable, SessionExpired, OSError):
         raise DependencyUnavailable("neo4j unavailable; nothing was written") from None
+    except Neo4jError as exc:
+        if deadline.is_timeout(exc):
+            log.warning("write stopped at the request's deadline and rolled back: %s", exc.code)
+            raise deadline.exceeded(write=True) from None
+        raise
 
 
 def new_stream(result: dict[str, Any]) -> str:

@@ -2,7 +2,9 @@
 to `queue_timeout` seconds for a slot and are then answered 503 with Retry-After, so an overloaded
 replica sheds load quickly instead of letting every request time out. The bound adapts between
 `min_in_flight` and `max_in_flight` so that admitted requests finish within `target_latency`
-(app/web/concurrency.py): together with the queue timeout, that bounds what a client waits."""
+(app/web/concurrency.py): together with the queue timeout, that bounds what a client waits. An
+admitted request's database work also ends by a deadline counted from its arrival
+(app/graph/deadline.py): a slow read or a write queued on a lock is stopped and answered 503."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import time
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.graph.deadline import deadline_in
 from app.web.concurrency import AdaptiveLimit
 from app.web.metrics import Metrics
 
@@ -32,8 +35,10 @@ class BackpressureMiddleware:
         metrics: Metrics,
         min_in_flight: int = 1,
         target_latency: float = 0.0,
+        deadline_seconds: float = 0.0,
     ) -> None:
         self.app = app
+        self.deadline_seconds = deadline_seconds
         self.queue_timeout = queue_timeout
         self.metrics = metrics
         self.slots = AdaptiveLimit(max_in_flight, min_in_flight, target_latency)
@@ -42,6 +47,12 @@ class BackpressureMiddleware:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
+        # Client-paced transfers get no deadline; everything else gets one from its arrival.
+        sample = not str(scope["path"]).startswith(UNSAMPLED_PREFIXES)
+        with deadline_in(self.deadline_seconds if sample else None):
+            await self._admitted(scope, receive, send, sample)
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send, sample: bool) -> None:
         try:
             await self.slots.acquire(self.queue_timeout)
         except TimeoutError:
@@ -64,6 +75,5 @@ class BackpressureMiddleware:
             await self.app(scope, receive, send)
         finally:
             self.metrics.in_flight.dec()
-            sample = not str(scope["path"]).startswith(UNSAMPLED_PREFIXES)
             self.slots.release(started, time.monotonic(), sample=sample)
             self.metrics.concurrency_limit.set(self.slots.limit)

@@ -1,0 +1,101 @@
+"""An admitted request ends by its deadline: a write queued on a lock another transaction holds,
+or a read that runs too long, is stopped by Neo4j (rolled back) and answered 503 with Retry-After,
+against a real uvicorn and the real Neo4j, with a short deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from app.config import Settings
+from app.errors import DependencyUnavailable
+from app.graph.deadline import DeadlineExceeded, deadline_in
+from app.graph.reads import rows
+from app.services import Services
+from app.web.server import uvicorn_config
+from tests.conftest import _free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+DEADLINE = 1.0
+MODEL = "mutation($i: CreateModelInput!) { createModel(input: $i) { ... on ModelSuccess { model { id revision } } } }"
+UPDATE = (
+    "mutation($i: UpdateMetadataInput!) { updateMetadata(input: $i) { __typename "
+    "... on Error { code message } } }"
+)
+DESCRIPTION = "query($n: String!) { model(name: $n) { description revision } }"
+
+
+@pytest.fixture(scope="module")
+def deadline_server(settings: Settings) -> Iterator[str]:
+    from app.main import create_app
+
+    short = settings.model_copy(update={"request_deadline_seconds": DEADLINE})
+    port = _free_port()
+    server = uvicorn.Server(uvicorn_config(create_app(short), short, "127.0.0.1", port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    until = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < until and thread.is_alive(), "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+async def client(deadline_server: str, settings: Settings, clean_graph: Services) -> AsyncIterator[httpx.AsyncClient]:
+    token = settings.bootstrap_admin_key.get_secret_value()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=deadline_server, headers=headers, timeout=30) as http:
+        yield http
+
+
+async def gql(http: httpx.AsyncClient, query: str, **variables: Any) -> httpx.Response:
+    return await http.post("/graphql", json={"query": query, "variables": variables})
+
+
+async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing(
+    client: httpx.AsyncClient, clean_graph: Services
+) -> None:
+    created = (await gql(client, MODEL, i={"name": "held", "licence": "MIT"})).json()["data"]["createModel"]["model"]
+    change = {"id": created["id"], "expectedRevision": created["revision"], "changes": {"description": "new"}}
+    async with clean_graph.driver.session(database=clean_graph.settings.neo4j_database) as session:
+        holder = await session.begin_transaction()
+        await holder.run("MATCH (m:Model {id: $id}) SET m.held_by_test = true", id=created["id"])
+        started = time.monotonic()
+        response = await gql(client, UPDATE, i=change)
+        took = time.monotonic() - started
+        await holder.rollback()
+    assert response.status_code == 503 and response.headers["retry-after"], response.text
+    assert took < DEADLINE + 1.0, took
+    error = response.json()["data"]["updateMetadata"]
+    assert error["__typename"] == "UnavailableError" and error["code"] == "DEPENDENCY_UNAVAILABLE"
+    assert "deadline" in error["message"] and "nothing was written" in error["message"]
+    unchanged = (await gql(client, DESCRIPTION, n="held")).json()["data"]["model"]
+    assert unchanged == {"description": None, "revision": created["revision"]}
+    # With the lock gone the same request goes through: the stopped attempt left nothing behind.
+    retried = (await gql(client, UPDATE, i=change)).json()["data"]["updateMetadata"]
+    assert retried["__typename"] != "UnavailableError", retried
+    assert (await gql(client, DESCRIPTION, n="held")).json()["data"]["model"]["description"] == "new"
+
+
+async def test_a_read_running_past_the_deadline_is_stopped_by_the_database(clean_graph: Services) -> None:
+    slow = "UNWIND range(1, 400000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n"
+    started = time.monotonic()
+    with deadline_in(0.3), pytest.raises(DeadlineExceeded, match="deadline") as raised:
+        await rows(clean_graph.driver, clean_graph.settings.neo4j_database, slow)
+    assert time.monotonic() - started < 2.0
+    assert isinstance(raised.value, DependencyUnavailable)  # answered as 503 with Retry-After
+    # Outside a request there is no deadline.
+    quick = "UNWIND range(1, 1000) AS x RETURN count(x) AS n"
+    assert (await rows(clean_graph.driver, clean_graph.settings.neo4j_database, quick)) == [{"n": 1000}]
+    await asyncio.sleep(0)
