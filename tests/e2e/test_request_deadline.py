@@ -26,10 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 DEADLINE = 1.0
 MODEL = "mutation($i: CreateModelInput!) { createModel(input: $i) { ... on ModelSuccess { model { id revision } } } }"
-UPDATE = (
-    "mutation($i: UpdateMetadataInput!) { updateMetadata(input: $i) { __typename "
-    "... on Error { code message } } }"
-)
+UPDATE = "mutation($i: UpdateMetadataInput!) { updateMetadata(input: $i) { __typename ... on Error { code message } } }"
 DESCRIPTION = "query($n: String!) { model(name: $n) { description revision } }"
 
 
