@@ -210,6 +210,14 @@ CALL (model_id) {
 }
 RETURN model_id, properties(v) AS props
 """
+# A version by model name and number or alias in one round trip (the most common read of all).
+VERSION_BY_REF: LiteralString = """
+MATCH (m:Model {name: $model})
+OPTIONAL MATCH (:Alias {model_id: m.id, name: $alias})-[p:POINTS_TO WHERE p.until IS NULL]->(aliased:ModelVersion)
+WITH m, CASE WHEN $alias IS NULL THEN $version ELSE aliased.version END AS number
+MATCH (v:ModelVersion {model_id: m.id, version: number})
+RETURN properties(v) AS props
+"""
 VERSION_BY_DIGEST: LiteralString = """
 MATCH (v:ModelVersion {artifact_digest: $digest}) RETURN properties(v) AS props ORDER BY v.created_at LIMIT 1
 """

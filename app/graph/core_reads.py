@@ -46,6 +46,11 @@ class CoreReader:
     async def models(self, after: str | None, limit: int) -> list[Entity]:
         return await entities(self.driver, self.db, "Model", q.LIST_MODELS, after=after, limit=limit)
 
+    async def version_by_ref(self, model: str, number: int | None, alias: str | None) -> Entity | None:
+        """A version by model name and number, or by alias when one is given."""
+        params = {"model": model, "version": number, "alias": alias}
+        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_REF, **params)
+
     async def version(self, model_id: str, number: int) -> Entity | None:
         return await one(
             self.driver,

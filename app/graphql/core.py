@@ -165,14 +165,9 @@ class CoreQuery:
     async def model_version(
         self, info: Info, model: str, version: int | None = None, alias: str | None = None
     ) -> ModelVersion | None:
-        reader = core_reader(info)
-        m = await reader.model_by_name(model)
-        if m is None:
+        if version is None and alias is None:
             return None
-        if alias is not None:
-            pointers = [p for p in await reader.aliases(m.id) if p.alias == alias]
-            version = pointers[0].version if pointers else None
-        e = await reader.version(m.id, version) if version is not None else None
+        e = await core_reader(info).version_by_ref(model, version, alias)
         return ModelVersion(e) if e else None
 
     @strawberry.field(description="A run by id, or by the id another system gave it (e.g. an OpenLineage runId).")
