@@ -169,6 +169,10 @@ class Settings(BaseSettings):
     # A worker holds a delivery this long; a process killed mid-delivery loses it to another after this.
     webhook_lease_seconds: float = Field(default=60.0, gt=1, le=3600)
     webhook_batch: int = Field(default=20, ge=1, le=500)
+    # Outbox retention (app/events/retention.py): events older than this are removed, oldest first,
+    # once no delivery waits for them; checked every prune period (0 turns either off).
+    outbox_retention_hours: float = Field(default=7 * 24.0, ge=0)
+    outbox_prune_every_seconds: float = Field(default=3600.0, ge=0)
 
     @model_validator(mode="after")
     def _lease_outlasts_a_delivery(self) -> Settings:
@@ -176,6 +180,13 @@ class Settings(BaseSettings):
         # send the same delivery at the same time.
         if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
             raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
+        return self
+
+    @model_validator(mode="after")
+    def _retention_outlasts_webhook_retries(self) -> Settings:
+        # A redelivery (or a reader catching up after a day's outage) needs its event still there.
+        if 0 < self.outbox_retention_hours * 3600 <= self.webhook_retry_window_seconds:
+            raise ValueError("outbox_retention_hours must be longer than webhook_retry_window_seconds")
         return self
 
     def audit_key_bytes(self) -> bytes | None:

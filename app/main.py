@@ -9,6 +9,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -60,7 +61,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         checkpointer = _start_checkpointer(settings, app.state.services)
         validator = _start_validator(settings, app.state.services, metrics)
         events = _start_events(settings, app.state.services, metrics)
-        background = [t for t in (checkpointer, validator, *events) if t is not None]
+        pruner = _start_outbox_retention(settings, app.state.services)
+        background = [t for t in (checkpointer, validator, pruner, *events) if t is not None]
         try:
             yield
         finally:
@@ -133,6 +135,17 @@ def _start_events(settings: Settings, services: Services, metrics: Metrics) -> l
         worker = Worker(services.driver, settings, lambda outcome: metrics.webhook_attempts.labels(outcome).inc())
         tasks.append(asyncio.create_task(worker.run(), name="webhook-worker"))
     return tasks
+
+
+def _start_outbox_retention(settings: Settings, services: Services) -> asyncio.Task[None] | None:
+    """Old outbox events removed every MODELGRAPH_OUTBOX_PRUNE_EVERY_SECONDS (any replica may run it)."""
+    if settings.outbox_retention_hours <= 0 or settings.outbox_prune_every_seconds <= 0:
+        return None
+    from app.events.retention import run_periodically as prune_periodically
+
+    retention = timedelta(hours=settings.outbox_retention_hours)
+    every = settings.outbox_prune_every_seconds
+    return asyncio.create_task(prune_periodically(services.driver, settings.neo4j_database, retention, every))
 
 
 def _start_checkpointer(settings: Settings, services: Services) -> asyncio.Task[None] | None:

@@ -17,7 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.errors import Unauthenticated
-from app.events import outbox, webhooks
+from app.events import outbox, retention, webhooks
 from app.events import subscriptions as subs
 from app.events.broker import ALL, REGISTRY_EVENTS, broker
 from app.events.catalog import ADMIN_ONLY, TYPES, short_type
@@ -214,6 +214,7 @@ async def _page(info: Info, f: RegistryEventFilter | None, after: int, first: in
     services = info.context.services
     visible = _visible(info)
     limit = max(1, min(first, 500))
+    await retention.check_after(services.driver, services.settings.neo4j_database, after)
     rows = await outbox.read_after(
         services.driver,
         services.settings.neo4j_database,
@@ -231,7 +232,11 @@ async def _page(info: Info, f: RegistryEventFilter | None, after: int, first: in
 
 @strawberry.type
 class EventsQuery:
-    @strawberry.field(description="Committed registry events after a sequence number, oldest first.")
+    @strawberry.field(
+        description="Committed registry events after a sequence number, oldest first. Events older than the "
+        "outbox retention are removed: continuing from a removed sequence is refused (CONFLICT naming "
+        "afterSequence); 0 reads from the oldest kept."
+    )
     async def registry_events(
         self, info: Info, filter: RegistryEventFilter | None = None, after_sequence: int = 0, first: int = 100
     ) -> RegistryEventPage:
@@ -311,7 +316,8 @@ async def _create(info: Info, input: CreateWebhookSubscriptionInput) -> Any:
 class EventsSubscription:
     @strawberry.subscription(
         description="Registry events: first those after afterSequence (catch-up from the outbox), then live. "
-        "Without afterSequence, only events committed from now on."
+        "Without afterSequence, only events committed from now on; from a sequence the outbox retention "
+        "removed, refused (CONFLICT naming afterSequence)."
     )
     async def registry_events(
         self, info: Info, filter: RegistryEventFilter | None = None, after_sequence: int | None = None
@@ -320,6 +326,8 @@ class EventsSubscription:
         database = services.settings.neo4j_database
         visible = _visible(info)
         # Listen first, then read: whatever commits while catching up is in the queue already.
+        if after_sequence is not None:
+            await retention.check_after(services.driver, database, after_sequence)
         async with broker.listen(REGISTRY_EVENTS, ALL) as queue:
             committed = await outbox.last_sequence(services.driver, database)
             last = after_sequence if after_sequence is not None else committed

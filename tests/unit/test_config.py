@@ -227,3 +227,11 @@ def test_read_env_file_skips_comments_blank_lines_and_missing_files(tmp_path: Pa
 
     assert read_env_file(env_file) == {"A": "1", "B": "x=y"}
     assert read_env_file(tmp_path / "missing") == {}
+
+
+def test_outbox_retention_must_outlast_webhook_retries() -> None:
+    # A redelivery within the retry window needs its event still in the outbox.
+    with pytest.raises(ValueError, match="outbox_retention_hours"):
+        Settings(outbox_retention_hours=24, webhook_retry_window_seconds=26 * 3600)
+    assert Settings(outbox_retention_hours=27, webhook_retry_window_seconds=26 * 3600).outbox_retention_hours == 27
+    assert Settings(outbox_retention_hours=0).outbox_retention_hours == 0  # kept for ever
