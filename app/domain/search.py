@@ -61,6 +61,7 @@ class FilterField(Enum):
     FEATURE_IMPORTANCE = "FEATURE_IMPORTANCE"
     CONTAINS_PERSONAL_DATA = "CONTAINS_PERSONAL_DATA"
     TRAINED_ON = "TRAINED_ON"
+    FINDING = "FINDING"
 
 
 class FilterOp(Enum):
@@ -120,6 +121,12 @@ FIELDS: dict[FilterField, FieldSpec] = {
         facet=True,
     ),
     FilterField.TRAINED_ON: FieldSpec(Kind.LIST, "Id of a dataset version the training run used."),
+    FilterField.FINDING: FieldSpec(
+        Kind.LIST,
+        "Check of an open validation finding on the version (artifact_missing, artifact_corrupt, or a "
+        "policy check such as intended_use_missing); EXISTS: the version has any open finding.",
+        facet=True,
+    ),
 }
 
 ORDERING = (FilterOp.GT, FilterOp.GTE, FilterOp.LT, FilterOp.LTE)

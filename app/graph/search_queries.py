@@ -7,10 +7,18 @@ from typing import LiteralString
 
 from app.domain.search import FilterField, FilterOp, Kind, SortBy
 
+# The checks of a version's open validation findings, in order (the finding_subject_status index
+# finds them). Kept in the search document by every refresh and by the validator when a finding
+# opens or resolves (app/graph/validation.py), in that change's transaction.
+OPEN_FINDING_CHECKS: LiteralString = """COLLECT {
+  MATCH (f:Finding {subject_id: v.id, status: 'open'}) WITH DISTINCT f.check AS c RETURN c ORDER BY c
+}"""
+
 # The search document of a model version: what search filters, facets and matches on, copied from
 # its model, run, experiment, training data and aliases. The write path refreshes it whenever one of
-# those changes (graph_schema/V0023 backfilled it once with the same fields).
-REFRESH_SEARCH_DOCS: LiteralString = """
+# those changes (graph_schema/V0023 backfilled it once with the same fields, V0046 the findings).
+REFRESH_SEARCH_DOCS: LiteralString = (
+    """
 UNWIND $ids AS version_id
 MATCH (v:ModelVersion {id: version_id})
 MATCH (v)-[:VERSION_OF]->(m:Model)
@@ -42,8 +50,20 @@ SET v.s_text_model = trim(coalesce(m.name, '') + ' ' + coalesce(m.description, '
     v.s_personal = any(d IN data WHERE coalesce(d.contains_personal_data, true)),
     v.s_trained_on = [d IN data | d.id],
     v.s_features = used + [k IN keys(v) WHERE k STARTS WITH 'fi.' | substring(k, 3)],
-    v.s_aliases = aliases
+    v.s_aliases = aliases,
+    v.s_findings = """
+    + OPEN_FINDING_CHECKS
+    + """
 """
+)
+REFRESH_DOC_FINDINGS: LiteralString = (
+    """
+MATCH (v:ModelVersion {id: $id})
+SET v.s_findings = """
+    + OPEN_FINDING_CHECKS
+    + """
+"""
+)
 # Which versions' documents a change to a node of this label affects.
 DOCS_AFFECTED_BY: dict[str, LiteralString] = {
     "Model": "MATCH (v:ModelVersion) WHERE v.model_id = $id RETURN collect(v.id) AS ids",
@@ -97,6 +117,7 @@ FIELD_EXPR: dict[FilterField, LiteralString] = {
     # Unknown counts as personal: a dataset version that does not declare it is not trusted.
     FilterField.CONTAINS_PERSONAL_DATA: "v.s_personal",
     FilterField.TRAINED_ON: "v.s_trained_on",
+    FilterField.FINDING: "v.s_findings",
 }
 
 # Operators per storage kind. X is the field expression, $P the value parameter. EQ/NEQ on

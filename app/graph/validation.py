@@ -1,5 +1,6 @@
 """Reads and writes of the continuous validator. Findings are opened and resolved with an audit event
-in the stream of what they are about, in one transaction; driver values become Python values here."""
+in the stream of what they are about, and the search document of a version they are about, in one
+transaction; driver values become Python values here."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from app.domain.streams import stream_for
 from app.events.catalog import Event
+from app.graph import search_queries as sq
 from app.graph import unit
 from app.graph import validation_queries as q
 from app.graph.audit import AuditRecord
@@ -163,6 +165,7 @@ class ValidationRepo:
             )
             if row is None:
                 raise LookupError(f"{subject.kind} {subject.id} no longer exists")
+            await _refresh_search_doc(tx, subject)
             props: dict[str, Any] = row["props"]
             return props
 
@@ -176,6 +179,7 @@ class ValidationRepo:
     async def resolve(self, finding: Finding, subject: Subject) -> Finding:
         async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
             row = await tx_one(tx, q.RESOLVE_FINDING, id=finding.id, at=at)
+            await _refresh_search_doc(tx, subject)
             return dict(row["props"]) if row else {"id": finding.id}
 
         record = self._record("validate:resolve_finding", subject, {"check": finding.check, "finding": finding.id})
@@ -212,6 +216,12 @@ class ValidationRepo:
             details=details,
             stream=subject.stream,
         )
+
+
+async def _refresh_search_doc(tx: AsyncManagedTransaction, subject: Subject) -> None:
+    """A version's open findings are a search facet: its document changes with them."""
+    if subject.kind == "ModelVersion":
+        await (await tx.run(sq.REFRESH_DOC_FINDINGS, id=subject.id)).consume()
 
 
 def _events(kind: str, subject: Subject) -> Callable[[dict[str, Any]], list[Event]]:

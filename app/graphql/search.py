@@ -85,6 +85,10 @@ class SearchHit:
     domain: str | None = strawberry.field(description="Model domain.")
     task: str | None = strawberry.field(description="Model task.")
     metrics: JSON = strawberry.field(description="Training run final metrics.")
+    open_findings: list[str] = strawberry.field(
+        default_factory=list,
+        description="Checks of the version's open validation findings (ModelVersion.findings has the detail).",
+    )
 
 
 @strawberry.type(description="A facet value and how many hits have it.")
@@ -196,6 +200,7 @@ def hit_type(h: search_repo.SearchHit) -> SearchHit:
         domain=h.model.get("domain"),
         task=h.model.get("task"),
         metrics=h.run.metrics if h.run else {},
+        open_findings=list(h.version.get("s_findings") or []),
     )
 
 

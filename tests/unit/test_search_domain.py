@@ -75,6 +75,27 @@ def test_compiled_filter_keeps_values_in_parameters() -> None:
     assert "cp.team_code" in out.params.values()
 
 
+def test_open_findings_are_a_facetable_list_field_filtered_by_check_or_existence() -> None:
+    req = s.request(
+        {
+            "filters": [
+                {"all_of": [{"field": "FINDING", "op": "IN", "values": ["artifact_missing", "artifact_corrupt"]}]},
+                {"all_of": [{"field": "FINDING", "op": "EXISTS"}]},
+            ],
+            "facets": ["FINDING"],
+        }
+    )
+    out = Compiled()
+    cypher = filter_cypher(req.groups, [], out)
+    assert cypher == (
+        "(any(x IN coalesce((v.s_findings), []) WHERE x IN $p0)) OR (size(coalesce((v.s_findings), [])) > 0)"
+    )
+    assert out.params == {"p0": ["artifact_missing", "artifact_corrupt"]}
+    assert req.facets == (s.FilterField.FINDING,)
+    with pytest.raises(ValidationFailed, match=r"filters\[0\]\.allOf\[0\]\.value: needs a string"):
+        s.request({"filters": [{"all_of": [{"field": "FINDING", "op": "EQ"}]}]})
+
+
 def test_lucene_prefilter_narrows_only_when_every_group_can() -> None:
     from app.domain.search import Condition, FilterField, FilterOp, lucene_prefilter
 

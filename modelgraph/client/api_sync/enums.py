@@ -51,6 +51,7 @@ class FilterField(str, Enum):
     FEATURE_IMPORTANCE = "FEATURE_IMPORTANCE"
     CONTAINS_PERSONAL_DATA = "CONTAINS_PERSONAL_DATA"
     TRAINED_ON = "TRAINED_ON"
+    FINDING = "FINDING"
 
 
 class FilterOp(str, Enum):

@@ -1,15 +1,16 @@
 // Catalog: faceted search over model versions (text, facet checkboxes with counts, a metric
 // threshold, saved searches), each hit with its aliases and key metrics.
 import { gql, unwrap } from "./api.js";
+import { FINDING, anyFindingChoice, anyFindingChosen, findingBadges } from "./catalog-findings.js";
 import { el, fmtNumber, replace } from "./dom.js";
 
-const FACETS = ["DOMAIN", "TASK", "ALIAS", "FRAMEWORK", "LICENCE", "REGULATORY", "OWNER", "TAG"];
-const FACET_NAMES = { DOMAIN: "Domain", TASK: "Task", ALIAS: "Alias", FRAMEWORK: "Framework", LICENCE: "Licence", REGULATORY: "Regulatory", OWNER: "Owner", TAG: "Tag" };
+const FACETS = ["DOMAIN", "TASK", "ALIAS", "FRAMEWORK", "LICENCE", "REGULATORY", "OWNER", "TAG", FINDING];
+const FACET_NAMES = { DOMAIN: "Domain", TASK: "Task", ALIAS: "Alias", FRAMEWORK: "Framework", LICENCE: "Licence", REGULATORY: "Regulatory", OWNER: "Owner", TAG: "Tag", FINDING: "Open findings" };
 
 const SEARCH = `query ($input: SearchInput!) {
   search(input: $input) {
     __typename
-    ... on SearchResults { total totalIsExact hits { id modelName version aliases domain task metrics } facets { field values { value count } } }
+    ... on SearchResults { total totalIsExact hits { id modelName version aliases domain task metrics openFindings } facets { field values { value count } } }
     ... on Error { code message field }
   }
 }`;
@@ -87,7 +88,7 @@ export async function render(main, _params, { announce }) {
   };
 
   const drawFacets = (facets) => {
-    const sets = facets.filter((f) => f.values.length || (state.selected[f.field] && state.selected[f.field].size));
+    const sets = facets.filter((f) => f.values.length || (state.selected[f.field] && state.selected[f.field].size) || (f.field === FINDING && anyFindingChosen(state)));
     replace(
       facetBox,
       sets.map((facet) => {
@@ -98,6 +99,7 @@ export async function render(main, _params, { announce }) {
           "fieldset",
           { "data-facet": facet.field },
           el("legend", {}, FACET_NAMES[facet.field] || facet.field),
+          facet.field === FINDING ? anyFindingChoice(state, run) : null,
           [...values.entries()].map(([value, count]) =>
             el(
               "label",
@@ -138,6 +140,7 @@ export async function render(main, _params, { announce }) {
             el("a", { href: "#/model/" + encodeURIComponent(hit.modelName) + "/v/" + hit.version }, "version " + hit.version),
             " ",
             hit.aliases.map((a) => el("span", { class: "pill alias" }, a)),
+            findingBadges(hit),
             el(
               "div",
               { class: "muted" },

@@ -5,6 +5,7 @@ import { sparkline } from "./chart.js";
 import { el, fmtNumber, fmtTime, replace, table } from "./dom.js";
 import { lineagePanel } from "./lineage-panel.js";
 import { historyRange } from "./page-model.js";
+import { findingsSection } from "./version-findings.js";
 
 const VERSION = `query ($name: String!, $v: Int!) {
   modelVersion(model: $name, version: $v) {
@@ -119,6 +120,7 @@ export async function render(main, { name, version }, { announce }) {
   const status = (await gql(STATUS, { name, v: version, since })).versionStatus || { deployments: [] };
   const stops = [];
   const panel = lineagePanel(v.id, { direction: "BOTH", maxHops: 2 });
+  const findings = findingsSection(name, version);
   const downloadStatus = el("span", { role: "status" });
   replace(
     main,
@@ -141,13 +143,14 @@ export async function render(main, { name, version }, { announce }) {
         downloadStatus,
       ),
     ),
+    findings.element,
     panel.element,
     el("h2", {}, "Evaluations"),
     table("Evaluations", ["evaluated at", "metric", "value", "slice"], evaluations.map((e) => [fmtTime(e.at), e.metric, fmtNumber(e.value), e.slice || "overall"]), { "data-testid": "evaluations" }),
     el("h2", {}, "Deployments"),
     status.deployments.length ? el("div", { class: "cards" }, status.deployments.map((d) => deploymentCard(d, announce, stops))) : el("p", { class: "muted" }, "Not serving anywhere."),
   );
-  await panel.start();
+  await Promise.all([findings.load(), panel.start()]);
   return () => {
     for (const stop of stops) stop();
     panel.destroy();
