@@ -37,6 +37,10 @@ class Broker:
     def subscribers(self, topic: str, key: str) -> int:
         return len(self._topics.get((topic, key), set()))
 
+    def has_listeners(self) -> bool:
+        """Whether anyone in this process listens to anything (the tail reads rows only then)."""
+        return bool(self._topics)
+
     @asynccontextmanager
     async def listen(self, topic: str, key: str) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         """A queue registered at once (before the caller reads anything else), removed on exit."""

@@ -48,7 +48,7 @@ CALL () {
   WITH d LIMIT 1
   RETURN count(d) > 0 AS due
 }
-RETURN subscribed AND coalesce(c.seq, 0) > coalesce(w.seq, 0) AS fan_out, due
+RETURN subscribed AND coalesce(c.seq, 0) > coalesce(w.seq, 0) AS fan_out, due, subscribed
 """
 LOCK_CURSOR: LiteralString = "MATCH (c:WebhookCursor {id: 'webhooks'}) SET c.locked_at = $at RETURN c.seq AS seq"
 CREATE_CURSOR: LiteralString = """
@@ -126,10 +126,14 @@ class Worker:
         self.owner = worker_id()
         self._wake = Wake()
         self._client: httpx.AsyncClient | None = None
+        # Whether any subscription was active at the last round: without one a commit has nothing
+        # to fan out, so it does not wake the worker (a new subscription is seen at the next poll).
+        self.subscribed = True
 
     def nudge(self, seq: int) -> None:
         """Called after a commit, possibly from another thread's event loop."""
-        self._wake.nudge()
+        if self.subscribed:
+            self._wake.nudge()
 
     async def run(self) -> None:
         timeout = httpx.Timeout(
@@ -162,6 +166,7 @@ class Worker:
             PENDING_WORK, now=datetime.now(UTC), database_=self.database, routing_="r", bookmark_manager_=None
         )
         work = records[0] if records else None
+        self.subscribed = bool(work is not None and work["subscribed"])
         fanned = await self.fan_out() if work is not None and work["fan_out"] else 0
         claimed = await self.claim() if fanned or (work is not None and work["due"]) else []
         if claimed:

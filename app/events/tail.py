@@ -1,9 +1,14 @@
 """One per process: follow the outbox and hand each committed event to this process's subscribers.
 
-Cheap when idle: each poll reads the counter node only, and the rows only when it moved. A write
-committed by this process wakes the tail at once; writes of other processes are seen within
-`MODELGRAPH_EVENTS_POLL_SECONDS`. Because events commit in sequence order (app/events/outbox.py),
-"rows after the last one seen" never skips one.
+Cheap when idle: each poll reads the counter node only, and the rows only when it moved and
+someone in this process listens. A write committed by this process wakes the tail at once while
+someone listens; writes of other processes are seen within `MODELGRAPH_EVENTS_POLL_SECONDS`.
+Because events commit in sequence order (app/events/outbox.py), "rows after the last one seen"
+never skips one.
+
+With no listener the tail only keeps its position. Listeners are looked for after the counter is
+read: a subscriber that registers later reads the counter itself afterwards, so it catches up at
+least to that position and gets everything later from the tail (it drops what it sees twice).
 """
 
 from __future__ import annotations
@@ -41,8 +46,10 @@ class OutboxTail:
         self._wake = Wake()
 
     def nudge(self, seq: int) -> None:
-        """Called after a commit, possibly from another thread's event loop."""
-        self._wake.nudge()
+        """Called after a commit, possibly from another thread's event loop. Nobody listening: the
+        next poll keeps the position, and every write is spared two reads."""
+        if self.broker.has_listeners():
+            self._wake.nudge()
 
     async def run(self) -> None:
         self._wake.bind()
@@ -63,6 +70,7 @@ class OutboxTail:
         records, _, _ = await self.driver.execute_query(
             COUNTER, database_=self.database, routing_="r", bookmark_manager_=None
         )
+        listening = self.broker.has_listeners()  # after the counter was read (see the module docstring)
         seq = int(records[0]["seq"] or 0) if records else 0
         epoch = records[0]["epoch"] if records else None
         if self.last is None or epoch != self.epoch:
@@ -71,6 +79,10 @@ class OutboxTail:
             self.epoch = epoch
             if self.last == seq:
                 return
+        if not listening:
+            self.last = seq
+            self.seen(seq)
+            return
         while seq > self.last:
             rows = await outbox.read_after(self.driver, self.database, self.last, limit=PAGE)
             if not rows:

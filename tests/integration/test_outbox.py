@@ -114,3 +114,33 @@ async def test_concurrent_writes_get_distinct_gapless_sequences(clean_graph: Ser
     found = await events(clean_graph, start)
     assert [e["seq"] for e in found] == list(range(start + 1, start + 13))
     assert sorted(e["data"]["name"] for e in found) == sorted(f"p{i}" for i in range(12))
+
+
+async def test_the_tail_reads_rows_only_while_someone_in_the_process_listens(
+    clean_graph: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.events.broker import ALL, REGISTRY_EVENTS, Broker
+    from app.events.tail import OutboxTail
+
+    reads: list[int] = []
+    real_read_after = outbox.read_after
+
+    async def counted(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        reads.append(1)
+        return await real_read_after(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "read_after", counted)
+    own = Broker()
+    tail = OutboxTail(clean_graph.driver, clean_graph.settings.neo4j_database, 60, to=own)
+    await tail.step()  # the first poll fixes the position
+    await run(clean_graph, "create_project", {"name": "unheard"})
+    newest = await outbox.last_sequence(clean_graph.driver, clean_graph.settings.neo4j_database)
+    await tail.step()
+    assert reads == [] and tail.last == newest  # kept its place only
+
+    async with own.listen(REGISTRY_EVENTS, ALL) as queue:
+        await run(clean_graph, "create_project", {"name": "heard"})
+        await tail.step()
+        got = queue.get_nowait()
+        assert got["type"] == "project.created" and got["seq"] == tail.last and queue.empty()
+    assert reads == [1]
