@@ -23,6 +23,8 @@ from app.events.broker import ALL, REGISTRY_EVENTS, broker
 from app.events.catalog import ADMIN_ONLY, TYPES, short_type
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command
+from app.registry.commands import webhooks as webhooks_cmd
+from app.registry.execute import execute
 
 CATCH_UP_PAGE = 200
 
@@ -273,11 +275,11 @@ class EventsMutation:
     async def delete_webhook_subscription(
         self, info: Info, input: DeleteWebhookSubscriptionInput
     ) -> WebhookChangedPayload:  # type: ignore[valid-type]
-        return await run_command(info, "delete_webhook_subscription", input, _changed)
+        return await run_command(info, webhooks_cmd.DeleteWebhookSubscription, input, _changed)
 
     @strawberry.mutation(description="Queue a delivery again now (dead-lettered or not), with a new retry window.")
     async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookChangedPayload:  # type: ignore[valid-type]
-        return await run_command(info, "redeliver_webhook", input, _changed)
+        return await run_command(info, webhooks_cmd.RedeliverWebhook, input, _changed)
 
 
 async def _changed(outcome: Any) -> WebhookChanged:
@@ -286,20 +288,17 @@ async def _changed(outcome: Any) -> WebhookChanged:
 
 async def _create(info: Info, input: CreateWebhookSubscriptionInput) -> Any:
     from app.graphql.payloads import review_required
-    from app.registry.execute import execute
-
     services = info.context.services
     secret = input.secret or webhooks.new_secret()
     webhooks.secret_key(secret)  # refuses a malformed one
-    payload = {
-        "url": input.url,
-        "event_types": input.event_types,
-        "model": input.model,
-        "description": input.description,
-        # Sealed before it reaches the command: the audit event and any review keep only this.
-        "secret_sealed": webhooks.seal(services.settings.artifact_key.get_secret_value(), secret),
-    }
-    outcome = await execute(services, meta_of(info, None), "create_webhook_subscription", payload)
+    command = webhooks_cmd.CreateWebhookSubscription(
+        url=input.url,
+        event_types=None if input.event_types is None else tuple(input.event_types),
+        model=input.model,
+        description=input.description,
+        secret_sealed=webhooks.seal(services.settings.artifact_key.get_secret_value(), secret),
+    )
+    outcome = await execute(services, meta_of(info, None), command)
     if outcome.review is not None:
         reasons = list(outcome.decision.reasons) if outcome.decision else []
         return review_required(str(outcome.review["id"]), reasons)

@@ -19,6 +19,7 @@ from app.graphql.connection import Connection, asks_for_total, connection, decod
 from app.graphql.context import Info
 from app.graphql.payloads import payload_union
 from app.registry import vocab
+from app.registry.commands import vocab as vocab_cmd
 from app.registry.execute import Outcome
 
 FilterField = strawberry.enum(s.FilterField, description="A filterable field (never free text).")
@@ -289,7 +290,7 @@ class SearchMutation:
         async def ok(outcome: Outcome) -> TermSuccess:
             return TermSuccess(term_id=strawberry.ID(str((outcome.result or {}).get("id"))))
 
-        return await payloads.run_command(info, "upsert_term", to_raw(input), ok)
+        return await payloads.run_command(info, vocab_cmd.UpsertTerm, to_raw(input), ok)
 
     @strawberry.mutation(description="Save a search under a shared name.")
     async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:  # type: ignore[valid-type]
@@ -299,7 +300,7 @@ class SearchMutation:
         async def ok(outcome: Outcome) -> SaveSearchSuccess:
             return SaveSearchSuccess(saved_search_id=strawberry.ID(str((outcome.result or {}).get("id"))))
 
-        return await payloads.run_command(info, "save_search", payload, ok)
+        return await payloads.run_command(info, vocab_cmd.SaveSearch, payload, ok)
 
 
 def _jsonable(value: Any) -> Any:

@@ -25,7 +25,8 @@ from app.graph import unit
 from app.graph.audit import AuditRecord
 from app.graph.core_reads import CoreReader
 from app.registry.actor import RequestMeta
-from app.registry.execute import Plan, decide
+from app.registry.decisions import decide
+from app.registry.plan import Plan
 from app.services import Services
 from app.web.http import error_response, request_meta
 
