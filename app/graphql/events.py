@@ -59,8 +59,8 @@ class RegistryEvent:
             time=row.get("at"),
             audit_stream=row.get("stream"),
             audit_seq=row.get("audit_seq"),
-            data=row.get("data") or {},
-            cloud_event=outbox.envelope_dict(row),
+            data=JSON(row.get("data") or {}),
+            cloud_event=JSON(outbox.envelope_dict(row)),
         )
 
 
@@ -117,7 +117,6 @@ class WebhookSubscription:
 
     @classmethod
     def of(cls, p: dict[str, Any]) -> WebhookSubscription:
-        at = p.get("created_at")
         return cls(
             id=strawberry.ID(p["id"]),
             url=p["url"],
@@ -125,12 +124,13 @@ class WebhookSubscription:
             model=p.get("model"),
             description=p.get("description"),
             created_by=p.get("created_by"),
-            created_at=at.to_native() if hasattr(at, "to_native") else at,
+            created_at=_t(p.get("created_at")),
         )
 
 
 def _t(value: Any) -> datetime | None:
-    return value.to_native() if hasattr(value, "to_native") else value
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native if isinstance(native, datetime) else None
 
 
 @strawberry.type(description="One event to send to one subscription, and how its last attempt went.")
@@ -268,17 +268,17 @@ class EventsMutation:
     @strawberry.mutation(description="Subscribe a URL to registry events (admins, or owners of the model).")
     async def create_webhook_subscription(
         self, info: Info, input: CreateWebhookSubscriptionInput
-    ) -> CreateWebhookSubscriptionPayload:  # type: ignore[valid-type]
+    ) -> CreateWebhookSubscriptionPayload:
         return await as_payload(info, _create(info, input))
 
     @strawberry.mutation(description="Delete a webhook subscription; its pending deliveries are cancelled.")
     async def delete_webhook_subscription(
         self, info: Info, input: DeleteWebhookSubscriptionInput
-    ) -> WebhookChangedPayload:  # type: ignore[valid-type]
+    ) -> WebhookChangedPayload:
         return await run_command(info, webhooks_cmd.DeleteWebhookSubscription, input, _changed)
 
     @strawberry.mutation(description="Queue a delivery again now (dead-lettered or not), with a new retry window.")
-    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookChangedPayload:  # type: ignore[valid-type]
+    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookChangedPayload:
         return await run_command(info, webhooks_cmd.RedeliverWebhook, input, _changed)
 
 

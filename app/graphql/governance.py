@@ -21,8 +21,9 @@ from app.graphql.payloads import as_payload, meta_of, payload_union, run_command
 from app.registry import approvals
 from app.registry import governance as gov
 from app.registry.commands import governance as governance_cmd
-from app.registry.execute import Outcome, dry_run
+from app.registry.execute import dry_run
 from app.registry.handlers import command_from
+from app.registry.plan import Outcome
 
 
 @strawberry.enum(description="Where a review stands.")
@@ -371,7 +372,7 @@ def _event_info(e: dict[str, Any]) -> AuditEvent:
 @strawberry.type
 class GovernanceMutation:
     @strawberry.mutation(description="Create a principal (admin).")
-    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> CreatePrincipalPayload:  # type: ignore[valid-type]
+    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> CreatePrincipalPayload:
         async def ok(outcome: Outcome) -> PrincipalCreated:
             created = Principal(name=input.name, kind=input.kind, roles=input.roles, teams=input.teams or [])
             return PrincipalCreated(id=_id(outcome), principal=created, replayed=outcome.replayed)
@@ -379,7 +380,7 @@ class GovernanceMutation:
         return await run_command(info, governance_cmd.CreatePrincipal, input, ok)
 
     @strawberry.mutation(description="Issue an API key (admin); the key is returned once and stored hashed.")
-    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> IssueApiKeyPayload:  # type: ignore[valid-type]
+    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> IssueApiKeyPayload:
         key = new_api_key()
 
         async def ok(outcome: Outcome) -> ApiKeyIssued:
@@ -388,26 +389,26 @@ class GovernanceMutation:
         return await run_command(info, governance_cmd.IssueApiKey, {**to_payload(input), "key_hash": hash_key(key)}, ok)
 
     @strawberry.mutation(description="Revoke an API key (admin).")
-    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:  # type: ignore[valid-type]
+    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
         async def ok(outcome: Outcome) -> ApiKeyRevoked:
             return ApiKeyRevoked(id=_id(outcome))
 
         return await run_command(info, governance_cmd.RevokeApiKey, input, ok)
 
     @strawberry.mutation(description="Grant an action until a time (admin).")
-    async def create_grant(self, info: Info, input: CreateGrantInput) -> CreateGrantPayload:  # type: ignore[valid-type]
+    async def create_grant(self, info: Info, input: CreateGrantInput) -> CreateGrantPayload:
         return await run_command(info, governance_cmd.CreateGrant, input, _grant_success)
 
     @strawberry.mutation(description="Revoke a grant (decided like createGrant, audited).")
-    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:  # type: ignore[valid-type]
+    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:
         return await run_command(info, governance_cmd.RevokeGrant, input, _grant_success)
 
     @strawberry.mutation(description="Approve a pending review; the change is applied as requested.")
-    async def approve_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+    async def approve_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:
         return await as_payload(info, _decide(info, input, approve=True))
 
     @strawberry.mutation(description="Reject a pending review.")
-    async def reject_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+    async def reject_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:
         return await as_payload(info, _decide(info, input, approve=False))
 
 

@@ -29,7 +29,7 @@ from app.registry import history as h
 from app.registry.commands import history as history_cmd
 from app.registry.commands.base import Command
 from app.registry.core import reader as core_reader
-from app.registry.execute import Outcome
+from app.registry.plan import Outcome
 
 
 def _reader(info: Info) -> HistoryReader:
@@ -62,7 +62,7 @@ class HistoryPoint:
             version=p.version,
             at=p.at,
             value=p.value,
-            dataset_version_id=p.dataset_version_id,
+            dataset_version_id=strawberry.ID(p.dataset_version_id) if p.dataset_version_id else None,
             slice=p.slice,
         )
 
@@ -297,7 +297,7 @@ class PerformanceHistoryInput:
 
 @strawberry.input(description="A metric's history bucketed by time: constant size however many evaluations.")
 class PerformanceSeriesInput(PerformanceHistoryInput):
-    resolution: HistoryResolution = strawberry.field(  # type: ignore[valid-type]
+    resolution: HistoryResolution = strawberry.field(
         default=Resolution.DAY, description="Bucket width."
     )
 
@@ -454,7 +454,7 @@ async def _write(info: Info, command: type[Command], inp: Any) -> Any:
             id=strawberry.ID(str(result.get("id"))),
             kind=str(result.get("kind")),
             replayed=outcome.replayed,
-            result=result,
+            result=JSON(result),
         )
 
     return await run_command(info, command, inp, success)
@@ -568,7 +568,7 @@ def _row(version: int, e: Entity | None, metrics: list[str]) -> ComparisonRow:
     values = e.metrics if e else {}
     return ComparisonRow(
         version=version,
-        evaluation_id=e.id if e else None,
+        evaluation_id=strawberry.ID(e.id) if e else None,
         evaluated_at=e.time("evaluated_at") if e else None,
         metrics=[ComparedMetric(name=m, value=values.get(m)) for m in metrics],
     )

@@ -90,7 +90,7 @@ def review_required(review_id: str, reasons: list[str]) -> ReviewRequired:
     )
 
 
-def error_payload(exc: RegistryError) -> Any:
+def error_payload(exc: RegistryError) -> Error:
     if isinstance(exc, ValidationFailed):
         return ValidationError(code=exc.code, message=exc.message, field=exc.field)
     if isinstance(exc, NotFound):
@@ -147,7 +147,7 @@ def note_failure(info: Info, exc: RegistryError) -> None:
         failures[str(info.path.key)] = exc.code
 
 
-async def as_payload(info: Info, work: Awaitable[T]) -> T | Any:
+async def as_payload(info: Info, work: Awaitable[T]) -> T | Error:
     """Await a command; an expected error becomes its payload type (and is counted for /metrics)."""
     try:
         return await work
@@ -158,7 +158,7 @@ async def as_payload(info: Info, work: Awaitable[T]) -> T | Any:
 
 async def run_command(
     info: Info, command: type[Command], input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
-) -> Any:
+) -> T | Error:
     """Execute a command and map its outcome or expected error onto the payload union."""
     return await as_payload(info, _run_command(info, command, input_obj, success))
 
@@ -174,7 +174,7 @@ def command_of(info: Info, command: type[Command], input_obj: Any) -> tuple[Comm
 
 async def _run_command(
     info: Info, command: type[Command], input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
-) -> Any:
+) -> T | ReviewRequired:
     typed, meta = command_of(info, command, input_obj)
     outcome = await execute(info.context.services, meta, typed)
     if outcome.review is not None or (outcome.result or {}).get("kind") == "Review":

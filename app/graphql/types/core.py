@@ -72,7 +72,7 @@ class RevisionRecord:
 
     @classmethod
     def of(cls, r: Revision) -> RevisionRecord:
-        return cls(revision=r.revision, at=r.at, actor=r.actor, changes=r.changes)
+        return cls(revision=r.revision, at=r.at, actor=r.actor, changes=JSON(r.changes))
 
 
 @strawberry.type(description="A named metric value.")
@@ -357,7 +357,7 @@ class Run(_Base, Node):
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
-        return self._e.params
+        return JSON(self._e.params)
 
     @strawberry.field(description="Final metrics.")
     def metrics(self) -> list[MetricValue]:
@@ -475,7 +475,7 @@ class Evaluation(_Base, Node):
 
     @strawberry.field(description="Metric -> [low, high] confidence intervals.")
     def confidence(self) -> JSON:
-        return self._e.json_field("confidence", {}) or {}
+        return JSON(self._e.json_field("confidence", {}) or {})
 
     @strawberry.field(description="The dataset snapshot evaluated on.")
     def dataset_version_id(self) -> strawberry.ID | None:
