@@ -13,7 +13,6 @@ from strawberry.scalars import JSON
 from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
-from app.graph.principals import PrincipalStore
 from app.graph.review_reads import ReviewFilter, page_reviews
 from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
 from app.graphql.context import Info
@@ -300,8 +299,7 @@ class GovernanceQuery:
 
     @strawberry.field(description="Registered principals, by name.")
     async def principals(self, info: Info, first: int = 50, after: str | None = None) -> Connection[Principal]:
-        s = info.context.services
-        found = await PrincipalStore(s.driver, s.settings.neo4j_database).list()
+        found = await info.context.services.repos.principals.list()
         rows = [(a.name, Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))) for a in found]
         return sliced(rows, first, after)
 

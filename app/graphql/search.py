@@ -13,7 +13,6 @@ from strawberry.scalars import JSON
 from app.domain import search as s
 from app.errors import ValidationFailed
 from app.graph import search_repo
-from app.graph.search_repo import SearchRepo
 from app.graphql import payloads
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size, sliced
 from app.graphql.context import Info
@@ -226,7 +225,7 @@ class SearchQuery:
     async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldSpec]:
         services = info.context.services
         facetable = tuple(f for f, spec in s.FIELDS.items() if spec.facet)
-        repo = SearchRepo(services.driver, services.settings.neo4j_database)
+        repo = services.repos.search
         tops = {f.field: f.values for f in await repo.facet_values(facetable, min(max(size, 1), 50))}
         return [
             FilterFieldSpec(

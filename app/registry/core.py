@@ -24,7 +24,7 @@ from app.services import Services
 
 
 def reader(services: Services) -> CoreReader:
-    return CoreReader(services.driver, services.settings.neo4j_database)
+    return services.repos.core
 
 
 def custom_props(field: str, values: dict[str, Any] | None) -> dict[str, Any]:

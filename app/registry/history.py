@@ -26,7 +26,7 @@ PRODUCTION = "production"
 
 
 def history(services: Services) -> HistoryReader:
-    return HistoryReader(services.driver, services.settings.neo4j_database)
+    return services.repos.history
 
 
 def when(field: str, value: Any, *, required: bool = False) -> datetime | None:

@@ -20,7 +20,7 @@ from app.errors import ValidationFailed
 from app.graph import vocab_queries as q
 from app.graph.ids import new_id
 from app.graph.reads import tx_one
-from app.graph.search_repo import SearchRepo, SearchResult, VocabReader
+from app.graph.search_repo import SearchResult, VocabReader
 from app.graph.unit import Work
 from app.registry.actor import RequestMeta
 from app.registry.commands.vocab import SaveSearch, SeedVocabularies, UpsertTerm
@@ -33,7 +33,7 @@ MAX_SYNONYMS = 50
 
 
 def vocab_reader(services: Services) -> VocabReader:
-    return VocabReader(services.driver, services.settings.neo4j_database)
+    return services.repos.vocab
 
 
 def saved_search_id() -> str:
@@ -135,7 +135,7 @@ async def search(services: Services, raw: dict[str, Any]) -> SearchResult:
     """Validate a snake_case search input, load the vocabularies it expands, run it."""
     req = s.request(raw)
     terms = await vocab_reader(services).terms() if _needs_terms(req) else []
-    return await SearchRepo(services.driver, services.settings.neo4j_database).search(req, terms)
+    return await services.repos.search.search(req, terms)
 
 
 def _needs_terms(req: s.SearchRequest) -> bool:

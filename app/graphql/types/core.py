@@ -585,11 +585,9 @@ class ModelVersion(_Base, Node):
         slice: str | None = None,
         include_superseded: bool = False,
     ) -> Connection[Evaluation]:
-        from app.graph.history_reads import HistoryReader
-
         limit = page_size(first)
         services = info.context.services
-        reader = HistoryReader(services.driver, services.settings.neo4j_database)
+        reader = services.repos.history
         found = await reader.evaluations_of(self._e.id, time_key(after), slice, include_superseded, limit + 1)
         total = await reader.count_evaluations(self._e.id, slice, include_superseded) if asks_for_total(info) else None
         rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]
