@@ -15,9 +15,11 @@ from app.auth.tokens import hash_key, new_api_key
 from app.graph.demo_queries import ANY_MODEL, DATASET_VERSION_ID
 from app.graph.reads import rows
 from app.registry.actor import Actor, RequestMeta
+from app.registry.approvals import decide_review
+from app.registry.commands.core import MoveAlias
 from app.registry.execute import execute
-from app.registry.reviews import decide_review
-from app.registry.vocab import seed_from_file
+from app.registry.handlers import command_from
+from app.registry.seed import seed_from_file
 from app.services import Services
 
 ADMIN = RequestMeta(
@@ -38,7 +40,7 @@ async def is_empty(services: Services) -> bool:
 
 
 async def _do(services: Services, command: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:
-    outcome = await execute(services, meta, command, payload)
+    outcome = await execute(services, meta, command_from(command, payload))
     if outcome.review is not None:
         approver = RequestMeta(
             actor=Actor(id="ann", name="ann", roles=("approver",), teams=("risk",)), request_id="demo"
@@ -313,8 +315,8 @@ async def _pending_review(services: Services) -> None:
     """A publisher asks to promote version 3 to production: policy files a review and the demo
     leaves it pending, so an approver has something in the reviews inbox."""
     pat = RequestMeta(actor=Actor(id="pat", name="pat", roles=("publisher",), teams=("risk",)), request_id="demo")
-    payload = {"model": "credit-default", "alias": "production", "version": 3, "reason": "deeper trees, fresher data"}
-    outcome = await execute(services, pat, "move_alias", payload)
+    promote = MoveAlias(model="credit-default", alias="production", version=3, reason="deeper trees, fresher data")
+    outcome = await execute(services, pat, promote)
     assert outcome.review is not None, "promoting to production as a publisher should need a review"
 
 

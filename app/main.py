@@ -21,7 +21,6 @@ from app.auth.middleware import AuthMiddleware
 from app.auth.tokens import Authenticator
 from app.config import Settings
 from app.graph.checkpoints import run_periodically
-from app.graph.principals import PrincipalStore
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
@@ -55,7 +54,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         app.state.services.observe_policy = metrics.observe_policy
         app.state.authenticator = Authenticator(
             settings,
-            PrincipalStore(app.state.services.driver, settings.neo4j_database),
+            app.state.services.repos.principals,
             app.state.services.principals,
         )
         checkpointer = _start_checkpointer(settings, app.state.services)

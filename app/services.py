@@ -13,7 +13,12 @@ from app.artifacts.store import ArtifactStore
 from app.cache import TtlCache
 from app.config import Settings
 from app.errors import DependencyUnavailable
+from app.graph.core_reads import CoreReader
 from app.graph.driver import open_driver, ping
+from app.graph.history_reads import HistoryReader
+from app.graph.principals import PrincipalStore
+from app.graph.search_repo import SearchRepo, VocabReader
+from app.graph.validation import ValidationRepo
 from app.policy.client import PolicyClient
 
 
@@ -22,6 +27,29 @@ class DependencyStatus:
     name: str
     ok: bool
     detail: str
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """Every repository, over the process's one driver and its database; built once, in Services."""
+
+    core: CoreReader
+    history: HistoryReader
+    vocab: VocabReader
+    search: SearchRepo
+    validation: ValidationRepo
+    principals: PrincipalStore
+
+    @classmethod
+    def over(cls, driver: AsyncDriver, database: str) -> Repositories:
+        return cls(
+            CoreReader(driver, database),
+            HistoryReader(driver, database),
+            VocabReader(driver, database),
+            SearchRepo(driver, database),
+            ValidationRepo(driver, database),
+            PrincipalStore(driver, database),
+        )
 
 
 @dataclass
@@ -37,9 +65,11 @@ class Services:
     # API key hash -> (principal, key record), principal -> grants. See app/cache.py. Policy
     # decisions are never cached: every request asks OPA, so an unreachable OPA denies at once.
     principals: TtlCache[str, Any] = field(init=False)
+    repos: Repositories = field(init=False)
 
     def __post_init__(self) -> None:
         self.principals = TtlCache(self.settings.principal_cache_seconds)
+        self.repos = Repositories.over(self.driver, self.settings.neo4j_database)
 
     def forget_principals(self) -> None:
         """A key, principal or grant changed: nothing cached about who may do what stays valid."""

@@ -25,6 +25,7 @@ from app.graph.core_reads import CoreReader
 from app.graph.lineage import LineageRequest, lineage
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 
 BATCH = 5000
@@ -126,13 +127,14 @@ async def registration(services: Services, count: int, concurrency: int, batch: 
     """Versions/s through the full write path (validation, OPA, audit, idempotency)."""
     core = CoreReader(services.driver, services.settings.neo4j_database)
     label = f"{concurrency}-{batch}"
-    await execute(services, ADMIN, "create_project", {"name": f"bench-reg-{label}"})
-    exp = await execute(services, ADMIN, "create_experiment", {"project": f"bench-reg-{label}", "name": "e"})
-    run = await execute(services, ADMIN, "start_run", {"experiment_id": (exp.result or {})["id"]})
+    await execute(services, ADMIN, command_from("create_project", {"name": f"bench-reg-{label}"}))
+    experiment = command_from("create_experiment", {"project": f"bench-reg-{label}", "name": "e"})
+    exp = await execute(services, ADMIN, experiment)
+    run = await execute(services, ADMIN, command_from("start_run", {"experiment_id": (exp.result or {})["id"]}))
     run_id = (run.result or {})["id"]
-    await execute(services, ADMIN, "finish_run", {"run_id": run_id, "metrics": {"f1": 0.9}})
+    await execute(services, ADMIN, command_from("finish_run", {"run_id": run_id, "metrics": {"f1": 0.9}}))
     name = f"bench-reg-model-{label}"
-    await execute(services, ADMIN, "create_model", {"name": name, "licence": "MIT"})
+    await execute(services, ADMIN, command_from("create_model", {"name": name, "licence": "MIT"}))
     payload = {"model": name, "run_id": run_id, "artifact": {"uri": "s3://b", "digest": DIGEST}}
     gate = asyncio.Semaphore(concurrency)
 
@@ -140,9 +142,10 @@ async def registration(services: Services, count: int, concurrency: int, batch: 
         async with gate:
             if batch > 1:
                 items = [{k: v for k, v in payload.items() if k != "model"}] * batch
-                await execute(services, ADMIN, "register_model_versions", {"model": name, "versions": items})
+                versions = command_from("register_model_versions", {"model": name, "versions": items})
+                await execute(services, ADMIN, versions)
             else:
-                await execute(services, ADMIN, "register_model_version", payload)
+                await execute(services, ADMIN, command_from("register_model_version", payload))
 
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(count // batch)))

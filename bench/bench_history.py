@@ -28,6 +28,7 @@ from app.graph.history_reads import HistoryReader
 from app.registry import history as h
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 
 ADMIN = RequestMeta(actor=Actor(id="bench", name="bench", roles=("admin",)), request_id="bench")
@@ -66,7 +67,7 @@ def p95(samples: list[float]) -> float:
 
 async def setup(services: Services, tag: str) -> dict[str, Any]:
     async def run(name: str, payload: dict[str, Any]) -> dict[str, Any]:
-        out = await execute(services, ADMIN, name, payload)
+        out = await execute(services, ADMIN, command_from(name, payload))
         assert out.result is not None, out
         return out.result
 

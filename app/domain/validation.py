@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from app.errors import ValidationFailed
 
@@ -193,6 +193,14 @@ def utc(field: str, value: datetime | None, *, allow_future: bool = False) -> da
     if not allow_future and value > datetime.now(UTC) + FUTURE_SKEW:
         raise fail(field, "must not be in the future")
     return value
+
+
+@overload
+def aware(field: str, value: datetime) -> datetime: ...
+
+
+@overload
+def aware(field: str, value: datetime | None) -> datetime | None: ...
 
 
 def aware(field: str, value: datetime | None) -> datetime | None:

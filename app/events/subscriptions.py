@@ -21,9 +21,11 @@ from app.events import webhooks
 from app.events.catalog import TYPES, short_type
 from app.graph.reads import rows, tx_one
 from app.registry.actor import RequestMeta
+from app.registry.commands import webhooks as cmd
 from app.registry.core import _model, owned
-from app.registry.execute import Plan, command, policy_input
+from app.registry.decisions import policy_input
 from app.registry.grants import grants_of
+from app.registry.plan import Plan
 from app.services import Services
 
 CREATE: LiteralString = """
@@ -60,10 +62,10 @@ RETURN d {.*} AS d ORDER BY d.created_at DESC LIMIT $limit
 """
 
 
-def _event_types(raw: Any) -> list[str]:
+def _event_types(raw: tuple[str, ...] | None) -> list[str]:
     if raw is None:
         return []
-    if not isinstance(raw, list) or len(raw) > len(TYPES):
+    if len(raw) > len(TYPES):
         raise v.fail("eventTypes", "must be a list of event types")
     found = []
     for index, item in enumerate(raw):
@@ -82,23 +84,22 @@ async def manage_plan(services: Services, model: str | None, work: Any, subscrip
     return Plan("admin", {"kind": "registry", "name": "webhooks"}, work, stream=stream)
 
 
-@command("create_webhook_subscription")
-async def create_subscription(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    url = str(p.get("url") or "")
+async def create_subscription(services: Services, meta: RequestMeta, c: cmd.CreateWebhookSubscription) -> Plan:
+    url = str(c.url or "")
     webhooks.check_url(url)
     try:  # the address is checked again at every delivery; refusing early is kinder
         await webhooks.resolve(url, services.settings.webhook_allow_hosts)
     except webhooks.Blocked as exc:
         raise v.fail("url", str(exc)) from None
-    sealed = p.get("secret_sealed")
+    sealed = c.secret_sealed
     if not isinstance(sealed, str) or not sealed:
         raise v.fail("secret", "is required")
     props = {
         "id": "whs_" + uuid.uuid4().hex,
         "url": url.strip(),
-        "event_types": _event_types(p.get("event_types")),
-        "model": v.name("model", p["model"]) if p.get("model") else None,
-        "description": v.text("description", p.get("description")),
+        "event_types": _event_types(c.event_types),
+        "model": v.name("model", c.model) if c.model else None,
+        "description": v.text("description", c.description),
         "secret_sealed": sealed,
         "active": True,
         "created_by": meta.actor.name,
@@ -116,9 +117,8 @@ async def create_subscription(services: Services, meta: RequestMeta, p: dict[str
     return plan
 
 
-@command("delete_webhook_subscription")
-async def delete_subscription(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    found = await get_subscription(services, str(p.get("id")))
+async def delete_subscription(services: Services, meta: RequestMeta, c: cmd.DeleteWebhookSubscription) -> Plan:
+    found = await get_subscription(services, str(c.id))
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         row = await tx_one(tx, DEACTIVATE, id=found["id"], at=at, actor=meta.actor.name)
@@ -129,9 +129,8 @@ async def delete_subscription(services: Services, meta: RequestMeta, p: dict[str
     return await manage_plan(services, found.get("model"), work, found["id"])
 
 
-@command("redeliver_webhook")
-async def redeliver(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    delivery = await get_delivery(services, str(p.get("id")))
+async def redeliver(services: Services, meta: RequestMeta, c: cmd.RedeliverWebhook) -> Plan:
+    delivery = await get_delivery(services, str(c.id))
     found = await get_subscription(services, str(delivery["subscription_id"]))
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:

@@ -31,13 +31,15 @@ from app.graphql.types.core import (
     Run,
     wrap,
 )
-from app.registry.execute import Outcome
+from app.registry.commands import core as core_cmd
+from app.registry.commands.base import Command
+from app.registry.plan import Outcome
 
 
 @strawberry.type(description="A node in a lineage subgraph.")
 class LineageNode:
     id: strawberry.ID = strawberry.field(description="Node id.")
-    kind: LineageNodeKind = strawberry.field(description="What kind of node it is.")  # type: ignore[valid-type]
+    kind: LineageNodeKind = strawberry.field(description="What kind of node it is.")
     label: str = strawberry.field(description="Human-readable key (name, name:version, ...).")
     properties: JSON = strawberry.field(description="Key fields of the node.")
 
@@ -46,7 +48,7 @@ class LineageNode:
 class LineageEdge:
     source: strawberry.ID = strawberry.field(description="From node id.")
     target: strawberry.ID = strawberry.field(description="To node id.")
-    type: LineageEdgeType = strawberry.field(description="Relationship type, e.g. TRAINED_BY.")  # type: ignore[valid-type]
+    type: LineageEdgeType = strawberry.field(description="Relationship type, e.g. TRAINED_BY.")
     properties: JSON = strawberry.field(description="Edge properties (since, until, step, ...).")
 
 
@@ -106,7 +108,7 @@ async def to_graph(info: Info, sub: Subgraph) -> LineageGraph:
             id=strawberry.ID(n.id),
             kind=LineageNodeKind(n.kind),
             label=node_label(n.kind, n.props),
-            properties=await properties(n.kind, n.props),
+            properties=JSON(await properties(n.kind, n.props)),
         )
         for n in sub.nodes
     ]
@@ -115,7 +117,7 @@ async def to_graph(info: Info, sub: Subgraph) -> LineageGraph:
             source=strawberry.ID(e.source),
             target=strawberry.ID(e.target),
             type=LineageEdgeType(e.type),
-            properties={k: plain(v) for k, v in e.props.items()},
+            properties=JSON({k: plain(v) for k, v in e.props.items()}),
         )
         for e in sub.edges
     ]
@@ -321,12 +323,12 @@ def _entity_success(cls: Any, field_name: str, gql: Any) -> Any:
     return make
 
 
-async def _run(info: Info, command: str, inp: Any, cls: Any, field_name: str, gql: Any) -> Any:
+async def _run(info: Info, command: type[Command], inp: Any, cls: Any, field_name: str, gql: Any) -> Any:
     make = _entity_success(cls, field_name, gql)
     return await run_command(info, command, inp, lambda outcome: make(outcome, info))
 
 
-async def _alias_result(info: Info, command: str, inp: Any) -> Any:
+async def _alias_result(info: Info, command: type[Command], inp: Any) -> Any:
     async def make(outcome: Outcome) -> Any:
         e = await core_reader(info).model_by_name(inp.model)
         return AliasSuccess(model=Model(e), replayed=outcome.replayed) if e else None
@@ -339,22 +341,22 @@ class CoreMutation:
     @strawberry.mutation(description="Create a project.")
     async def create_project(self, info: Info, input: i.CreateProjectInput) -> _union(
         "CreateProjectPayload", ProjectSuccess
-    ):  # type: ignore[valid-type]
-        return await _run(info, "create_project", input, ProjectSuccess, "project", Project)
+    ):
+        return await _run(info, core_cmd.CreateProject, input, ProjectSuccess, "project", Project)
 
     @strawberry.mutation(description="Create an experiment.")
     async def create_experiment(self, info: Info, input: i.CreateExperimentInput) -> _union(
         "CreateExperimentPayload", ExperimentSuccess
-    ):  # type: ignore[valid-type]
-        return await _run(info, "create_experiment", input, ExperimentSuccess, "experiment", Experiment)
+    ):
+        return await _run(info, core_cmd.CreateExperiment, input, ExperimentSuccess, "experiment", Experiment)
 
     @strawberry.mutation(description="Register a dataset version (optionally derived from others).")
     async def register_dataset_version(self, info: Info, input: i.RegisterDatasetVersionInput) -> _union(
         "RegisterDatasetVersionPayload", DatasetVersionSuccess
-    ):  # type: ignore[valid-type]
+    ):
         return await _run(
             info,
-            "register_dataset_version",
+            core_cmd.RegisterDatasetVersion,
             input,
             DatasetVersionSuccess,
             "dataset_version",
@@ -364,32 +366,32 @@ class CoreMutation:
     @strawberry.mutation(description="Register a feature.")
     async def register_feature(self, info: Info, input: i.RegisterFeatureInput) -> _union(
         "RegisterFeaturePayload", FeatureSuccess
-    ):  # type: ignore[valid-type]
-        return await _run(info, "register_feature", input, FeatureSuccess, "feature", Feature)
+    ):
+        return await _run(info, core_cmd.RegisterFeature, input, FeatureSuccess, "feature", Feature)
 
     @strawberry.mutation(description="Start a run (params, inputs, environment).")
-    async def start_run(self, info: Info, input: i.StartRunInput) -> _union("StartRunPayload", RunSuccess):  # type: ignore[valid-type]
-        return await _run(info, "start_run", input, RunSuccess, "run", Run)
+    async def start_run(self, info: Info, input: i.StartRunInput) -> _union("StartRunPayload", RunSuccess):
+        return await _run(info, core_cmd.StartRun, input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Add inputs to a running run.")
-    async def add_run_inputs(self, info: Info, input: i.AddRunInputsInput) -> _union("AddRunInputsPayload", RunSuccess):  # type: ignore[valid-type]
-        return await _run(info, "add_run_inputs", input, RunSuccess, "run", Run)
+    async def add_run_inputs(self, info: Info, input: i.AddRunInputsInput) -> _union("AddRunInputsPayload", RunSuccess):
+        return await _run(info, core_cmd.AddRunInputs, input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Finish a run with final metrics.")
-    async def finish_run(self, info: Info, input: i.FinishRunInput) -> _union("FinishRunPayload", RunSuccess):  # type: ignore[valid-type]
-        return await _run(info, "finish_run", input, RunSuccess, "run", Run)
+    async def finish_run(self, info: Info, input: i.FinishRunInput) -> _union("FinishRunPayload", RunSuccess):
+        return await _run(info, core_cmd.FinishRun, input, RunSuccess, "run", Run)
 
     @strawberry.mutation(description="Register a model.")
-    async def create_model(self, info: Info, input: i.CreateModelInput) -> _union("CreateModelPayload", ModelSuccess):  # type: ignore[valid-type]
-        return await _run(info, "create_model", input, ModelSuccess, "model", Model)
+    async def create_model(self, info: Info, input: i.CreateModelInput) -> _union("CreateModelPayload", ModelSuccess):
+        return await _run(info, core_cmd.CreateModel, input, ModelSuccess, "model", Model)
 
     @strawberry.mutation(description="Register a model version from a finished run (number allocated atomically).")
     async def register_model_version(self, info: Info, input: i.RegisterModelVersionInput) -> _union(
         "RegisterModelVersionPayload", ModelVersionSuccess
-    ):  # type: ignore[valid-type]
+    ):
         return await _run(
             info,
-            "register_model_version",
+            core_cmd.RegisterModelVersion,
             input,
             ModelVersionSuccess,
             "model_version",
@@ -399,29 +401,29 @@ class CoreMutation:
     @strawberry.mutation(description="Register many versions of one model in one request (all or none).")
     async def register_model_versions(self, info: Info, input: i.RegisterModelVersionsInput) -> _union(
         "RegisterModelVersionsPayload", ModelVersionsSuccess
-    ):  # type: ignore[valid-type]
+    ):
         async def make(outcome: Outcome) -> ModelVersionsSuccess:
             found = await node_loader(info).load_many((outcome.result or {}).get("ids", []))
             return ModelVersionsSuccess(model_versions=[ModelVersion(e) for e in found if e], replayed=outcome.replayed)
 
-        return await run_command(info, "register_model_versions", input, make)
+        return await run_command(info, core_cmd.RegisterModelVersions, input, make)
 
     @strawberry.mutation(description="Set or move an alias (protected aliases need promotion criteria).")
-    async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union("SetAliasPayload", AliasSuccess):  # type: ignore[valid-type]
-        return await _alias_result(info, "move_alias", input)
+    async def set_alias(self, info: Info, input: i.SetAliasInput) -> _union("SetAliasPayload", AliasSuccess):
+        return await _alias_result(info, core_cmd.MoveAlias, input)
 
     @strawberry.mutation(description="Remove an alias.")
-    async def remove_alias(self, info: Info, input: i.RemoveAliasInput) -> _union("RemoveAliasPayload", AliasSuccess):  # type: ignore[valid-type]
-        return await _alias_result(info, "remove_alias", input)
+    async def remove_alias(self, info: Info, input: i.RemoveAliasInput) -> _union("RemoveAliasPayload", AliasSuccess):
+        return await _alias_result(info, core_cmd.RemoveAlias, input)
 
     @strawberry.mutation(description="Archive (retire) a version.")
     async def archive_version(self, info: Info, input: i.ArchiveVersionInput) -> _union(
         "ArchiveVersionPayload", ModelVersionSuccess
-    ):  # type: ignore[valid-type]
-        return await _run(info, "archive_version", input, ModelVersionSuccess, "model_version", ModelVersion)
+    ):
+        return await _run(info, core_cmd.ArchiveVersion, input, ModelVersionSuccess, "model_version", ModelVersion)
 
     @strawberry.mutation(description="Update mutable metadata with the revision you expect.")
     async def update_metadata(self, info: Info, input: i.UpdateMetadataInput) -> _union(
         "UpdateMetadataPayload", NodeSuccess
-    ):  # type: ignore[valid-type]
-        return await _run(info, "update_metadata", input, NodeSuccess, "node", wrap)
+    ):
+        return await _run(info, core_cmd.UpdateMetadata, input, NodeSuccess, "node", wrap)

@@ -233,6 +233,6 @@ class LineageInput:
     start: strawberry.ID = strawberry.field(description="Start node id.")
     direction: LineageDirection = strawberry.field(default=LineageDirection.UPSTREAM, description="Direction.")
     max_hops: int = strawberry.field(default=3, description="Hops (clamped to 1..10).")
-    kinds: list[LineageNodeKind] | None = strawberry.field(default=None, description="Only these node kinds.")  # type: ignore[valid-type]
+    kinds: list[LineageNodeKind] | None = strawberry.field(default=None, description="Only these node kinds.")
     as_of: datetime | None = strawberry.field(default=None, description="The graph as it was at this time.")
     max_nodes: int = strawberry.field(default=500, description="Node cap (at most 2000).")

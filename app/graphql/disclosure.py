@@ -94,7 +94,7 @@ def purpose_of(context: Any) -> str | None:
 class DisclosureAudit(SchemaExtension):
     """After execution: one audit event listing the confidential and personal values disclosed."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
         found = getattr(context, "loaders", {}).get("disclosure")

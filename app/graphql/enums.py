@@ -53,11 +53,12 @@ class HealthStatus(Enum):
     UNKNOWN = "UNKNOWN"
 
 
-LineageNodeKind = strawberry.enum(
-    Enum("LineageNodeKind", {k: k for k in sorted(LINEAGE_KINDS)}),  # type: ignore[misc]
+# Members come from the graph's whitelists: mypy cannot see a computed Enum's members.
+LineageNodeKind = strawberry.enum(  # type: ignore[call-overload]
+    Enum("LineageNodeKind", {k: k for k in sorted(LINEAGE_KINDS)}),
     description="A kind of node a lineage subgraph holds.",
 )
-LineageEdgeType = strawberry.enum(
-    Enum("LineageEdgeType", {t: t for t in LINEAGE_TYPES}),  # type: ignore[misc]
+LineageEdgeType = strawberry.enum(  # type: ignore[call-overload]
+    Enum("LineageEdgeType", {t: t for t in LINEAGE_TYPES}),
     description="A provenance relationship a lineage subgraph follows.",
 )

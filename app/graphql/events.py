@@ -23,6 +23,8 @@ from app.events.broker import ALL, REGISTRY_EVENTS, broker
 from app.events.catalog import ADMIN_ONLY, TYPES, short_type
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command
+from app.registry.commands import webhooks as webhooks_cmd
+from app.registry.execute import execute
 
 CATCH_UP_PAGE = 200
 
@@ -57,8 +59,8 @@ class RegistryEvent:
             time=row.get("at"),
             audit_stream=row.get("stream"),
             audit_seq=row.get("audit_seq"),
-            data=row.get("data") or {},
-            cloud_event=outbox.envelope_dict(row),
+            data=JSON(row.get("data") or {}),
+            cloud_event=JSON(outbox.envelope_dict(row)),
         )
 
 
@@ -115,7 +117,6 @@ class WebhookSubscription:
 
     @classmethod
     def of(cls, p: dict[str, Any]) -> WebhookSubscription:
-        at = p.get("created_at")
         return cls(
             id=strawberry.ID(p["id"]),
             url=p["url"],
@@ -123,12 +124,13 @@ class WebhookSubscription:
             model=p.get("model"),
             description=p.get("description"),
             created_by=p.get("created_by"),
-            created_at=at.to_native() if hasattr(at, "to_native") else at,
+            created_at=_t(p.get("created_at")),
         )
 
 
 def _t(value: Any) -> datetime | None:
-    return value.to_native() if hasattr(value, "to_native") else value
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native if isinstance(native, datetime) else None
 
 
 @strawberry.type(description="One event to send to one subscription, and how its last attempt went.")
@@ -271,18 +273,18 @@ class EventsMutation:
     @strawberry.mutation(description="Subscribe a URL to registry events (admins, or owners of the model).")
     async def create_webhook_subscription(
         self, info: Info, input: CreateWebhookSubscriptionInput
-    ) -> CreateWebhookSubscriptionPayload:  # type: ignore[valid-type]
+    ) -> CreateWebhookSubscriptionPayload:
         return await as_payload(info, _create(info, input))
 
     @strawberry.mutation(description="Delete a webhook subscription; its pending deliveries are cancelled.")
     async def delete_webhook_subscription(
         self, info: Info, input: DeleteWebhookSubscriptionInput
-    ) -> WebhookChangedPayload:  # type: ignore[valid-type]
-        return await run_command(info, "delete_webhook_subscription", input, _changed)
+    ) -> WebhookChangedPayload:
+        return await run_command(info, webhooks_cmd.DeleteWebhookSubscription, input, _changed)
 
     @strawberry.mutation(description="Queue a delivery again now (dead-lettered or not), with a new retry window.")
-    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookChangedPayload:  # type: ignore[valid-type]
-        return await run_command(info, "redeliver_webhook", input, _changed)
+    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookChangedPayload:
+        return await run_command(info, webhooks_cmd.RedeliverWebhook, input, _changed)
 
 
 async def _changed(outcome: Any) -> WebhookChanged:
@@ -291,20 +293,17 @@ async def _changed(outcome: Any) -> WebhookChanged:
 
 async def _create(info: Info, input: CreateWebhookSubscriptionInput) -> Any:
     from app.graphql.payloads import review_required
-    from app.registry.execute import execute
-
     services = info.context.services
     secret = input.secret or webhooks.new_secret()
     webhooks.secret_key(secret)  # refuses a malformed one
-    payload = {
-        "url": input.url,
-        "event_types": input.event_types,
-        "model": input.model,
-        "description": input.description,
-        # Sealed before it reaches the command: the audit event and any review keep only this.
-        "secret_sealed": webhooks.seal(services.settings.artifact_key.get_secret_value(), secret),
-    }
-    outcome = await execute(services, meta_of(info, None), "create_webhook_subscription", payload)
+    command = webhooks_cmd.CreateWebhookSubscription(
+        url=input.url,
+        event_types=None if input.event_types is None else tuple(input.event_types),
+        model=input.model,
+        description=input.description,
+        secret_sealed=webhooks.seal(services.settings.artifact_key.get_secret_value(), secret),
+    )
+    outcome = await execute(services, meta_of(info, None), command)
     if outcome.review is not None:
         reasons = list(outcome.decision.reasons) if outcome.decision else []
         return review_required(str(outcome.review["id"]), reasons)

@@ -13,14 +13,16 @@ from strawberry.scalars import JSON
 from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
-from app.graph.principals import PrincipalStore
 from app.graph.review_reads import ReviewFilter, page_reviews
 from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command, to_payload
+from app.registry import approvals
 from app.registry import governance as gov
-from app.registry import reviews as rv
-from app.registry.execute import Outcome
+from app.registry.commands import governance as governance_cmd
+from app.registry.execute import dry_run
+from app.registry.handlers import command_from
+from app.registry.plan import Outcome
 
 
 @strawberry.enum(description="Where a review stands.")
@@ -297,8 +299,7 @@ class GovernanceQuery:
 
     @strawberry.field(description="Registered principals, by name.")
     async def principals(self, info: Info, first: int = 50, after: str | None = None) -> Connection[Principal]:
-        s = info.context.services
-        found = await PrincipalStore(s.driver, s.settings.neo4j_database).list()
+        found = await info.context.services.repos.principals.list()
         rows = [(a.name, Principal(name=a.name, kind=a.kind, roles=list(a.roles), teams=list(a.teams))) for a in found]
         return sliced(rows, first, after)
 
@@ -340,7 +341,7 @@ class GovernanceQuery:
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
         payload = dict(v.mapping("payload", input.payload))
-        d = await gov.dry_run(info.context.services, meta_of(info, None), input.command, payload)
+        d = await dry_run(info.context.services, meta_of(info, None), command_from(input.command, payload))
         return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
 
 
@@ -369,46 +370,47 @@ def _event_info(e: dict[str, Any]) -> AuditEvent:
 @strawberry.type
 class GovernanceMutation:
     @strawberry.mutation(description="Create a principal (admin).")
-    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> CreatePrincipalPayload:  # type: ignore[valid-type]
+    async def create_principal(self, info: Info, input: CreatePrincipalInput) -> CreatePrincipalPayload:
         async def ok(outcome: Outcome) -> PrincipalCreated:
             created = Principal(name=input.name, kind=input.kind, roles=input.roles, teams=input.teams or [])
             return PrincipalCreated(id=_id(outcome), principal=created, replayed=outcome.replayed)
 
-        return await run_command(info, "create_principal", input, ok)
+        return await run_command(info, governance_cmd.CreatePrincipal, input, ok)
 
     @strawberry.mutation(description="Issue an API key (admin); the key is returned once and stored hashed.")
-    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> IssueApiKeyPayload:  # type: ignore[valid-type]
+    async def issue_api_key(self, info: Info, input: IssueApiKeyInput) -> IssueApiKeyPayload:
         key = new_api_key()
 
         async def ok(outcome: Outcome) -> ApiKeyIssued:
             return ApiKeyIssued(id=_id(outcome), principal=input.principal, secret=key)
 
-        return await run_command(info, "issue_api_key", {**to_payload(input), "key_hash": hash_key(key)}, ok)
+        return await run_command(info, governance_cmd.IssueApiKey, {**to_payload(input), "key_hash": hash_key(key)}, ok)
 
     @strawberry.mutation(description="Revoke an API key (admin).")
-    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:  # type: ignore[valid-type]
+    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
         async def ok(outcome: Outcome) -> ApiKeyRevoked:
             return ApiKeyRevoked(id=_id(outcome))
 
-        return await run_command(info, "revoke_api_key", input, ok)
+        return await run_command(info, governance_cmd.RevokeApiKey, input, ok)
 
     @strawberry.mutation(description="Grant an action until a time (admin).")
-    async def create_grant(self, info: Info, input: CreateGrantInput) -> CreateGrantPayload:  # type: ignore[valid-type]
-        return await run_command(info, "create_grant", input, _grant_success)
+    async def create_grant(self, info: Info, input: CreateGrantInput) -> CreateGrantPayload:
+        return await run_command(info, governance_cmd.CreateGrant, input, _grant_success)
 
     @strawberry.mutation(description="Revoke a grant (decided like createGrant, audited).")
-    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:  # type: ignore[valid-type]
-        return await run_command(info, "revoke_grant", input, _grant_success)
+    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RevokeGrantPayload:
+        return await run_command(info, governance_cmd.RevokeGrant, input, _grant_success)
 
     @strawberry.mutation(description="Approve a pending review; the change is applied as requested.")
-    async def approve_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+    async def approve_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:
         return await as_payload(info, _decide(info, input, approve=True))
 
     @strawberry.mutation(description="Reject a pending review.")
-    async def reject_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:  # type: ignore[valid-type]
+    async def reject_review(self, info: Info, input: DecideReviewInput) -> DecideReviewPayload:
         return await as_payload(info, _decide(info, input, approve=False))
 
 
 async def _decide(info: Info, input: DecideReviewInput, *, approve: bool) -> ReviewDecided:
-    decided = await rv.decide_review(info.context.services, meta_of(info, None), str(input.id), approve, input.comment)
+    meta = meta_of(info, None)
+    decided = await approvals.decide_review(info.context.services, meta, str(input.id), approve, input.comment)
     return ReviewDecided(review=Review.of(decided))

@@ -26,8 +26,10 @@ from app.graphql.enums import DesiredState, HealthStatus, ObservedState
 from app.graphql.payloads import payload_union, run_command
 from app.graphql.types.core import ValidationFinding, findings_of
 from app.registry import history as h
+from app.registry.commands import history as history_cmd
+from app.registry.commands.base import Command
 from app.registry.core import reader as core_reader
-from app.registry.execute import Outcome
+from app.registry.plan import Outcome
 
 
 def _reader(info: Info) -> HistoryReader:
@@ -60,7 +62,7 @@ class HistoryPoint:
             version=p.version,
             at=p.at,
             value=p.value,
-            dataset_version_id=p.dataset_version_id,
+            dataset_version_id=strawberry.ID(p.dataset_version_id) if p.dataset_version_id else None,
             slice=p.slice,
         )
 
@@ -295,7 +297,7 @@ class PerformanceHistoryInput:
 
 @strawberry.input(description="A metric's history bucketed by time: constant size however many evaluations.")
 class PerformanceSeriesInput(PerformanceHistoryInput):
-    resolution: HistoryResolution = strawberry.field(  # type: ignore[valid-type]
+    resolution: HistoryResolution = strawberry.field(
         default=Resolution.DAY, description="Bucket width."
     )
 
@@ -445,14 +447,14 @@ def _union(name: str) -> Any:
     return payload_union(name, HistoryWriteSuccess)
 
 
-async def _write(info: Info, command: str, inp: Any) -> Any:
+async def _write(info: Info, command: type[Command], inp: Any) -> Any:
     async def success(outcome: Outcome) -> HistoryWriteSuccess:
         result = outcome.result or {}
         return HistoryWriteSuccess(
             id=strawberry.ID(str(result.get("id"))),
             kind=str(result.get("kind")),
             replayed=outcome.replayed,
-            result=result,
+            result=JSON(result),
         )
 
     return await run_command(info, command, inp, success)
@@ -462,29 +464,29 @@ async def _write(info: Info, command: str, inp: Any) -> Any:
 class HistoryMutation:
     @strawberry.mutation(description="Record an evaluation (optionally superseding an earlier one).")
     async def record_evaluation(self, info: Info, input: RecordEvaluationInput) -> _union("RecordEvaluationPayload"):
-        return await _write(info, "record_evaluation", input)
+        return await _write(info, history_cmd.RecordEvaluation, input)
 
     @strawberry.mutation(description="Annotate any point in history.")
     async def annotate(self, info: Info, input: AnnotateInput) -> _union("AnnotatePayload"):
-        return await _write(info, "annotate", input)
+        return await _write(info, history_cmd.Annotate, input)
 
     @strawberry.mutation(description="Record production feedback or a drift statistic; flags when crossed.")
     async def record_feedback(self, info: Info, input: RecordFeedbackInput) -> _union("RecordFeedbackPayload"):
-        return await _write(info, "record_feedback", input)
+        return await _write(info, history_cmd.RecordFeedback, input)
 
     @strawberry.mutation(description="Create a deployment.")
     async def create_deployment(self, info: Info, input: CreateDeploymentInput) -> _union("CreateDeploymentPayload"):
-        return await _write(info, "create_deployment", input)
+        return await _write(info, history_cmd.CreateDeployment, input)
 
     @strawberry.mutation(description="Record a deployment event (promote, canary, shift, rollback, incident, retire).")
     async def record_deployment_event(self, info: Info, input: RecordDeploymentEventInput) -> _union(
         "RecordDeploymentEventPayload"
     ):
-        return await _write(info, "record_deployment_event", input)
+        return await _write(info, history_cmd.RecordDeploymentEvent, input)
 
     @strawberry.mutation(description="Report a batch of health samples (rolled up per minute).")
     async def report_health(self, info: Info, input: ReportHealthInput) -> _union("ReportHealthPayload"):
-        return await _write(info, "report_health", input)
+        return await _write(info, history_cmd.ReportHealth, input)
 
 
 async def _model_id(info: Info, name: str) -> str:
@@ -569,7 +571,7 @@ def _row(version: int, e: Entity | None, metrics: list[str]) -> ComparisonRow:
     values = e.metrics if e else {}
     return ComparisonRow(
         version=version,
-        evaluation_id=e.id if e else None,
+        evaluation_id=strawberry.ID(e.id) if e else None,
         evaluated_at=e.time("evaluated_at") if e else None,
         metrics=[ComparedMetric(name=m, value=values.get(m)) for m in metrics],
     )

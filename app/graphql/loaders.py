@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph.core_reads import CoreReader
-from app.graph.validation import Finding, ValidationRepo
+from app.graph.validation import Finding
 from app.graphql.context import Info
 
 V = TypeVar("V")
@@ -19,7 +19,7 @@ def node_loader(info: Info) -> DataLoader[str, Entity | None]:
     loaders = info.context.loaders
     if "node" not in loaders:
         services = info.context.services
-        reader = CoreReader(services.driver, services.settings.neo4j_database)
+        reader = services.repos.core
 
         async def load(ids: Sequence[str]) -> list[Entity | None]:
             return await reader.nodes(ids)
@@ -81,7 +81,7 @@ def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[st
 def findings_loader(info: Info, include_resolved: bool) -> DataLoader[str, list[Finding]]:
     """Validation findings by subject id (open ones, or all): one query for a page."""
     services = info.context.services
-    repo = ValidationRepo(services.driver, services.settings.neo4j_database)
+    repo = services.repos.validation
 
     async def load(ids: Sequence[str]) -> list[list[Finding]]:
         return await repo.findings_of(ids, include_resolved)
@@ -90,5 +90,4 @@ def findings_loader(info: Info, include_resolved: bool) -> DataLoader[str, list[
 
 
 def core_reader(info: Info) -> CoreReader:
-    services = info.context.services
-    return CoreReader(services.driver, services.settings.neo4j_database)
+    return info.context.services.repos.core

@@ -132,7 +132,8 @@ def _count(context: Any, outcomes: dict[str, str]) -> None:
         if counter is not None:
             counter.labels(field, code).inc()
     response = getattr(context, "response", None)
-    if outcomes and all(code == UNAVAILABLE for code in outcomes.values()) and hasattr(response, "status_code"):
+    unavailable = outcomes and all(code == UNAVAILABLE for code in outcomes.values())
+    if unavailable and response is not None and hasattr(response, "status_code"):
         response.status_code = 503
 
 
@@ -150,6 +151,6 @@ class FiniteNumbers(ASTValidationRule):
             return
         ancestors: list[Node] = [*(args[3] if len(args) > 3 else []), args[1]] if len(args) > 1 else []
         named = [a for a in ancestors if hasattr(a, "name") and getattr(a, "name", None) is not None]
-        field = named[-1].name.value if named else "value"  # type: ignore[attr-defined]
+        field = named[-1].name.value if named else "value"
         message = f"{field}: {node.value} is out of range (must be a finite number)"
         self.report_error(GraphQLError(message, node, extensions={"code": "VALIDATION_FAILED", "field": field}))

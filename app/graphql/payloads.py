@@ -20,7 +20,9 @@ from app.errors import (
 )
 from app.graphql.context import Info
 from app.registry.actor import RequestMeta
-from app.registry.execute import Outcome, execute
+from app.registry.commands.base import Command
+from app.registry.execute import execute
+from app.registry.plan import Outcome
 
 
 @strawberry.interface(
@@ -88,7 +90,7 @@ def review_required(review_id: str, reasons: list[str]) -> ReviewRequired:
     )
 
 
-def error_payload(exc: RegistryError) -> Any:
+def error_payload(exc: RegistryError) -> Error:
     if isinstance(exc, ValidationFailed):
         return ValidationError(code=exc.code, message=exc.message, field=exc.field)
     if isinstance(exc, NotFound):
@@ -145,7 +147,7 @@ def note_failure(info: Info, exc: RegistryError) -> None:
         failures[str(info.path.key)] = exc.code
 
 
-async def as_payload(info: Info, work: Awaitable[T]) -> T | Any:
+async def as_payload(info: Info, work: Awaitable[T]) -> T | Error:
     """Await a command; an expected error becomes its payload type (and is counted for /metrics)."""
     try:
         return await work
@@ -154,16 +156,27 @@ async def as_payload(info: Info, work: Awaitable[T]) -> T | Any:
         return error_payload(exc)
 
 
-async def run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
+async def run_command(
+    info: Info, command: type[Command], input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
+) -> T | Error:
     """Execute a command and map its outcome or expected error onto the payload union."""
-    return await as_payload(info, _run_command(info, name, input_obj, success))
+    return await as_payload(info, _run_command(info, command, input_obj, success))
 
 
-async def _run_command(info: Info, name: str, input_obj: Any, success: Callable[[Outcome], Awaitable[T]]) -> Any:
+def command_of(info: Info, command: type[Command], input_obj: Any) -> tuple[Command, RequestMeta]:
+    """The one place a mutation's input becomes its command: the input's fields (idempotency key
+    and purpose aside, which travel with the request) are the command's payload form."""
     payload = to_payload(input_obj)
     key = payload.pop("idempotency_key", None)
     purpose = payload.pop("purpose", None)
-    outcome = await execute(info.context.services, meta_of(info, key, purpose), name, payload)
+    return command.from_payload(payload), meta_of(info, key, purpose)
+
+
+async def _run_command(
+    info: Info, command: type[Command], input_obj: Any, success: Callable[[Outcome], Awaitable[T]]
+) -> T | ReviewRequired:
+    typed, meta = command_of(info, command, input_obj)
+    outcome = await execute(info.context.services, meta, typed)
     if outcome.review is not None or (outcome.result or {}).get("kind") == "Review":
         review = outcome.review or outcome.result or {}
         reasons = list(outcome.decision.reasons) if outcome.decision else []

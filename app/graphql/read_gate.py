@@ -13,7 +13,8 @@ from strawberry.types.graphql import OperationType
 
 from app.errors import DependencyUnavailable, PermissionDenied, RegistryError, Unauthenticated
 from app.registry.actor import RequestMeta
-from app.registry.execute import Plan, decide
+from app.registry.decisions import decide
+from app.registry.plan import Plan
 
 
 async def _nothing(*_: object) -> dict[str, object]:
@@ -21,7 +22,7 @@ async def _nothing(*_: object) -> dict[str, object]:
 
 
 class ReadGate(SchemaExtension):
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         operation = ctx.operation_type
         gated = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)

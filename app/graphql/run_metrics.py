@@ -15,7 +15,8 @@ from app.graphql.context import Info
 from app.graphql.loaders import node_loader
 from app.graphql.payloads import payload_union, run_command
 from app.graphql.types.core import Experiment, Run
-from app.registry.execute import Outcome
+from app.registry.commands import run_metrics as run_metrics_cmd
+from app.registry.plan import Outcome
 
 KEY = "Retry-safe key: a repeated request with the same key returns the first result and writes nothing."
 MAX_HISTORY_PAGE = 1000
@@ -110,7 +111,7 @@ class RunMetricsMutation:
     @strawberry.mutation(description="Log a batch of per-step metric points to a running run.")
     async def log_run_metrics(self, info: Info, input: LogRunMetricsInput) -> payload_union(
         "LogRunMetricsPayload", RunMetricsLogged
-    ):  # type: ignore[valid-type]
+    ):
         async def make(outcome: Outcome) -> Any:
             e = await node_loader(info).load(str(input.run_id))
             if e is None:
@@ -118,4 +119,4 @@ class RunMetricsMutation:
             logged = int((outcome.result or {}).get("logged", 0))
             return RunMetricsLogged(run=Run(e), logged=logged, replayed=outcome.replayed)
 
-        return await run_command(info, "log_run_metrics", input, make)
+        return await run_command(info, run_metrics_cmd.LogRunMetrics, input, make)

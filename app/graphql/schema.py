@@ -18,9 +18,6 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-import app.registry.core
-import app.registry.governance
-import app.registry.run_metrics  # noqa: F401  (registers log_run_metrics)
 from app.config import Settings
 from app.errors import RegistryError
 from app.graphql.core import CoreMutation, CoreQuery

@@ -13,13 +13,13 @@ from strawberry.scalars import JSON
 from app.domain import search as s
 from app.errors import ValidationFailed
 from app.graph import search_repo
-from app.graph.search_repo import SearchRepo
 from app.graphql import payloads
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size, sliced
 from app.graphql.context import Info
 from app.graphql.payloads import payload_union
 from app.registry import vocab
-from app.registry.execute import Outcome
+from app.registry.commands import vocab as vocab_cmd
+from app.registry.plan import Outcome
 
 FilterField = strawberry.enum(s.FilterField, description="A filterable field (never free text).")
 FilterOp = strawberry.enum(s.FilterOp, description="Comparison operator; which apply depends on the field.")
@@ -29,8 +29,8 @@ TextMode = strawberry.enum(s.TextMode, description="How `text` is read: SIMPLE (
 
 @strawberry.input(description="One condition: a field, an operator and the value its kind needs.")
 class FilterInput:
-    field: FilterField = strawberry.field(description="The field to test.")  # type: ignore[valid-type]
-    op: FilterOp = strawberry.field(description="The operator.")  # type: ignore[valid-type]
+    field: FilterField = strawberry.field(description="The field to test.")
+    op: FilterOp = strawberry.field(description="The operator.")
     value: str | None = strawberry.field(default=None, description="String value (EQ, NEQ, PREFIX).")
     values: list[str] | None = strawberry.field(default=None, description="Values for IN.")
     number: float | None = strawberry.field(default=None, description="Number for numeric fields.")
@@ -47,7 +47,7 @@ class FilterGroupInput:
 @strawberry.input(description="A metric threshold on the latest non-superseded evaluation, else the run's metric.")
 class MetricThresholdInput:
     name: str = strawberry.field(description="Metric name or a synonym (f1 finds f1_score).")
-    op: FilterOp = strawberry.field(description="GT, GTE, LT, LTE, EQ or NEQ.")  # type: ignore[valid-type]
+    op: FilterOp = strawberry.field(description="GT, GTE, LT, LTE, EQ or NEQ.")
     value: float = strawberry.field(description="The threshold.")
     dataset: str | None = strawberry.field(default=None, description="Dataset version id or dataset name evaluated on.")
     slice: str | None = strawberry.field(default=None, description="Evaluation slice (default: whole dataset).")
@@ -55,7 +55,7 @@ class MetricThresholdInput:
 
 @strawberry.input(description="Result order.")
 class SortInput:
-    by: SortBy = strawberry.field(description="Sort key.")  # type: ignore[valid-type]
+    by: SortBy = strawberry.field(description="Sort key.")
     descending: bool = strawberry.field(default=True, description="Largest / newest first.")
     metric: str | None = strawberry.field(default=None, description="Metric name when sorting by METRIC.")
     dataset: str | None = strawberry.field(default=None, description="Dataset for the METRIC sort.")
@@ -64,10 +64,10 @@ class SortInput:
 @strawberry.input(description="A search over model versions: text, filters (OR of AND), metric thresholds.")
 class SearchInput:
     text: str | None = strawberry.field(default=None, description="Free text over names, descriptions, notes, tags.")
-    text_mode: TextMode | None = strawberry.field(default=None, description="SIMPLE (default) or LUCENE.")  # type: ignore[valid-type]
+    text_mode: TextMode | None = strawberry.field(default=None, description="SIMPLE (default) or LUCENE.")
     any_of: list[FilterGroupInput] | None = strawberry.field(default=None, description="Groups; any may match.")
     metrics: list[MetricThresholdInput] | None = strawberry.field(default=None, description="All must hold.")
-    facets: list[FilterField] | None = strawberry.field(default=None, description="Facets to count.")  # type: ignore[valid-type]
+    facets: list[FilterField] | None = strawberry.field(default=None, description="Facets to count.")
     facet_size: int | None = strawberry.field(default=None, description="Values per facet (max 50).")
     sort: SortInput | None = strawberry.field(default=None, description="Order (default relevance / newest).")
     first: int | None = strawberry.field(default=None, description="Page size (max 100).")
@@ -99,7 +99,7 @@ class FacetValue:
 
 @strawberry.type(description="Counts per value of one field over all hits.")
 class Facet:
-    field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
+    field: FilterField = strawberry.field(description="The field.")
     values: list[FacetValue] = strawberry.field(description="Top values, most frequent first.")
 
 
@@ -119,9 +119,9 @@ class SearchResults:
 
 @strawberry.type(description="A filterable field, its type, operators and top values.")
 class FilterFieldSpec:
-    field: FilterField = strawberry.field(description="The field.")  # type: ignore[valid-type]
+    field: FilterField = strawberry.field(description="The field.")
     kind: str = strawberry.field(description="string, list, number, time, bool or scalar.")
-    ops: list[FilterOp] = strawberry.field(description="Operators that apply.")  # type: ignore[valid-type]
+    ops: list[FilterOp] = strawberry.field(description="Operators that apply.")
     description: str = strawberry.field(description="What the field means.")
     vocabulary: str | None = strawberry.field(description="Vocabulary whose synonyms expand values.")
     needs_key: bool = strawberry.field(description="True when `key` is required.")
@@ -199,7 +199,7 @@ def hit_type(h: search_repo.SearchHit) -> SearchHit:
         matched_fields=h.matched_fields,
         domain=h.model.get("domain"),
         task=h.model.get("task"),
-        metrics=h.run.metrics if h.run else {},
+        metrics=JSON(h.run.metrics if h.run else {}),
         open_findings=list(h.version.get("s_findings") or []),
     )
 
@@ -230,7 +230,7 @@ class SearchQuery:
     async def search_facets(self, info: Info, size: int = 10) -> list[FilterFieldSpec]:
         services = info.context.services
         facetable = tuple(f for f, spec in s.FIELDS.items() if spec.facet)
-        repo = SearchRepo(services.driver, services.settings.neo4j_database)
+        repo = services.repos.search
         tops = {f.field: f.values for f in await repo.facet_values(facetable, min(max(size, 1), 50))}
         return [
             FilterFieldSpec(
@@ -290,21 +290,21 @@ class SearchQuery:
 @strawberry.type
 class SearchMutation:
     @strawberry.mutation(description="Create or update a vocabulary term (admin).")
-    async def upsert_term(self, info: Info, input: UpsertTermInput) -> UpsertTermPayload:  # type: ignore[valid-type]
+    async def upsert_term(self, info: Info, input: UpsertTermInput) -> UpsertTermPayload:
         async def ok(outcome: Outcome) -> TermSuccess:
             return TermSuccess(term_id=strawberry.ID(str((outcome.result or {}).get("id"))))
 
-        return await payloads.run_command(info, "upsert_term", to_raw(input), ok)
+        return await payloads.run_command(info, vocab_cmd.UpsertTerm, to_raw(input), ok)
 
     @strawberry.mutation(description="Save a search under a shared name.")
-    async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:  # type: ignore[valid-type]
+    async def save_search(self, info: Info, input: SaveSearchInput) -> SaveSearchPayload:
         raw = to_raw(input)
         payload = {"name": raw["name"], "description": raw.get("description"), "input": _jsonable(raw["search"])}
 
         async def ok(outcome: Outcome) -> SaveSearchSuccess:
             return SaveSearchSuccess(saved_search_id=strawberry.ID(str((outcome.result or {}).get("id"))))
 
-        return await payloads.run_command(info, "save_search", payload, ok)
+        return await payloads.run_command(info, vocab_cmd.SaveSearch, payload, ok)
 
 
 def _jsonable(value: Any) -> Any:

@@ -16,13 +16,15 @@ from app.graph import core_writes as w
 from app.graph.core_reads import CoreReader
 from app.registry import lineage_props as lineage
 from app.registry.actor import RequestMeta
-from app.registry.execute import Plan, command
+from app.registry.commands import core as cmd
+from app.registry.decisions import decide
+from app.registry.plan import Plan
 from app.registry.promotion import alias_state, promotion_context, serving_production
 from app.services import Services
 
 
 def reader(services: Services) -> CoreReader:
-    return CoreReader(services.driver, services.settings.neo4j_database)
+    return services.repos.core
 
 
 def custom_props(field: str, values: dict[str, Any] | None) -> dict[str, Any]:
@@ -58,13 +60,12 @@ def owned(entity_props: dict[str, Any], kind: str) -> dict[str, Any]:
     }
 
 
-@command("create_project")
-async def create_project(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def create_project(services: Services, meta: RequestMeta, c: cmd.CreateProject) -> Plan:
     data: dict[str, Any] = {
-        "name": v.name("name", p["name"]),
-        "description": v.text("description", p.get("description")),
-        "owners": v.labels("owners", p.get("owners")),
-        "custom": custom_props("custom", p.get("custom")),
+        "name": v.name("name", c.name),
+        "description": v.text("description", c.description),
+        "owners": v.labels("owners", c.owners),
+        "custom": custom_props("custom", c.custom),
     }
     data["name_key"] = v.name_key(data["name"])
     return Plan(
@@ -74,13 +75,12 @@ async def create_project(services: Services, meta: RequestMeta, p: dict[str, Any
     )
 
 
-@command("create_experiment")
-async def create_experiment(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def create_experiment(services: Services, meta: RequestMeta, c: cmd.CreateExperiment) -> Plan:
     data: dict[str, Any] = {
-        "name": v.name("name", p["name"]),
-        "project": v.name("project", p["project"]),
-        "description": v.text("description", p.get("description")),
-        "custom": custom_props("custom", p.get("custom")),
+        "name": v.name("name", c.name),
+        "project": v.name("project", c.project),
+        "description": v.text("description", c.description),
+        "custom": custom_props("custom", c.custom),
     }
     return Plan(
         "publish",
@@ -89,31 +89,30 @@ async def create_experiment(services: Services, meta: RequestMeta, p: dict[str, 
     )
 
 
-@command("register_dataset_version")
-async def register_dataset_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    rights = p.get("usage_rights") or {}
+async def register_dataset_version(services: Services, meta: RequestMeta, c: cmd.RegisterDatasetVersion) -> Plan:
+    rights = c.usage_rights or cmd.UsageRights()
     data: dict[str, Any] = {
-        "dataset": v.name("dataset", p["dataset"]),
-        "source_uri": v.short("sourceUri", p.get("source_uri"), required=True),
-        "digest": v.digest("digest", p["digest"]) if p.get("digest") else None,
-        "row_count": v.non_negative_int("rowCount", p.get("row_count")),
-        "schema": v.text("schema", p.get("schema")),
-        "data_domain": v.short("dataDomain", p.get("data_domain")),
-        "training_allowed": rights.get("training_allowed"),
-        "commercial_use": rights.get("commercial_use"),
-        "contains_personal_data": rights.get("contains_personal_data"),
-        "preprocessing": v.string_list("preprocessing", p.get("preprocessing"), item_max=1000),
-        "description": v.text("description", p.get("description")),
+        "dataset": v.name("dataset", c.dataset),
+        "source_uri": v.short("sourceUri", c.source_uri, required=True),
+        "digest": v.digest("digest", c.digest) if c.digest else None,
+        "row_count": v.non_negative_int("rowCount", c.row_count),
+        "schema": v.text("schema", c.schema),
+        "data_domain": v.short("dataDomain", c.data_domain),
+        "training_allowed": rights.training_allowed,
+        "commercial_use": rights.commercial_use,
+        "contains_personal_data": rights.contains_personal_data,
+        "preprocessing": v.string_list("preprocessing", c.preprocessing, item_max=1000),
+        "description": v.text("description", c.description),
         "derived_from": [
             {
-                "dataset_version_id": v.short("derivedFrom.datasetVersionId", d["dataset_version_id"], required=True),
-                "step": v.short("derivedFrom.step", d.get("step")),
+                "dataset_version_id": v.short("derivedFrom.datasetVersionId", d.dataset_version_id, required=True),
+                "step": v.short("derivedFrom.step", d.step),
             }
-            for d in p.get("derived_from") or []
+            for d in c.derived_from or []
         ],
-        "source": lineage.source(p.get("source_uri"), p.get("openlineage")),
-        "produced_by": v.short("producedBy", p.get("produced_by")),
-        "extra": lineage.dataset_props(p.get("openlineage")),
+        "source": lineage.source(c.source_uri, c.openlineage),
+        "produced_by": v.short("producedBy", c.produced_by),
+        "extra": lineage.dataset_props(c.openlineage),
     }
     if data["produced_by"]:
         await _may_add_outputs(services, meta, data["produced_by"])
@@ -127,21 +126,18 @@ async def register_dataset_version(services: Services, meta: RequestMeta, p: dic
 async def _may_add_outputs(services: Services, meta: RequestMeta, run_id: str) -> None:
     """Writing a version as a run's output changes that run: policy must let the caller modify it
     (its owner or a publisher), besides publishing the dataset version."""
-    from app.registry.execute import decide
-
     run = await _run(services, run_id)
     resource = {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]}
     await decide(services, meta, Plan("modify", resource, w.noop), "add_run_output")
 
 
-@command("register_feature")
-async def register_feature(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def register_feature(services: Services, meta: RequestMeta, c: cmd.RegisterFeature) -> Plan:
     data: dict[str, Any] = {
-        "name": v.key("name", p["name"]),
-        "project": v.name("project", p["project"]),
+        "name": v.key("name", c.name),
+        "project": v.name("project", c.project),
         "dtype": v.one_of(
             "dtype",
-            p["dtype"],
+            c.dtype,
             (
                 "string",
                 "integer",
@@ -153,9 +149,9 @@ async def register_feature(services: Services, meta: RequestMeta, p: dict[str, A
                 "text",
             ),
         ),
-        "definition": v.text("definition", p.get("definition"), required=True),
-        "description": v.text("description", p.get("description")),
-        "source_dataset_version_id": v.short("sourceDatasetVersionId", p["source_dataset_version_id"], required=True),
+        "definition": v.text("definition", c.definition, required=True),
+        "description": v.text("description", c.description),
+        "source_dataset_version_id": v.short("sourceDatasetVersionId", c.source_dataset_version_id, required=True),
     }
     return Plan(
         "publish",
@@ -164,19 +160,18 @@ async def register_feature(services: Services, meta: RequestMeta, p: dict[str, A
     )
 
 
-@command("start_run")
-async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    env = p.get("environment") or {}
-    params = v.scalar_map("params", p.get("params"))
+async def start_run(services: Services, meta: RequestMeta, c: cmd.StartRun) -> Plan:
+    env = c.environment or cmd.RunEnvironment()
+    params = v.scalar_map("params", c.params)
     data: dict[str, Any] = {
-        "experiment_id": v.short("experimentId", p["experiment_id"], required=True),
-        "name": v.short("name", p.get("name")),
-        "started_at": v.utc("startedAt", p.get("started_at")),
-        "code_version": v.short("codeVersion", p.get("code_version")),
-        "external_id": v.short("externalId", p.get("external_id")),
-        "notes": v.text("notes", p.get("notes")),
+        "experiment_id": v.short("experimentId", c.experiment_id, required=True),
+        "name": v.short("name", c.name),
+        "started_at": v.utc("startedAt", c.started_at),
+        "code_version": v.short("codeVersion", c.code_version),
+        "external_id": v.short("externalId", c.external_id),
+        "notes": v.text("notes", c.notes),
         "environment": {
-            k: v.short(f"environment.{k}", env.get(k))
+            k: v.short(f"environment.{k}", getattr(env, k))
             for k in (
                 "framework",
                 "framework_version",
@@ -185,22 +180,21 @@ async def start_run(services: Services, meta: RequestMeta, p: dict[str, Any]) ->
                 "python_version",
             )
         },
-        "inputs": v.string_list("inputs", p.get("inputs"), item_max=64),
+        "inputs": v.string_list("inputs", c.inputs, item_max=64),
         "dynamic": {
             **{PREFIX_PARAM + k: val for k, val in params.items()},
-            **custom_props("custom", p.get("custom")),
+            **custom_props("custom", c.custom),
         },
-        "lineage": lineage.run_props(p.get("openlineage"), start=True),
+        "lineage": lineage.run_props(c.openlineage, start=True),
     }
     work = w.start_run(data, meta.actor.name)
     return Plan("publish", {"kind": "run", "id": data["experiment_id"]}, work, stream=NEW_AGGREGATE)
 
 
-@command("add_run_inputs")
-async def add_run_inputs(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def add_run_inputs(services: Services, meta: RequestMeta, c: cmd.AddRunInputs) -> Plan:
     data: dict[str, Any] = {
-        "run_id": v.short("runId", p["run_id"], required=True),
-        "inputs": v.string_list("inputs", p.get("inputs"), item_max=64),
+        "run_id": v.short("runId", c.run_id, required=True),
+        "inputs": v.string_list("inputs", c.inputs, item_max=64),
     }
     run = await _run(services, data["run_id"])
     return Plan(
@@ -210,16 +204,15 @@ async def add_run_inputs(services: Services, meta: RequestMeta, p: dict[str, Any
     )
 
 
-@command("finish_run")
-async def finish_run(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    metrics = v.metrics("metrics", p.get("metrics"))
+async def finish_run(services: Services, meta: RequestMeta, c: cmd.FinishRun) -> Plan:
+    metrics = v.metrics("metrics", c.metrics)
     data: dict[str, Any] = {
-        "run_id": v.short("runId", p["run_id"], required=True),
-        "status": v.one_of("status", p.get("status") or "FINISHED", RUN_END_STATES),
-        "ended_at": v.utc("endedAt", p.get("ended_at")),
-        "notes": v.text("notes", p.get("notes")),
+        "run_id": v.short("runId", c.run_id, required=True),
+        "status": v.one_of("status", c.status or "FINISHED", RUN_END_STATES),
+        "ended_at": v.utc("endedAt", c.ended_at),
+        "notes": v.text("notes", c.notes),
         "dynamic": {PREFIX_METRIC + k: val for k, val in metrics.items()},
-        "lineage": lineage.run_props(p.get("openlineage"), start=False),
+        "lineage": lineage.run_props(c.openlineage, start=False),
     }
     run = await _run(services, data["run_id"])
     return Plan(
@@ -236,51 +229,48 @@ async def _run(services: Services, run_id: str) -> dict[str, Any]:
     return run.props
 
 
-@command("create_model")
-async def create_model(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def create_model(services: Services, meta: RequestMeta, c: cmd.CreateModel) -> Plan:
     data: dict[str, Any] = {
-        "name": v.name("name", p["name"]),
-        "description": v.text("description", p.get("description")),
-        "owners": v.labels("owners", p.get("owners")),
-        "owner_teams": v.labels("ownerTeams", p.get("owner_teams")),
-        "domain": v.short("domain", p.get("domain")),
-        "task": v.short("task", p.get("task")),
-        "tags": v.labels("tags", p.get("tags")),
-        "licence": v.short("licence", p.get("licence")),
-        "regulatory": [v.one_of("regulatory", r, REGULATORY) for r in v.string_list("regulatory", p.get("regulatory"))],
-        "intended_use": v.text("intendedUse", p.get("intended_use")),
-        "commercial_use": bool(p.get("commercial_use", False)),
-        "project": v.name("project", p["project"]) if p.get("project") else None,
-        "custom": custom_props("custom", p.get("custom")),
+        "name": v.name("name", c.name),
+        "description": v.text("description", c.description),
+        "owners": v.labels("owners", c.owners),
+        "owner_teams": v.labels("ownerTeams", c.owner_teams),
+        "domain": v.short("domain", c.domain),
+        "task": v.short("task", c.task),
+        "tags": v.labels("tags", c.tags),
+        "licence": v.short("licence", c.licence),
+        "regulatory": [v.one_of("regulatory", r, REGULATORY) for r in v.string_list("regulatory", c.regulatory)],
+        "intended_use": v.text("intendedUse", c.intended_use),
+        "commercial_use": bool(c.commercial_use),
+        "project": v.name("project", c.project) if c.project else None,
+        "custom": custom_props("custom", c.custom),
     }
     data["name_key"] = v.name_key(data["name"])
     resource = {"kind": "model", "name": data["name"], "licence": data["licence"]}
     return Plan("publish", resource, w.create_model(data, meta.actor.name))
 
 
-def _version_data(model: str, p: dict[str, Any]) -> dict[str, Any]:
-    art = p.get("artifact") or {}
+def _version_data(model: str, c: cmd.ModelVersionItem) -> dict[str, Any]:
+    art = c.artifact or cmd.Artifact()
     importance = {}
-    for item in p.get("feature_importance") or []:
-        importance[v.key("featureImportance.feature", item["feature"])] = v.finite(
-            "featureImportance.score", item["score"]
-        )
+    for item in c.feature_importance or ():
+        importance[v.key("featureImportance.feature", item.feature)] = v.finite("featureImportance.score", item.score)
     return {
         "model": model,
-        "run_id": v.short("runId", p["run_id"], required=True),
+        "run_id": v.short("runId", c.run_id, required=True),
         "artifact": {
-            "uri": v.short("artifact.uri", art.get("uri"), required=True),
-            "digest": v.digest("artifact.digest", art.get("digest") or ""),
-            "size": v.non_negative_int("artifact.size", art.get("size")),
-            "format": v.short("artifact.format", art.get("format")),
+            "uri": v.short("artifact.uri", art.uri, required=True),
+            "digest": v.digest("artifact.digest", art.digest or ""),
+            "size": v.non_negative_int("artifact.size", art.size),
+            "format": v.short("artifact.format", art.format),
         },
-        "signature": v.text("signature", p.get("signature")),
-        "notes": v.text("notes", p.get("notes")),
+        "signature": v.text("signature", c.signature),
+        "notes": v.text("notes", c.notes),
         "feature_importance": importance,
-        "fine_tuned_from": p.get("fine_tuned_from"),
+        "fine_tuned_from": c.fine_tuned_from,
         "dynamic": {
             **{PREFIX_IMPORTANCE + k: s for k, s in importance.items()},
-            **custom_props("custom", p.get("custom")),
+            **custom_props("custom", c.custom),
         },
     }
 
@@ -332,9 +322,8 @@ async def _check_stored(services: Services, data: dict[str, Any], field: str = "
         art["files"] = [e.as_json() for e in directory.parse(f"{field}.digest", manifest)]
 
 
-@command("register_model_version")
-async def register_model_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    data = _version_data(v.name("model", p["model"]), p)
+async def register_model_version(services: Services, meta: RequestMeta, c: cmd.RegisterModelVersion) -> Plan:
+    data = _version_data(v.name("model", c.model), c)
     await _check_stored(services, data)
     work = w.register_model_version(data, meta.actor.name)
     plan = await _publish_plan(services, data["model"], [data["run_id"]], work)
@@ -344,11 +333,10 @@ async def register_model_version(services: Services, meta: RequestMeta, p: dict[
 MAX_BATCH_VERSIONS = 500
 
 
-@command("register_model_versions")
-async def register_model_versions(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def register_model_versions(services: Services, meta: RequestMeta, c: cmd.RegisterModelVersions) -> Plan:
     """Many versions of one model in one request: one decision, one transaction, one audit event."""
-    model = v.name("model", p["model"])
-    items = p.get("versions") or []
+    model = v.name("model", c.model)
+    items = c.versions or ()
     if not 1 <= len(items) <= MAX_BATCH_VERSIONS:
         raise ValidationFailed(f"versions: must list 1 to {MAX_BATCH_VERSIONS} versions", field="versions")
     batch = []
@@ -374,13 +362,12 @@ async def _model(services: Services, name: str) -> dict[str, Any]:
     return model.props
 
 
-@command("move_alias")
-async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def move_alias(services: Services, meta: RequestMeta, c: cmd.MoveAlias) -> Plan:
     data: dict[str, Any] = {
-        "model": v.name("model", p["model"]),
-        "alias": v.alias("alias", p["alias"]),
-        "version": int(p["version"]),
-        "reason": v.text("reason", p.get("reason")),
+        "model": v.name("model", c.model),
+        "alias": v.alias("alias", c.alias),
+        "version": int(c.version),
+        "reason": v.text("reason", c.reason),
     }
     model = await _model(services, data["model"])
     subjects = await _version_ids(services, model["id"], data["version"])
@@ -392,10 +379,9 @@ async def move_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -
     return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state, subjects=subjects)
 
 
-@command("remove_alias")
-async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def remove_alias(services: Services, meta: RequestMeta, c: cmd.RemoveAlias) -> Plan:
     """Removing an alias is judged like moving it (promote): removing `production` is as protected."""
-    data: dict[str, Any] = {"model": v.name("model", p["model"]), "alias": v.alias("alias", p["alias"])}
+    data: dict[str, Any] = {"model": v.name("model", c.model), "alias": v.alias("alias", c.alias)}
     model = await _model(services, data["model"])
     return Plan(
         "promote",
@@ -405,12 +391,11 @@ async def remove_alias(services: Services, meta: RequestMeta, p: dict[str, Any])
     )
 
 
-@command("archive_version")
-async def archive_version(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def archive_version(services: Services, meta: RequestMeta, c: cmd.ArchiveVersion) -> Plan:
     data: dict[str, Any] = {
-        "model": v.name("model", p["model"]),
-        "version": int(p["version"]),
-        "reason": v.text("reason", p.get("reason"), required=True),
+        "model": v.name("model", c.model),
+        "version": int(c.version),
+        "reason": v.text("reason", c.reason, required=True),
     }
     model = await _model(services, data["model"])
     context = {"serving_production": await serving_production(services, model["id"], data["version"])}
@@ -452,19 +437,18 @@ KIND_OF_LABEL = {
 }
 
 
-@command("update_metadata")
-async def update_metadata(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    node = await reader(services).node(v.short("id", p["id"], required=True) or "")
+async def update_metadata(services: Services, meta: RequestMeta, c: cmd.UpdateMetadata) -> Plan:
+    node = await reader(services).node(v.short("id", c.id, required=True) or "")
     if node is None or node.kind not in UPDATABLE:
-        raise NotFound(f"id: no updatable node {p['id']!r}", field="id")
-    changes = _changes(node.kind, dict(v.mapping("changes", p.get("changes"))))
-    changes.update(custom_props("custom", p.get("custom")))
+        raise NotFound(f"id: no updatable node {c.id!r}", field="id")
+    changes = _changes(node.kind, dict(v.mapping("changes", c.changes)))
+    changes.update(custom_props("custom", c.custom))
     if not changes:
         raise ValidationFailed("changes: nothing to change", field="changes")
     resource = owned(node.props, KIND_OF_LABEL[node.kind])
     if node.kind == "Model" and "licence" in changes:
         resource["licence"] = changes["licence"]
-    expected = int(p["expected_revision"])
+    expected = int(c.expected_revision)
     stream = f"model:{node.props['model_name']}" if node.kind == "ModelVersion" else None
     return Plan(
         "modify",

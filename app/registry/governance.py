@@ -22,10 +22,11 @@ from app.graph.governance_queries import (
 )
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
-from app.policy.decision import Decision
 from app.registry.actor import RequestMeta
-from app.registry.execute import Plan, command, handler_for, policy_input
+from app.registry.commands import governance as cmd
+from app.registry.decisions import policy_input
 from app.registry.grants import grants_of
+from app.registry.plan import Plan
 from app.services import Services
 
 ROLES = ("viewer", "contributor", "publisher", "approver", "admin")
@@ -40,13 +41,12 @@ GRANT_ACTIONS = (
 )
 
 
-@command("create_principal")
-async def create_principal(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def create_principal(services: Services, meta: RequestMeta, c: cmd.CreatePrincipal) -> Plan:
     data = {
-        "name": v.name("name", p["name"]),
-        "kind": v.one_of("kind", p.get("kind") or "user", ("user", "service")),
-        "roles": [v.one_of("roles", r, ROLES) for r in v.string_list("roles", p.get("roles"))],
-        "teams": v.labels("teams", p.get("teams")),
+        "name": v.name("name", c.name),
+        "kind": v.one_of("kind", c.kind or "user", ("user", "service")),
+        "roles": [v.one_of("roles", r, ROLES) for r in v.string_list("roles", c.roles)],
+        "teams": v.labels("teams", c.teams),
     }
     return Plan(
         "admin",
@@ -55,13 +55,12 @@ async def create_principal(services: Services, meta: RequestMeta, p: dict[str, A
     )
 
 
-@command("issue_api_key")
-async def issue_api_key(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def issue_api_key(services: Services, meta: RequestMeta, c: cmd.IssueApiKey) -> Plan:
     data = {
-        "principal": v.name("principal", p["principal"]),
-        "key_hash": p["key_hash"],
-        "label": v.short("label", p.get("label")),
-        "expires_at": v.utc("expiresAt", p.get("expires_at"), allow_future=True),
+        "principal": v.name("principal", c.principal),
+        "key_hash": c.key_hash,
+        "label": v.short("label", c.label),
+        "expires_at": v.utc("expiresAt", c.expires_at, allow_future=True),
     }
     return Plan(
         "admin",
@@ -70,19 +69,17 @@ async def issue_api_key(services: Services, meta: RequestMeta, p: dict[str, Any]
     )
 
 
-@command("revoke_api_key")
-async def revoke_api_key(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    key_id = v.short("id", p["id"], required=True) or ""
+async def revoke_api_key(services: Services, meta: RequestMeta, c: cmd.RevokeApiKey) -> Plan:
+    key_id = v.short("id", c.id, required=True) or ""
     return Plan("admin", {"kind": "principal", "id": key_id}, pr.revoke_key(key_id))
 
 
-@command("create_grant")
-async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def create_grant(services: Services, meta: RequestMeta, c: cmd.CreateGrant) -> Plan:
     data = {
-        "principal": v.name("principal", p["principal"]),
-        "action": v.one_of("action", p["action"], GRANT_ACTIONS),
-        "resource_id": v.short("resourceId", p.get("resource_id") or "*"),
-        "expires_at": v.utc("expiresAt", p.get("expires_at"), allow_future=True),
+        "principal": v.name("principal", c.principal),
+        "action": v.one_of("action", c.action, GRANT_ACTIONS),
+        "resource_id": v.short("resourceId", c.resource_id or "*"),
+        "expires_at": v.utc("expiresAt", c.expires_at, allow_future=True),
     }
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
@@ -94,11 +91,10 @@ async def create_grant(services: Services, meta: RequestMeta, p: dict[str, Any])
     return Plan("grant", {"kind": "grant", "name": data["principal"]}, work)
 
 
-@command("revoke_grant")
-async def revoke_grant(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def revoke_grant(services: Services, meta: RequestMeta, c: cmd.RevokeGrant) -> Plan:
     """Decided like create_grant (action `grant`); the grant stays on record with who revoked it."""
-    grant_id = v.short("id", p.get("id"), required=True) or ""
-    reason = v.text("reason", p.get("reason"), max_len=4000)
+    grant_id = v.short("id", c.id, required=True) or ""
+    reason = v.text("reason", c.reason, max_len=4000)
     found = await rows(services.driver, services.settings.neo4j_database, GRANT_BY_ID, id=grant_id)
     if not found:
         raise NotFound(f"id: no grant {grant_id!r}", field="id")
@@ -180,10 +176,3 @@ async def may_approve_reviews(services: Services, meta: RequestMeta) -> bool:
     plan = Plan("approve_review", {"kind": "review", "id": "*"}, noop, context={"review": someone_else})
     meta = replace(meta, grants=await grants_of(services, meta.actor.name))
     return (await services.policy.decide(policy_input(meta, plan))).allow
-
-
-async def dry_run(services: Services, meta: RequestMeta, command_name: str, payload: dict[str, Any]) -> Decision:
-    """What policy would decide for this command now, without writing anything."""
-    handler = handler_for(command_name)
-    plan = await handler(services, meta, payload)
-    return await services.policy.decide(policy_input(meta, plan))

@@ -16,8 +16,9 @@ from app.graph import history_writes as w
 from app.graph.history_reads import HistoryReader
 from app.graph.unit import Work
 from app.registry.actor import RequestMeta
+from app.registry.commands import history as cmd
 from app.registry.core import _model, owned, reader
-from app.registry.execute import Outcome, Plan, command, execute
+from app.registry.plan import Plan
 from app.registry.promotion import metrics_of, promotion_context, traffic_context
 from app.services import Services
 
@@ -25,13 +26,7 @@ PRODUCTION = "production"
 
 
 def history(services: Services) -> HistoryReader:
-    return HistoryReader(services.driver, services.settings.neo4j_database)
-
-
-async def run(services: Services, meta: RequestMeta, name: str, payload: dict[str, Any]) -> Outcome:
-    """execute(): subscribers hear of the change from the outbox (app/events/tail.py), written in
-    the change's own transaction, so every path (GraphQL, REST intake, an approved review) reaches them."""
-    return await execute(services, meta, name, payload)
+    return services.repos.history
 
 
 def when(field: str, value: Any, *, required: bool = False) -> datetime | None:
@@ -65,26 +60,25 @@ async def _version(services: Services, model_name: str, version: int) -> tuple[d
 
 
 # ---- evaluations, annotations, feedback ------------------------------------------------------
-@command("record_evaluation")
-async def record_evaluation(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    model, version = await _version(services, p["model"], number("version", p["version"]))
-    metrics = v.metrics("metrics", p.get("metrics"))
+async def record_evaluation(services: Services, meta: RequestMeta, c: cmd.RecordEvaluation) -> Plan:
+    model, version = await _version(services, c.model, number("version", c.version))
+    metrics = v.metrics("metrics", c.metrics)
     if not metrics:
         raise v.fail("metrics", "at least one metric is required")
     data = {
         "model_id": model["id"],
         "version": version.get("version"),
         "version_id": version.id,
-        "dataset_version_id": v.short("datasetVersionId", p.get("dataset_version_id")),
-        "slice": v.short("slice", p.get("slice")),
-        "method": v.text("method", p.get("method")),
-        "code_version": v.short("codeVersion", p.get("code_version")),
-        "evaluator": v.short("evaluator", p.get("evaluator")),
-        "evaluated_at": when("evaluatedAt", p.get("evaluated_at")),
-        "confidence": _intervals(dict(v.mapping("confidence", p.get("confidence"))), metrics),
-        "reports": v.string_list("reports", p.get("reports"), item_max=512),
-        "notes": v.text("notes", p.get("notes")),
-        "supersedes": v.short("supersedes", p.get("supersedes")),
+        "dataset_version_id": v.short("datasetVersionId", c.dataset_version_id),
+        "slice": v.short("slice", c.slice),
+        "method": v.text("method", c.method),
+        "code_version": v.short("codeVersion", c.code_version),
+        "evaluator": v.short("evaluator", c.evaluator),
+        "evaluated_at": when("evaluatedAt", c.evaluated_at),
+        "confidence": _intervals(dict(v.mapping("confidence", c.confidence)), metrics),
+        "reports": v.string_list("reports", c.reports, item_max=512),
+        "notes": v.text("notes", c.notes),
+        "supersedes": v.short("supersedes", c.supersedes),
         "metrics": {PREFIX_METRIC + k: val for k, val in metrics.items()},
     }
     # An evaluation counts toward the model's promotions: publishing one needs ownership of the model (or a grant).
@@ -110,22 +104,20 @@ def _intervals(raw: dict[str, Any], metrics: dict[str, float]) -> dict[str, list
     return out
 
 
-@command("annotate")
-async def annotate(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    target = v.short("targetId", p.get("target_id"), required=True) or ""
-    text = v.text("text", p.get("text"), max_len=4000, required=True) or ""
+async def annotate(services: Services, meta: RequestMeta, c: cmd.Annotate) -> Plan:
+    target = v.short("targetId", c.target_id, required=True) or ""
+    text = v.text("text", c.text, max_len=4000, required=True) or ""
     return Plan("publish", {"kind": "annotation", "id": target}, w.annotate(target, text, meta.actor.name))
 
 
-@command("record_feedback")
-async def record_feedback(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    model, version = await _version(services, p["model"], number("version", p["version"]))
-    kind = v.one_of("kind", p.get("kind") or "metric", ("metric", "drift"))
-    statistic = v.key("statistic", p["statistic"])
-    value = v.finite("value", p["value"])
-    threshold = v.finite("threshold", p["threshold"]) if p.get("threshold") is not None else None
-    margin = v.finite("margin", p["margin"]) if p.get("margin") is not None else rules.BASELINE_MARGIN
-    baseline = v.finite("baseline", p["baseline"]) if p.get("baseline") is not None else None
+async def record_feedback(services: Services, meta: RequestMeta, c: cmd.RecordFeedback) -> Plan:
+    model, version = await _version(services, c.model, number("version", c.version))
+    kind = v.one_of("kind", c.kind or "metric", ("metric", "drift"))
+    statistic = v.key("statistic", c.statistic)
+    value = v.finite("value", c.value)
+    threshold = v.finite("threshold", c.threshold) if c.threshold is not None else None
+    margin = v.finite("margin", c.margin) if c.margin is not None else rules.BASELINE_MARGIN
+    baseline = v.finite("baseline", c.baseline) if c.baseline is not None else None
     if kind == "drift" and threshold is None:
         raise v.fail("threshold", "is required for a drift statistic")
     if kind == "metric" and baseline is None:
@@ -136,15 +128,15 @@ async def record_feedback(services: Services, meta: RequestMeta, p: dict[str, An
         "version": version.get("version"),
         "kind": kind,
         "statistic": statistic,
-        "deployment_id": v.short("deploymentId", p.get("deployment_id")),
+        "deployment_id": v.short("deploymentId", c.deployment_id),
         "value": value,
         "threshold": threshold,
         "baseline": baseline,
         "margin": margin,
-        "slice": v.short("slice", p.get("slice")),
+        "slice": v.short("slice", c.slice),
         "flagged": reason is not None,
         "flag_reason": reason,
-        "observed_at": when("observedAt", p.get("observed_at")),
+        "observed_at": when("observedAt", c.observed_at),
     }
     return Plan(
         "publish",
@@ -165,24 +157,25 @@ def _flag(
 
 
 # ---- deployments ----------------------------------------------------------------------------
-def _split(field: str, items: Any) -> dict[int, float]:
-    if not isinstance(items, list) or not items:
+def _split(field: str, items: tuple[cmd.Traffic, ...] | None) -> dict[int, float]:
+    if not items:
         raise v.fail(field, "must list at least one {version, trafficPercent}")
     split: dict[int, float] = {}
     for i, item in enumerate(items):
-        n = number(f"{field}[{i}].version", item.get("version"))
+        n = number(f"{field}[{i}].version", item.version)
         if n in split:
             raise v.fail(f"{field}[{i}].version", "appears twice")
-        split[n] = v.finite(f"{field}[{i}].trafficPercent", item.get("traffic_percent", 100))
+        share = 100.0 if item.traffic_percent is None else item.traffic_percent
+        split[n] = v.finite(f"{field}[{i}].trafficPercent", share)
     return rules.traffic_split(split)
 
 
-def _environment(raw: dict[str, Any]) -> dict[str, Any]:
-    tier = v.one_of("environment.tier", raw.get("tier"), rules.TIERS)
+def _environment(raw: cmd.Environment) -> dict[str, Any]:
+    tier = v.one_of("environment.tier", raw.tier, rules.TIERS)
     if tier is None:
         raise v.fail("environment.tier", f"is required ({', '.join(rules.TIERS)})")
-    region = v.name("environment.region", raw["region"]) if raw.get("region") else None
-    cluster = v.name("environment.cluster", raw["cluster"]) if raw.get("cluster") else None
+    region = v.name("environment.region", raw.region) if raw.region else None
+    cluster = v.name("environment.cluster", raw.cluster) if raw.cluster else None
     return {
         "name": "/".join(x for x in (tier, region, cluster) if x),
         "tier": tier,
@@ -191,19 +184,18 @@ def _environment(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@command("create_deployment")
-async def create_deployment(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    model = await _model(services, p["model"])
+async def create_deployment(services: Services, meta: RequestMeta, c: cmd.CreateDeployment) -> Plan:
+    model = await _model(services, c.model)
     data = {
-        "name": v.name("name", p["name"]),
-        "owners": v.labels("owners", p.get("owners")) or [meta.actor.name],
+        "name": v.name("name", c.name),
+        "owners": v.labels("owners", c.owners) or [meta.actor.name],
         "model": model["name"],
         "model_id": model["id"],
-        "environment": _environment(p.get("environment") or {}),
-        "endpoint": v.short("endpoint", p.get("endpoint")),
-        "max_concurrency": v.non_negative_int("maxConcurrency", p.get("max_concurrency")),
-        "serving": _split("serving", p.get("serving")),
-        "rollback_version": number("rollbackVersion", p["rollback_version"]) if p.get("rollback_version") else None,
+        "environment": _environment(c.environment or cmd.Environment()),
+        "endpoint": v.short("endpoint", c.endpoint),
+        "max_concurrency": v.non_negative_int("maxConcurrency", c.max_concurrency),
+        "serving": _split("serving", c.serving),
+        "rollback_version": number("rollbackVersion", c.rollback_version) if c.rollback_version else None,
         "approved_by": meta.approved_by,
     }
     work = w.create_deployment(data, meta.actor.name)
@@ -240,14 +232,13 @@ EVENT_INPUTS = {
 }
 
 
-@command("record_deployment_event")
-async def record_deployment_event(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def record_deployment_event(services: Services, meta: RequestMeta, c: cmd.RecordDeploymentEvent) -> Plan:
     deployment = await history(services).deployment(
-        v.short("deploymentId", p.get("deployment_id"), required=True) or ""
+        v.short("deploymentId", c.deployment_id, required=True) or ""
     )
     if deployment is None:
-        raise NotFound(f"deploymentId: no deployment {p.get('deployment_id')!r}", field="deploymentId")
-    data = _event_input(p)
+        raise NotFound(f"deploymentId: no deployment {c.deployment_id!r}", field="deploymentId")
+    data = _event_input(c)
     event = {**data, "deployment_id": deployment.id, "approved_by": meta.approved_by}
     work = w.record_deployment_event(event, meta.actor.name)
     resource = {
@@ -280,34 +271,34 @@ async def _serving_state(services: Services, deployment: Entity) -> str:
     return f"deployment {deployment.get('name')} serves {served or 'nothing'}"
 
 
-def _event_input(p: dict[str, Any]) -> dict[str, Any]:
-    kind = v.one_of("type", p.get("type"), rules.EVENT_TYPES)
+def _event_input(c: cmd.RecordDeploymentEvent) -> dict[str, Any]:
+    kind = v.one_of("type", c.type, rules.EVENT_TYPES)
     if kind is None:
         raise v.fail("type", f"is required ({', '.join(rules.EVENT_TYPES)})")
     for needed in EVENT_INPUTS[kind]:
-        if p.get(needed) in (None, "", []):
+        if getattr(c, needed) in (None, "", ()):
             raise v.fail(needed, f"is required for a {kind} event")
     data: dict[str, Any] = {
         "type": kind,
-        "reason": v.text("reason", p.get("reason"), max_len=4000),
-        "occurred_at": when("occurredAt", p.get("occurred_at")),
+        "reason": v.text("reason", c.reason, max_len=4000),
+        "occurred_at": when("occurredAt", c.occurred_at),
     }
     if "version" in EVENT_INPUTS[kind]:
-        data["version"] = number("version", p["version"])
+        data["version"] = number("version", c.version)
     if kind == "canary_started":
-        data["traffic_percent"] = v.finite("trafficPercent", p["traffic_percent"])
+        assert c.traffic_percent is not None  # required for a canary, checked above
+        data["traffic_percent"] = v.finite("trafficPercent", c.traffic_percent)
         if not 0 < data["traffic_percent"] < 100:
             raise v.fail("trafficPercent", "a canary takes more than 0 and less than 100 percent")
     if kind == "traffic_shifted":
-        data["split"] = _split("split", p["split"])
+        data["split"] = _split("split", c.split)
     return data
 
 
 # ---- health ---------------------------------------------------------------------------------
-@command("report_health")
-async def report_health(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    raw = p.get("samples")
-    if not isinstance(raw, list) or not raw:
+async def report_health(services: Services, meta: RequestMeta, c: cmd.ReportHealth) -> Plan:
+    raw = c.samples
+    if not raw:
         raise v.fail("samples", "must list at least one sample")
     if len(raw) > rules.MAX_BATCH:
         raise v.fail("samples", f"at most {rules.MAX_BATCH} samples per request")

@@ -27,6 +27,8 @@ from app.domain import openlineage as ol
 from app.domain import validation as v
 from app.errors import NotFound, ValidationFailed
 from app.registry.actor import RequestMeta
+from app.registry.commands import core as cmd
+from app.registry.commands.base import Command
 from app.registry.core import reader
 from app.registry.execute import execute
 from app.services import Services
@@ -124,14 +126,14 @@ class Intake:
     run_id: str
     report: Report
 
-    async def do(
-        self, key: str, command: str, payload: dict[str, Any], kind: str | None
-    ) -> tuple[dict[str, Any], bool]:
+    async def do(self, key: str, command: Command, kind: str | None) -> tuple[dict[str, Any], bool]:
         """One command under its own idempotency key; says whether this call wrote it (and lists
         what it created when it makes a node of `kind`)."""
-        outcome = await execute(self.services, replace(self.meta, idempotency_key=key), command, payload)
+        outcome = await execute(self.services, replace(self.meta, idempotency_key=key), command)
         if outcome.result is None:
-            raise ValidationFailed(f"{command} was routed to review; OpenLineage intake cannot wait for it")
+            raise ValidationFailed(
+                f"{command.command_name} was routed to review; OpenLineage intake cannot wait for it"
+            )
         if not outcome.replayed and kind is not None:
             self.report.created.append({"kind": kind, "id": str(outcome.result["id"])})
         return outcome.result, not outcome.replayed
@@ -163,16 +165,15 @@ async def ingest(services: Services, meta: RequestMeta, event: dict[str, Any]) -
         used = [await _input(intake, d) for d in inputs]
         opened, _ = await intake.do(
             f"openlineage:{run_id}:start",
-            "start_run",
-            {
-                "experiment_id": experiment_id,
-                "name": experiment,
-                "external_id": run_id,
-                "inputs": used,
-                "started_at": at,
-                "notes": f"reported through OpenLineage by {event.get('producer', 'an unknown producer')}",
-                "openlineage": lineage,
-            },
+            cmd.StartRun(
+                experiment_id=experiment_id,
+                name=experiment,
+                external_id=run_id,
+                inputs=tuple(used),
+                started_at=at,
+                notes=f"reported through OpenLineage by {event.get('producer', 'an unknown producer')}",
+                openlineage=lineage,
+            ),
             "Run",
         )
         report.run = str(opened["id"])
@@ -196,16 +197,16 @@ async def ingest(services: Services, meta: RequestMeta, event: dict[str, Any]) -
 
 
 async def _finish(intake: Intake, kind: str, at: datetime | None, run_facets: dict[str, Any]) -> None:
-    payload = {
-        "run_id": intake.report.run,
-        "status": END_STATES[kind],
-        "ended_at": at,
-        "openlineage": {"run_facets": run_facets},
-    }
+    finish = cmd.FinishRun(
+        run_id=str(intake.report.run),
+        status=END_STATES[kind],
+        ended_at=at,
+        openlineage={"run_facets": run_facets},
+    )
     known = await reader(intake.services).node(str(intake.report.run))
     if known is not None and known.get("status") != "RUNNING":
         return  # finished before (e.g. a second terminal event): a finished run is immutable
-    await intake.do(f"openlineage:{intake.run_id}:end", "finish_run", payload, None)
+    await intake.do(f"openlineage:{intake.run_id}:end", finish, None)
 
 
 async def _check_models(services: Services, outputs: list[DatasetRef]) -> None:
@@ -221,8 +222,7 @@ async def _experiment(intake: Intake, project: str, name: str, job_facets: dict[
     if await core.project(project) is None:
         await intake.do(
             f"openlineage:project:{project}",
-            "create_project",
-            {"name": project, "description": "Created from OpenLineage events"},
+            cmd.CreateProject(name=project, description="Created from OpenLineage events"),
             "Project",
         )
     found = await core.experiment(project, name)
@@ -231,8 +231,7 @@ async def _experiment(intake: Intake, project: str, name: str, job_facets: dict[
     described = ol.job_facts(job_facets)["description"] if isinstance(job_facets, dict) else None
     created, _ = await intake.do(
         f"openlineage:experiment:{project}:{name}",
-        "create_experiment",
-        {"project": project, "name": name, "description": described or "OpenLineage job"},
+        cmd.CreateExperiment(project=project, name=name, description=described or "OpenLineage job"),
         "Experiment",
     )
     return str(created["id"])
@@ -248,16 +247,19 @@ async def _dataset_name(services: Services, ref: DatasetRef) -> str:
     return plain if await core.dataset_by_name(plain) is None else ref.identity.disambiguated_name()
 
 
-def _registration(ref: DatasetRef, dataset: str, description: str) -> dict[str, Any]:
+def _registration(
+    ref: DatasetRef, dataset: str, description: str, produced_by: str | None = None
+) -> cmd.RegisterDatasetVersion:
     facts = ol.dataset_facts(ref.facets)
-    return {
-        "dataset": dataset,
-        "source_uri": ref.identity.key,
-        "schema": facts["schema"],
-        "row_count": facts["row_count"],
-        "description": facts["description"] or description,
-        "openlineage": {"namespace": ref.identity.namespace, "name": ref.identity.name, "facets": ref.facets},
-    }
+    return cmd.RegisterDatasetVersion(
+        dataset=dataset,
+        source_uri=ref.identity.key,
+        schema=facts["schema"],
+        row_count=facts["row_count"],
+        description=facts["description"] or description,
+        produced_by=produced_by,
+        openlineage={"namespace": ref.identity.namespace, "name": ref.identity.name, "facets": ref.facets},
+    )
 
 
 def _described(ref: DatasetRef, dataset: str, row: dict[str, Any], version: Any, created: bool) -> dict[str, Any]:
@@ -280,10 +282,8 @@ async def _input(intake: Intake, ref: DatasetRef) -> str:
         version = latest.get("version")
     else:
         dataset = await _dataset_name(intake.services, ref)
-        payload = _registration(ref, dataset, "Seen first as an input of an OpenLineage run")
-        row, created = await intake.do(
-            f"openlineage:dataset:{ref.identity.key}", "register_dataset_version", payload, "DatasetVersion"
-        )
+        registration = _registration(ref, dataset, "Seen first as an input of an OpenLineage run")
+        row, created = await intake.do(f"openlineage:dataset:{ref.identity.key}", registration, "DatasetVersion")
         version = row.get("version")
     intake.report.inputs.append(_described(ref, dataset, row, version, created))
     return str(row["id"])
@@ -293,24 +293,19 @@ async def _more_inputs(intake: Intake, inputs: list[DatasetRef]) -> None:
     """Inputs a later event names (Spark reports some only at the end) join the running run."""
     ids = [await _input(intake, d) for d in inputs]
     digest = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
-    payload = {"run_id": intake.report.run, "inputs": ids}
     await execute(
         intake.services,
         replace(intake.meta, idempotency_key=f"openlineage:{intake.run_id}:inputs:{digest}"),
-        "add_run_inputs",
-        payload,
+        cmd.AddRunInputs(run_id=str(intake.report.run), inputs=tuple(ids)),
     )
 
 
 async def _output(intake: Intake, ref: DatasetRef) -> None:
     """A new version of the output's dataset, produced by the run."""
     dataset = await _dataset_name(intake.services, ref)
-    payload = {
-        **_registration(ref, dataset, "Written by an OpenLineage run"),
-        "produced_by": intake.report.run,
-    }
+    registration = _registration(ref, dataset, "Written by an OpenLineage run", intake.report.run)
     row, created = await intake.do(
-        f"openlineage:{intake.run_id}:output:{ref.identity.key}", "register_dataset_version", payload, "DatasetVersion"
+        f"openlineage:{intake.run_id}:output:{ref.identity.key}", registration, "DatasetVersion"
     )
     intake.report.outputs.append(_described(ref, dataset, row, row.get("version"), created))
 
@@ -321,19 +316,19 @@ async def _model_version(intake: Intake, ref: DatasetRef) -> None:
     model = ref.model
     assert model is not None
     stored = await intake.services.artifacts.exists(model.digest)
-    payload = {
-        "model": model.model,
-        "run_id": intake.report.run,
-        "artifact": {
-            "uri": STORED_URI + model.digest if stored else ref.identity.key,
-            "digest": model.digest,
-            "size": model.size,
-            "format": model.format,
-        },
-        "notes": f"Registered from the OpenLineage output {ref.identity.key}",
-    }
+    register = cmd.RegisterModelVersion(
+        model=model.model,
+        run_id=str(intake.report.run),
+        artifact=cmd.Artifact(
+            uri=STORED_URI + model.digest if stored else ref.identity.key,
+            digest=model.digest,
+            size=model.size,
+            format=model.format,
+        ),
+        notes=f"Registered from the OpenLineage output {ref.identity.key}",
+    )
     keyed = replace(intake.meta, idempotency_key=f"openlineage:{intake.run_id}:model:{ref.identity.key}")
-    outcome = await execute(intake.services, keyed, "register_model_version", payload)
+    outcome = await execute(intake.services, keyed, register)
     described: dict[str, Any] = {"model": model.model, "namespace": ref.identity.namespace, "name": ref.identity.name}
     filed = outcome.review or (outcome.result if (outcome.result or {}).get("kind") == "Review" else None)
     if filed is not None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.entities import Entity
-from app.graph.core_reads import CoreReader
 from app.graph.promotion_queries import BEST_EVALUATION, CURRENT_TARGET, SERVING_PRODUCTION
 from app.graph.reads import rows
 from app.services import Services
@@ -40,7 +39,7 @@ async def metrics_of(
 
 
 async def promotion_context(services: Services, model: dict[str, Any], alias: str, version: int) -> dict[str, Any]:
-    core = CoreReader(services.driver, services.settings.neo4j_database)
+    core = services.repos.core
     context: dict[str, Any] = {}
     candidate = await core.version(model["id"], version)
     if candidate is not None:
@@ -75,7 +74,7 @@ async def alias_state(services: Services, model_id: str, alias: str) -> str:
 
 async def traffic_context(services: Services, model: dict[str, Any], split: dict[int, float]) -> list[dict[str, Any]]:
     """Every version that will receive traffic, with its best evaluation (policy judges each one)."""
-    core = CoreReader(services.driver, services.settings.neo4j_database)
+    core = services.repos.core
     out: list[dict[str, Any]] = []
     for version, percent in sorted(split.items()):
         entry: dict[str, Any] = {"version": version, "percent": percent}

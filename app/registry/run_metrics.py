@@ -4,14 +4,14 @@ histories). Decided as `modify` of the run, like adding its inputs; audited on t
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from app.domain import validation as v
 from app.errors import NotFound
 from app.graph.run_metrics import MetricPoint, log_points
 from app.registry.actor import RequestMeta
+from app.registry.commands import run_metrics as cmd
 from app.registry.core import reader
-from app.registry.execute import Plan, command
+from app.registry.plan import Plan
 from app.services import Services
 
 MAX_POINTS = 1000
@@ -19,8 +19,8 @@ MAX_POINTS = 1000
 MIN_STEP, MAX_STEP = -(2**31), 2**31 - 1
 
 
-def points(raw: Any) -> list[MetricPoint]:
-    items = list(raw or [])
+def points(raw: tuple[cmd.MetricPointIn, ...] | None) -> list[MetricPoint]:
+    items = list(raw or ())
     if not items:
         raise v.fail("points", "must have at least one point")
     if len(items) > MAX_POINTS:
@@ -29,24 +29,23 @@ def points(raw: Any) -> list[MetricPoint]:
     out: dict[tuple[str, int, datetime], MetricPoint] = {}
     for index, item in enumerate(items):
         field = f"points[{index}]"
-        step = item.get("step", 0)
+        step = 0 if item.step is None else item.step
         if isinstance(step, bool) or not isinstance(step, int) or not MIN_STEP <= step <= MAX_STEP:
             raise v.fail(f"{field}.step", "must be a 32-bit integer")
         point = MetricPoint(
-            name=v.key(f"{field}.name", item["name"]),
-            value=v.finite(f"{field}.value", item["value"]),
+            name=v.key(f"{field}.name", item.name),
+            value=v.finite(f"{field}.value", item.value),
             step=step,
-            at=v.utc(f"{field}.at", item.get("at")) or now,
+            at=v.utc(f"{field}.at", item.at) or now,
         )
         out.setdefault((point.name, point.step, point.at), point)
     return list(out.values())
 
 
-@command("log_run_metrics")
-async def log_run_metrics(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    run_id = v.short("runId", p["run_id"], required=True)
+async def log_run_metrics(services: Services, meta: RequestMeta, c: cmd.LogRunMetrics) -> Plan:
+    run_id = v.short("runId", c.run_id, required=True)
     assert run_id is not None
-    batch = points(p.get("points"))
+    batch = points(c.points)
     run = await reader(services).node(run_id)
     if run is None or run.kind != "Run":
         raise NotFound(f"runId: no run {run_id!r}", field="runId")

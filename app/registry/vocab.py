@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import anyio
 from neo4j import AsyncManagedTransaction
 
 from app.domain import search as s
@@ -21,10 +20,11 @@ from app.errors import ValidationFailed
 from app.graph import vocab_queries as q
 from app.graph.ids import new_id
 from app.graph.reads import tx_one
-from app.graph.search_repo import SearchRepo, SearchResult, VocabReader
+from app.graph.search_repo import SearchResult, VocabReader
 from app.graph.unit import Work
 from app.registry.actor import RequestMeta
-from app.registry.execute import Outcome, Plan, command, execute
+from app.registry.commands.vocab import SaveSearch, SeedVocabularies, UpsertTerm
+from app.registry.plan import Plan
 from app.services import Services
 
 VOCABULARY_PATTERN = re.compile(r"[a-z][a-z_]{0,31}")
@@ -33,7 +33,7 @@ MAX_SYNONYMS = 50
 
 
 def vocab_reader(services: Services) -> VocabReader:
-    return VocabReader(services.driver, services.settings.neo4j_database)
+    return services.repos.vocab
 
 
 def saved_search_id() -> str:
@@ -58,9 +58,8 @@ def term_data(p: dict[str, Any], where: str = "") -> dict[str, Any]:
     }
 
 
-@command("upsert_term")
-async def upsert_term(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    data = term_data(p)
+async def upsert_term(services: Services, meta: RequestMeta, c: UpsertTerm) -> Plan:
+    data = term_data(c.to_payload())
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         row = await tx_one(tx, q.UPSERT_TERM, id=new_id("Term"), at=at, actor=meta.actor.name, **data)
@@ -70,16 +69,15 @@ async def upsert_term(services: Services, meta: RequestMeta, p: dict[str, Any]) 
     return Plan("admin", {"kind": "term", "name": f"{data['vocabulary']}:{data['value']}"}, work)
 
 
-@command("seed_vocabularies")
-async def seed_vocabularies(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
+async def seed_vocabularies(services: Services, meta: RequestMeta, c: SeedVocabularies) -> Plan:
     """Load a versioned seed file's terms and example saved searches (idempotent)."""
     terms = [
         term_data({**t, "vocabulary": vocab}, f"terms.{vocab}.")
-        for vocab, items in (p.get("vocabularies") or {}).items()
+        for vocab, items in (c.vocabularies or {}).items()
         for t in items
     ]
-    searches = [_search_data(x) for x in p.get("saved_searches") or []]
-    version = int(p.get("version") or 0)
+    searches = [_search_data(x) for x in c.saved_searches or ()]
+    version = int(c.version or 0)
     return Plan(
         "admin", {"kind": "term", "name": f"seed-v{version}"}, _seed_work(terms, searches, version, meta.actor.name)
     )
@@ -107,9 +105,8 @@ def _search_data(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@command("save_search")
-async def save_search(services: Services, meta: RequestMeta, p: dict[str, Any]) -> Plan:
-    data = _search_data(p)
+async def save_search(services: Services, meta: RequestMeta, c: SaveSearch) -> Plan:
+    data = _search_data(c.to_payload())
 
     async def work(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:
         row = await tx_one(tx, q.SAVE_SEARCH, id=saved_search_id(), at=at, actor=meta.actor.name, **data)
@@ -117,14 +114,6 @@ async def save_search(services: Services, meta: RequestMeta, p: dict[str, Any]) 
         return {"id": row["props"]["id"], "kind": "SavedSearch", "name": data["name"]}
 
     return Plan("publish", {"kind": "saved_search", "name": data["name"]}, work)
-
-
-async def seed_from_file(services: Services, meta: RequestMeta, path: Path | None = None) -> Outcome:
-    """Apply the repository's seed file through the one write path."""
-    path = path or services.settings.graph_schema_dir / SEED_FILE
-    payload = json.loads(await anyio.Path(path).read_text(encoding="utf-8"))
-    payload.pop("description", None)
-    return await execute(services, meta, "seed_vocabularies", payload)
 
 
 async def require_term(services: Services, vocabulary: str, value: str | None, field: str) -> str | None:
@@ -146,7 +135,7 @@ async def search(services: Services, raw: dict[str, Any]) -> SearchResult:
     """Validate a snake_case search input, load the vocabularies it expands, run it."""
     req = s.request(raw)
     terms = await vocab_reader(services).terms() if _needs_terms(req) else []
-    return await SearchRepo(services.driver, services.settings.neo4j_database).search(req, terms)
+    return await services.repos.search.search(req, terms)
 
 
 def _needs_terms(req: s.SearchRequest) -> bool:

@@ -23,9 +23,9 @@ from app.domain.entities import Entity
 from app.errors import IntegrityError, NotFound, RegistryError, UnsupportedMediaType, ValidationFailed
 from app.graph import unit
 from app.graph.audit import AuditRecord
-from app.graph.core_reads import CoreReader
 from app.registry.actor import RequestMeta
-from app.registry.execute import Plan, decide
+from app.registry.decisions import decide
+from app.registry.plan import Plan
 from app.services import Services
 from app.web.http import error_response, request_meta
 
@@ -95,7 +95,7 @@ async def audit(
 async def upload_target(services: Services, meta: RequestMeta, request: Request, command: str) -> tuple[str, Entity]:
     """The model an upload is for (?model=NAME), once policy allows publishing its artifacts."""
     model = v.name("model", request.query_params.get("model", ""))
-    found = await CoreReader(services.driver, services.settings.neo4j_database).model_by_name(model)
+    found = await services.repos.core.model_by_name(model)
     if found is None:
         raise NotFound(f"model: no model named {model!r}", field="model")
     resource = {
@@ -140,7 +140,7 @@ async def download_artifact(request: Request) -> Response:
     try:
         meta = request_meta(request)
         digest = v.digest("digest", request.path_params["digest"])
-        core = CoreReader(services.driver, services.settings.neo4j_database)
+        core = services.repos.core
         version = await core.version_by_digest(digest)
         if version is None:
             raise NotFound("digest: no model version references this artifact", field="digest")

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.errors import RegistryError
-from app.registry import history as h
+from app.registry.commands.history import ReportHealth
+from app.registry.execute import execute
 from app.web.http import error_response, json_object, request_meta
 
 
@@ -29,7 +30,7 @@ async def health_ingest(request: Request) -> JSONResponse:
                 {snake(k): v for k, v in s.items()} if isinstance(s, dict) else s for s in body.get("samples") or []
             ]
         }
-        outcome = await h.run(request.app.state.services, meta, "report_health", payload)
+        outcome = await execute(request.app.state.services, meta, ReportHealth.from_payload(payload))
     except RegistryError as exc:
         return error_response(exc)
     if outcome.review is not None:

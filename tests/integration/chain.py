@@ -6,6 +6,7 @@ from typing import Any
 
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 
 ADMIN = RequestMeta(actor=Actor(id="root", name="root", roles=("admin",)), request_id="chain")
@@ -13,7 +14,7 @@ DIGEST = "sha256:" + "ab" * 32
 
 
 async def run(services: Services, command: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:
-    outcome = await execute(services, meta, command, payload)
+    outcome = await execute(services, meta, command_from(command, payload))
     assert outcome.result is not None, outcome
     return outcome.result
 

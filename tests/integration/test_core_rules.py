@@ -14,7 +14,9 @@ from app.graph.lineage import LineageRequest, lineage
 from app.graphql.context import Context
 from app.policy.client import PolicyClient
 from app.registry.actor import Actor, RequestMeta
+from app.registry.commands.core import MoveAlias
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 from tests.integration.chain import ADMIN, DIGEST, build_chain, new_run, run
 
@@ -61,14 +63,14 @@ async def test_replayed_idempotency_key_returns_first_result_and_writes_nothing(
     ids = await build_chain(clean_graph)
     keyed = RequestMeta(actor=ADMIN.actor, request_id="r1", idempotency_key="reg-42")
     payload = {"model": "churn", "run_id": ids["run"], "artifact": {"uri": "s3://m/x", "digest": DIGEST}}
-    first = await execute(clean_graph, keyed, "register_model_version", payload)
+    first = await execute(clean_graph, keyed, command_from("register_model_version", payload))
     audit_before = await count(clean_graph, "AuditEvent")
-    second = await execute(clean_graph, keyed, "register_model_version", payload)
+    second = await execute(clean_graph, keyed, command_from("register_model_version", payload))
     assert second.replayed and second.result == first.result
     assert await count(clean_graph, "ModelVersion") == 2
     assert await count(clean_graph, "AuditEvent") == audit_before
     with pytest.raises(Conflict, match="already used for a different request"):
-        await execute(clean_graph, keyed, "register_model_version", {**payload, "notes": "other"})
+        await execute(clean_graph, keyed, command_from("register_model_version", {**payload, "notes": "other"}))
 
 
 async def test_finished_run_is_immutable(clean_graph: Services) -> None:
@@ -283,7 +285,7 @@ async def test_publishing_on_data_that_forbids_training_is_denied(clean_graph: S
 
 
 async def test_worse_promotion_waits_for_review_and_applies_on_approval(clean_graph: Services) -> None:
-    from app.registry.reviews import decide_review
+    from app.registry.approvals import decide_review
 
     ids = await build_chain(clean_graph)
     await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 1})
@@ -294,7 +296,7 @@ async def test_worse_promotion_waits_for_review_and_applies_on_approval(clean_gr
         {"model": "churn", "run_id": worse, "artifact": {"uri": "s3://m/w", "digest": DIGEST}},
     )
     bob = RequestMeta(actor=Actor(id="bob", name="bob", roles=("approver",)), request_id="promo")
-    outcome = await execute(clean_graph, bob, "move_alias", {"model": "churn", "alias": "production", "version": 2})
+    outcome = await execute(clean_graph, bob, MoveAlias(model="churn", alias="production", version=2))
     assert outcome.review is not None and outcome.result is None
     core = reader(clean_graph)
     assert (await core.aliases(ids["model"]))[0].version == 1
@@ -341,12 +343,12 @@ async def test_batch_is_denied_whole_when_one_run_may_not_train(clean_graph: Ser
 
 
 async def test_an_expired_review_cannot_be_approved(clean_graph: Services) -> None:
-    from app.registry.reviews import decide_review
+    from app.registry.approvals import decide_review
 
     await build_chain(clean_graph)
     await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 1})
     publisher = RequestMeta(actor=Actor(id="pat", name="pat", roles=("publisher",)), request_id="late")
-    outcome = await execute(clean_graph, publisher, "move_alias", {"model": "churn", "alias": "champion", "version": 1})
+    outcome = await execute(clean_graph, publisher, MoveAlias(model="churn", alias="champion", version=1))
     assert outcome.review is not None
     await clean_graph.driver.execute_query(
         "MATCH (r:Review {id: $id}) SET r.expires_at = datetime() - duration('PT1S')", id=outcome.review["id"]

@@ -133,13 +133,16 @@ async def test_lineage_properties_go_through_the_same_gate(
 async def test_an_unknown_classification_is_refused_naming_the_property(clean_graph: Services) -> None:
     from app.errors import ValidationFailed
     from app.registry.execute import execute
+    from app.registry.handlers import command_from
     from tests.integration.chain import ADMIN as ROOT
 
     with pytest.raises(ValidationFailed) as refused:
         await execute(
             clean_graph,
             ROOT,
-            "create_model",
-            {"name": "x", "licence": "MIT", "custom": {"k": {"value": 1, "classification": "secret"}}},
+            command_from(
+                "create_model",
+                {"name": "x", "licence": "MIT", "custom": {"k": {"value": 1, "classification": "secret"}}},
+            ),
         )
     assert refused.value.field == "custom.k.classification"

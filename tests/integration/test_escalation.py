@@ -14,9 +14,12 @@ import pytest
 from app.config import Settings
 from app.errors import Conflict
 from app.registry.actor import Actor, RequestMeta
+from app.registry.approvals import decide_review
+from app.registry.commands.core import MoveAlias
 from app.registry.escalation import escalate_reviews
 from app.registry.execute import execute
-from app.registry.reviews import decide_review, get_review
+from app.registry.handlers import command_from
+from app.registry.reviews import get_review
 from app.services import Services
 from tests.conftest import opa_test_headers
 from tests.integration.chain import build_chain
@@ -29,7 +32,7 @@ ANN = RequestMeta(actor=Actor(id="ann", name="ann", roles=("approver",)), reques
 
 async def pending_review(services: Services) -> dict[str, Any]:
     await build_chain(services)
-    outcome = await execute(services, PAT, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    outcome = await execute(services, PAT, MoveAlias(model="churn", alias="production", version=1))
     assert outcome.review is not None
     return await get_review(services, outcome.review["id"])
 
@@ -95,7 +98,7 @@ async def test_team_leads_named_by_policy_data_get_the_escalation(clean_graph: S
     await build_chain(clean_graph, "scored")
     await clean_graph.driver.execute_query("MATCH (m:Model {name: 'scored'}) SET m.owner_teams = ['risk']")
     promote = {"model": "scored", "alias": "production", "version": 1}
-    outcome = await execute(clean_graph, PAT, "move_alias", promote)
+    outcome = await execute(clean_graph, PAT, command_from("move_alias", promote))
     assert outcome.review is not None
     review = await get_review(clean_graph, outcome.review["id"])
     report = await escalate_reviews(clean_graph, now=review["created_at"].to_native() + timedelta(hours=2))

@@ -12,8 +12,10 @@ from app.config import Settings
 from app.errors import AlreadyExists, Conflict, PermissionDenied, ValidationFailed
 from app.graph.core_reads import CoreReader
 from app.registry.actor import Actor, RequestMeta
+from app.registry.approvals import decide_review
+from app.registry.commands.core import MoveAlias
 from app.registry.execute import execute
-from app.registry.reviews import decide_review
+from app.registry.handlers import command_from
 from app.services import Services
 from tests.conftest import force_working_hours, opa_test_headers
 from tests.integration.chain import DIGEST, build_chain, new_run, run
@@ -51,7 +53,7 @@ async def test_removing_production_is_a_protected_promotion_not_a_modify(clean_g
     ids = await build_chain(clean_graph)
     await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 1})
     owner = who("root", "publisher")
-    outcome = await execute(clean_graph, owner, "remove_alias", {"model": "churn", "alias": "production"})
+    outcome = await execute(clean_graph, owner, command_from("remove_alias", {"model": "churn", "alias": "production"}))
     assert outcome.review is not None and outcome.result is None
     assert outcome.decision is not None
     assert outcome.decision.reasons == ("role publisher needs approval to remove protected alias production",)
@@ -71,7 +73,7 @@ FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) for c in "production")
 @pytest.mark.parametrize("spelling", ["Production", "PRODUCTION", FULL_WIDTH])
 async def test_other_spellings_of_production_are_production(clean_graph: Services, spelling: str) -> None:
     ids = await build_chain(clean_graph)
-    outcome = await execute(clean_graph, PAT, "move_alias", {"model": "churn", "alias": spelling, "version": 1})
+    outcome = await execute(clean_graph, PAT, MoveAlias(model="churn", alias=spelling, version=1))
     assert outcome.review is not None
     assert outcome.decision is not None
     assert "role publisher needs approval to promote to protected alias production" in outcome.decision.reasons
@@ -90,7 +92,7 @@ async def test_other_spellings_of_production_are_production(clean_graph: Service
 async def test_disguised_aliases_are_refused(clean_graph: Services, spelling: str, message: str) -> None:
     ids = await build_chain(clean_graph)
     with pytest.raises(ValidationFailed, match=message) as raised:
-        await execute(clean_graph, PAT, "move_alias", {"model": "churn", "alias": spelling, "version": 1})
+        await execute(clean_graph, PAT, MoveAlias(model="churn", alias=spelling, version=1))
     assert raised.value.field == "alias"
     assert await aliases(clean_graph, ids["model"]) == {}
 
@@ -179,10 +181,11 @@ async def test_every_version_that_receives_traffic_meets_production_thresholds(c
 
 async def test_production_deployment_reasons_name_the_deployment_not_an_alias(clean_graph: Services) -> None:
     await build_chain(clean_graph)
-    outcome = await execute(clean_graph, PAT, "create_deployment", deployment([(1, 100)]))
+    outcome = await execute(clean_graph, PAT, command_from("create_deployment", deployment([(1, 100)])))
     assert outcome.review is not None and outcome.decision is not None
     assert outcome.decision.reasons == ("role publisher needs approval to deploy to production",)
-    staging = await execute(clean_graph, PAT, "create_deployment", {**deployment([(1, 100)], "staging"), "name": "s"})
+    staging_deployment = command_from("create_deployment", {**deployment([(1, 100)], "staging"), "name": "s"})
+    staging = await execute(clean_graph, PAT, staging_deployment)
     assert staging.result is not None and staging.decision is not None and staging.decision.reasons == ()
 
 
@@ -270,9 +273,9 @@ def night(settings: Settings) -> Iterator[None]:
 @pytest.mark.usefixtures("night")
 async def test_moving_staging_at_night_is_routine_but_production_waits(clean_graph: Services) -> None:
     ids = await build_chain(clean_graph)
-    staging = await execute(clean_graph, ANN, "move_alias", {"model": "churn", "alias": "staging", "version": 1})
+    staging = await execute(clean_graph, ANN, MoveAlias(model="churn", alias="staging", version=1))
     assert staging.result is not None and staging.review is None
-    production = await execute(clean_graph, ANN, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    production = await execute(clean_graph, ANN, MoveAlias(model="churn", alias="production", version=1))
     assert production.review is not None and production.decision is not None
     assert any(r.startswith("change requested outside working hours (") for r in production.decision.reasons)
     assert await aliases(clean_graph, ids["model"]) == {"staging": 1}
@@ -301,7 +304,7 @@ async def test_rollback_without_a_canary_does_not_move_production_back(clean_gra
 async def test_approving_a_review_whose_target_moved_is_a_conflict(clean_graph: Services) -> None:
     ids = await build_chain(clean_graph)
     await second_version(clean_graph, ids, {"f1": 0.95, "auc": 0.97})
-    pending = await execute(clean_graph, PAT, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    pending = await execute(clean_graph, PAT, MoveAlias(model="churn", alias="production", version=1))
     assert pending.review is not None
     await run(clean_graph, "move_alias", {"model": "churn", "alias": "production", "version": 2})
     with pytest.raises(

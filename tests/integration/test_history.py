@@ -18,6 +18,7 @@ from app.events.tail import OutboxTail
 from app.registry import history as h
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 from tests.conftest import opa_test_headers
 
@@ -38,7 +39,7 @@ def always_working_hours(settings: Any) -> None:
 
 
 async def run(name: str, payload: dict[str, Any], meta: RequestMeta = ADMIN) -> dict[str, Any]:
-    outcome = await h.run(_services[0], meta, name, payload)
+    outcome = await execute(_services[0], meta, command_from(name, payload))
     assert outcome.result is not None, outcome
     return outcome.result
 
@@ -50,8 +51,8 @@ _services: list[Services] = []
 async def model(clean_graph: Services) -> dict[str, Any]:
     """Project -> experiment -> dataset version -> run -> model with three versions."""
     _services[:] = [clean_graph]
-    await execute(clean_graph, ADMIN, "create_project", {"name": "fraud"})
-    await execute(clean_graph, ADMIN, "create_experiment", {"name": "exp", "project": "fraud"})
+    await execute(clean_graph, ADMIN, command_from("create_project", {"name": "fraud"}))
+    await execute(clean_graph, ADMIN, command_from("create_experiment", {"name": "exp", "project": "fraud"}))
     dsv = await run(
         "register_dataset_version",
         {

@@ -11,7 +11,8 @@ import pytest
 from app.errors import Conflict, RegistryError
 from app.events import outbox
 from app.registry.actor import Actor, RequestMeta
-from app.registry.reviews import decide_review
+from app.registry.approvals import decide_review
+from app.registry.commands.core import MoveAlias
 from app.services import Services
 from tests.integration.chain import build_chain, run
 
@@ -95,7 +96,7 @@ async def test_an_approved_review_emits_filed_applied_and_decided_events(clean_g
     pat = RequestMeta(actor=Actor(id="pat", name="pat", roles=("publisher",)), request_id="t")
     from app.registry.execute import execute
 
-    filed = await execute(clean_graph, pat, "move_alias", {"model": "churn", "alias": "production", "version": 1})
+    filed = await execute(clean_graph, pat, MoveAlias(model="churn", alias="production", version=1))
     assert filed.review is not None
     ann = RequestMeta(actor=Actor(id="ann", name="ann", roles=("approver",)), request_id="t2")
     await decide_review(clean_graph, ann, str(filed.review["id"]), True, "ok")

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-import app.registry.history  # noqa: F401  (registers record_evaluation)
 from app.errors import PermissionDenied, ValidationFailed
 from app.graph.search_repo import SearchResult
-from app.registry import vocab
+from app.registry import seed, vocab
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
+from app.registry.handlers import command_from
 from app.services import Services
 
 pytestmark = pytest.mark.integration
@@ -40,9 +40,9 @@ DONE_MEANS: dict[str, Any] = {
 
 
 async def do(services: Services, name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    outcome = await execute(services, ADMIN, name, payload)
+    outcome = await execute(services, ADMIN, command_from(name, payload))
     if outcome.review is not None:  # e.g. training on personal data: apply as if approved
-        outcome = await execute(services, ADMIN, name, payload, approved_by="carol")
+        outcome = await execute(services, ADMIN, command_from(name, payload), approved_by="carol")
     assert outcome.result is not None, outcome
     return outcome.result
 
@@ -102,7 +102,7 @@ async def version(
 async def registry(clean_graph: Services) -> dict[str, Any]:
     """Five models; only fraud-scorer v1 satisfies the issue's 'done means' query."""
     svc = clean_graph
-    await vocab.seed_from_file(svc, ADMIN)
+    await seed.seed_from_file(svc, ADMIN)
     await do(svc, "create_project", {"name": "risk"})
     await do(svc, "create_experiment", {"name": "exp", "project": "risk", "description": "credit experiments"})
     clean = await dataset(svc, "transactions", "finance", False)
@@ -308,7 +308,7 @@ async def test_feature_importance_and_custom_filters(registry: dict[str, Any], s
 
 async def test_terms_are_admin_managed_and_expand_queries(registry: dict[str, Any], services: Services) -> None:
     with pytest.raises(PermissionDenied):
-        await execute(services, VIEWER, "upsert_term", {"vocabulary": "task", "value": "x"})
+        await execute(services, VIEWER, command_from("upsert_term", {"vocabulary": "task", "value": "x"}))
     await do(services, "upsert_term", {"vocabulary": "domain", "value": "retail", "synonyms": ["shops"]})
     shops = {"field": "DOMAIN", "op": "EQ", "value": "shops"}
     result = await vocab.search(services, {"filters": [{"all_of": [shops]}]})

@@ -72,7 +72,7 @@ class RevisionRecord:
 
     @classmethod
     def of(cls, r: Revision) -> RevisionRecord:
-        return cls(revision=r.revision, at=r.at, actor=r.actor, changes=r.changes)
+        return cls(revision=r.revision, at=r.at, actor=r.actor, changes=JSON(r.changes))
 
 
 @strawberry.type(description="A named metric value.")
@@ -357,7 +357,7 @@ class Run(_Base, Node):
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
-        return self._e.params
+        return JSON(self._e.params)
 
     @strawberry.field(description="Final metrics.")
     def metrics(self) -> list[MetricValue]:
@@ -475,7 +475,7 @@ class Evaluation(_Base, Node):
 
     @strawberry.field(description="Metric -> [low, high] confidence intervals.")
     def confidence(self) -> JSON:
-        return self._e.json_field("confidence", {}) or {}
+        return JSON(self._e.json_field("confidence", {}) or {})
 
     @strawberry.field(description="The dataset snapshot evaluated on.")
     def dataset_version_id(self) -> strawberry.ID | None:
@@ -585,11 +585,9 @@ class ModelVersion(_Base, Node):
         slice: str | None = None,
         include_superseded: bool = False,
     ) -> Connection[Evaluation]:
-        from app.graph.history_reads import HistoryReader
-
         limit = page_size(first)
         services = info.context.services
-        reader = HistoryReader(services.driver, services.settings.neo4j_database)
+        reader = services.repos.history
         found = await reader.evaluations_of(self._e.id, time_key(after), slice, include_superseded, limit + 1)
         total = await reader.count_evaluations(self._e.id, slice, include_superseded) if asks_for_total(info) else None
         rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]

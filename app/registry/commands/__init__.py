@@ -1,0 +1,1 @@
+"""The typed write commands (frozen dataclasses), one module per registry area."""
