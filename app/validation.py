@@ -32,7 +32,7 @@ import anyio
 import httpx
 
 from app.errors import DependencyUnavailable, IntegrityError, NotFound
-from app.graph.validation import DatasetFacts, Finding, Subject, ValidationRepo, VersionFacts
+from app.graph.validation import DatasetFacts, Finding, Subject, VersionFacts
 from app.registry.escalation import escalate_reviews
 from app.services import Services
 
@@ -79,7 +79,7 @@ class Validator:
     def __init__(self, services: Services, *, batch: int | None = None, byte_budget: int | None = None) -> None:
         settings = services.settings
         self.services = services
-        self.repo = ValidationRepo(services.driver, settings.neo4j_database)
+        self.repo = services.repos.validation
         self.batch = batch or settings.validate_batch
         self.byte_budget = byte_budget if byte_budget is not None else settings.validate_bytes_per_cycle
 
