@@ -20,6 +20,7 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph.history_reads import HistoryReader
+from app.graphql.annotations import Annotation, annotations_of
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
 from app.graphql.enums import DesiredState, HealthStatus, ObservedState
@@ -52,6 +53,10 @@ class HistoryPoint:
     value: float = strawberry.field(description="Metric value.")
     dataset_version_id: strawberry.ID | None = strawberry.field(description="The dataset snapshot evaluated on.")
     slice: str | None = strawberry.field(description="Slice/segment, e.g. region=EU.")
+
+    @strawberry.field(description="Notes people attached to the evaluation behind this point, oldest first.")
+    async def annotations(self, info: Info) -> list[Annotation]:
+        return await annotations_of(info, str(self.evaluation_id))
 
     @classmethod
     def of(cls, p: Point) -> HistoryPoint:
