@@ -127,3 +127,8 @@ async def test_a_saved_search_with_several_or_groups_comes_back_whole(
     await expect(page.get_by_test_id("hit")).to_have_count(1)
     await expect(page.get_by_test_id("hit")).to_contain_text("version 2")
     await expect(page.get_by_test_id("filter-groups")).to_have_count(0)
+
+    # A filter with no control on the page (a number) is said in words too, not applied unseen.
+    await page.get_by_role("button", name="long-training-runs").click()
+    await expect(page.get_by_test_id("filter-group")).to_have_text(["Training duration > 3600"])
+    await expect(page.get_by_test_id("filter-groups").get_by_role("heading")).to_have_text("Filters")

@@ -85,21 +85,23 @@ export async function render(main, _params, { announce }) {
     );
   };
 
-  // Only a search with more than one OR group needs saying in words; the checkboxes show the first.
+  // Said in words when the checkboxes cannot show it all: further OR groups, or filters that have
+  // no control on the page (a number, a flag) kept from a saved search.
   const drawGroups = () => {
-    if (!state.groups.length) return replace(groupsBox);
+    if (!state.groups.length && !state.other.length) return replace(groupsBox);
     const first = firstGroup(state);
     const words = (filters) => filters.map(describe).join(" and ");
+    const count = state.groups.length + (first.length ? 1 : 0);
     replace(
       groupsBox,
       el(
         "section",
         { "aria-labelledby": "groups-title", "data-testid": "filter-groups" },
-        el("h2", { id: "groups-title" }, "Matching any of " + (state.groups.length + (first.length ? 1 : 0)) + " groups"),
+        el("h2", { id: "groups-title" }, count > 1 ? "Matching any of " + count + " groups" : "Filters"),
         el(
           "ol",
           {},
-          el("li", { "data-testid": "filter-group" }, first.length ? words(first) : el("span", { class: "muted" }, "(nothing checked: left out)"), el("span", { class: "muted" }, " — the facets")),
+          el("li", { "data-testid": "filter-group" }, first.length ? words(first) : el("span", { class: "muted" }, "(nothing checked: left out)"), Object.values(state.selected).some((v) => v.size) ? el("span", { class: "muted" }, " — the facets") : null),
           state.groups.map((group, i) =>
             el(
               "li",

@@ -69,6 +69,7 @@ export function stateFrom(input) {
 /** One filter as words, e.g. "Alias = staging". */
 export function describe(f) {
   const value = f.values ? f.values.join(", ") : [f.value, f.number, f.flag, f.at].find((x) => x !== undefined && x !== null);
-  const field = (FACET_NAMES[f.field] || f.field) + (f.key ? " " + f.key : "");
+  const named = FACET_NAMES[f.field] || f.field.charAt(0) + f.field.slice(1).toLowerCase().replaceAll("_", " ");
+  const field = named + (f.key ? " " + f.key : "");
   return field + " " + (OPS[f.op] || f.op) + " " + value;
 }
