@@ -211,13 +211,13 @@ def _write_keys(path: Path, keys: dict[str, str]) -> None:
 
 
 async def _history(services: Services, bot: RequestMeta) -> None:
-    """Evaluations over time, a production deployment whose canary was rolled back, live health
-    and a drift flag, so every history query has something to show."""
+    """Evaluations over time (the latest of v3 annotated), a production deployment whose canary
+    was rolled back, live health and a drift flag, so every history query has something to show."""
     holdout = await _dataset_version_id(services, "loan-applications-clean")
     now = datetime.now(UTC)
     for version, scores in ((1, (0.80, 0.81, 0.79)), (2, (0.85, 0.86, 0.84)), (3, (0.84, 0.83, 0.82))):
         for week, f1 in enumerate(scores):
-            await _do(
+            latest = await _do(
                 services,
                 "record_evaluation",
                 {
@@ -231,6 +231,7 @@ async def _history(services: Services, bot: RequestMeta) -> None:
                 },
                 bot,
             )
+    await _do(services, "annotate", {"target_id": latest["id"], "text": "bureau feed changed its score scale upstream"})
     await _do(
         services,
         "record_evaluation",

@@ -18,6 +18,8 @@ FIELD_CLASSES: dict[tuple[str, str], str] = {
     ("Model", "intended_use"): "internal",
     ("DatasetVersion", "schema"): "confidential",
     ("DatasetVersion", "source_uri"): "internal",
+    # Notes people write about history may name incidents, customers or colleagues: never public.
+    ("Annotation", "text"): "internal",
 }
 
 

@@ -107,7 +107,7 @@ CREATE (a)-[:ABOUT {since: $at}]->(n) RETURN properties(a) AS props""",
 ANNOTATIONS_OF: LiteralString = """
 UNWIND $ids AS about
 MATCH (a:Annotation {about_id: about})
-RETURN properties(a) AS props ORDER BY a.created_at
+RETURN properties(a) AS props ORDER BY a.created_at, a.id
 """
 CREATE_FEEDBACK: LiteralString = """
 MATCH (v:ModelVersion {model_id: $model_id, version: $version})

@@ -203,8 +203,13 @@ class HistoryReader:
             include_superseded=include_superseded,
         )
 
-    async def annotations(self, ids: Sequence[str]) -> list[Entity]:
-        return await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
+    async def annotations(self, ids: Sequence[str]) -> list[list[Entity]]:
+        """The notes about each of `ids` (in order), oldest first: one query for a whole page."""
+        found = await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
+        by_target: dict[str, list[Entity]] = {}
+        for note in found:
+            by_target.setdefault(str(note.get("about_id")), []).append(note)
+        return [by_target.get(i, []) for i in ids]
 
     async def flags(self, version_id: str, limit: int = 100) -> list[Entity]:
         return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)

@@ -20,8 +20,10 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph.history_reads import HistoryReader
+from app.graphql.annotations import Annotation, annotations_of
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
+from app.graphql.deployment_feed import events_after
 from app.graphql.enums import DesiredState, HealthStatus, ObservedState
 from app.graphql.payloads import payload_union, run_command
 from app.graphql.types.core import ValidationFinding, findings_of
@@ -54,6 +56,10 @@ class HistoryPoint:
     value: float = strawberry.field(description="Metric value.")
     dataset_version_id: strawberry.ID | None = strawberry.field(description="The dataset snapshot evaluated on.")
     slice: str | None = strawberry.field(description="Slice/segment, e.g. region=EU.")
+
+    @strawberry.field(description="Notes people attached to the evaluation behind this point, oldest first.")
+    async def annotations(self, info: Info) -> list[Annotation]:
+        return await annotations_of(info, str(self.evaluation_id))
 
     @classmethod
     def of(cls, p: Point) -> HistoryPoint:
@@ -590,11 +596,18 @@ def _flag(f: Entity) -> VersionFlag:
 
 @strawberry.type
 class HistorySubscription:
-    @strawberry.subscription(description="Events of one deployment as they are recorded (through any replica).")
+    @strawberry.subscription(
+        description="Events of one deployment as they are recorded (through any replica). With `afterSeq`: "
+        "first the events recorded after that seq, then live ones, each once and in order."
+    )
     async def deployment_events(
-        self, info: Info, deployment_id: strawberry.ID
+        self, info: Info, deployment_id: strawberry.ID, after_seq: int | None = None
     ) -> AsyncGenerator[DeploymentEvent, None]:
-        async for message in broker.subscribe(DEPLOYMENT_EVENTS, str(deployment_id)):
+        if after_seq is None:
+            messages = broker.subscribe(DEPLOYMENT_EVENTS, str(deployment_id))
+        else:
+            messages = events_after(_reader(info), str(deployment_id), v.non_negative_int("afterSeq", after_seq) or 0)
+        async for message in messages:
             yield DeploymentEvent.of(message)
 
     @strawberry.subscription(description="Health status changes of one deployment (through any replica).")

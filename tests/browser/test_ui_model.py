@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import MARKS, gql, shot, sign_in
+from app.config import Settings
+from tests.browser.conftest import MARKS, admin_key, gql, shot, sign_in
 
 pytestmark = MARKS
 
@@ -41,6 +43,66 @@ async def test_the_model_chart_has_one_point_per_evaluation_and_marks_the_drift_
     await page.get_by_label("Metric").select_option("f1")
     await page.get_by_label("Slice").select_option("region=EU")
     await expect(chart).to_have_attribute("data-points", "1")
+
+
+NOTED = """query ($input: PerformanceHistoryInput!) { performanceHistory(input: $input) {
+    evaluationId version slice annotations { text author } } }"""
+ANNOTATE = """mutation ($input: AnnotateInput!) {
+    annotate(input: $input) { __typename ... on HistoryWriteSuccess { id } } }"""
+
+
+async def test_the_chart_marks_the_annotations_the_api_returns_and_lists_them(
+    page: Page, live_server: str, demo_keys: dict[str, str], settings: Settings
+) -> None:
+    now = datetime.now(UTC)
+    window = {"from": (now - timedelta(days=365)).isoformat(), "to": (now + timedelta(days=1)).isoformat()}
+    history = {"model": "credit-default", "metric": "auc", **window}
+    points = gql(live_server, demo_keys["vera"], NOTED, {"input": history})["performanceHistory"]
+    oldest = next(p for p in points if p["slice"] is None and p["version"] == 1)
+    written = gql(
+        live_server,
+        admin_key(settings),
+        ANNOTATE,
+        {"input": {"targetId": oldest["evaluationId"], "text": "first holdout after the <b>label</b> fix"}},
+    )
+    assert written["annotate"]["__typename"] == "HistoryWriteSuccess", written
+    points = gql(live_server, demo_keys["vera"], NOTED, {"input": history})["performanceHistory"]
+    overall = [p for p in points if p["slice"] is None]
+    noted = [p for p in overall if p["annotations"]]
+    notes = [a for p in noted for a in p["annotations"]]
+    assert len(noted) == 2 and len(notes) == 2  # the demo's note on v3 and this one on v1
+
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await page.goto(f"{live_server}/ui/#/model/credit-default")
+    chart = page.get_by_test_id("history-chart")
+    await page.get_by_label("Metric").select_option("auc")
+    await expect(chart).to_have_attribute("data-points", str(len(overall)))
+    await expect(chart).to_have_attribute("data-annotations", str(len(notes)))
+    marks = chart.get_by_test_id("annotation-mark")
+    await expect(marks).to_have_count(len(noted))
+    await expect(marks.first).to_have_attribute("title", re.compile("on v1 at .*first holdout after the <b>label</b>"))
+    await expect(marks.nth(1)).to_have_attribute("title", re.compile("on v3 at .*bureau feed changed its score"))
+    for mark in (marks.first, marks.nth(1)):
+        await expect(mark).to_be_visible()
+    # Each mark sits over the chart's plotting area, the older one further left.
+    first, second = await marks.first.bounding_box(), await marks.nth(1).bounding_box()
+    canvas = await chart.locator("canvas").bounding_box()
+    assert first and second and canvas
+    assert canvas["x"] < first["x"] < second["x"] < canvas["x"] + canvas["width"]
+    listed = page.get_by_test_id("annotations").locator("li")
+    await expect(listed).to_have_count(len(notes))
+    await expect(listed.first).to_contain_text("first holdout after the <b>label</b> fix")  # shown as text
+    await expect(listed.nth(1)).to_contain_text("bureau feed changed its score scale upstream")
+    for i, note in enumerate(notes):  # oldest first, as the API answers the points
+        await expect(listed.nth(i)).to_contain_text(f"({note['author']}, ")
+    await shot(page, "model-annotations")
+
+    # Another slice has no notes: no marks, and the list says so.
+    await page.get_by_label("Metric").select_option("f1")
+    await page.get_by_label("Slice").select_option("region=EU")
+    await expect(chart).to_have_attribute("data-annotations", "0")
+    await expect(chart.get_by_test_id("annotation-mark")).to_have_count(0)
+    await expect(chart).to_contain_text("No annotations in this range.")
 
 
 async def test_compare_shows_the_two_versions_side_by_side(

@@ -1,5 +1,6 @@
-"""The reviews inbox: the demo's pending promotion, its reasons and diff, approved by an approver;
-then the audit trail shows the approval."""
+"""The reviews inbox: the demo's pending promotion, its reasons and diff, approved by an approver
+(the audit trail then shows the approval); and a promotion rejected with a comment, which changes
+nothing and leaves the inbox."""
 
 from __future__ import annotations
 
@@ -47,6 +48,51 @@ async def test_an_approver_approves_the_pending_promotion(
     await expect(rows.filter(has_not=page.locator("td:nth-child(3)", has_text="ann"))).to_have_count(0)
     await expect(rows.filter(has_text="review:approved")).not_to_have_count(0)
     await shot(page, "audit")
+
+
+SET_ALIAS = """mutation ($input: SetAliasInput!) {
+    setAlias(input: $input) { __typename ... on ReviewRequired { reviewId } } }"""
+REJECTED = """{ reviews(input: {status: REJECTED, model: "credit-default"}) {
+    edges { node { id status decidedBy comment } } } }"""
+
+
+async def test_an_approver_rejects_a_promotion_and_nothing_changes(
+    page: Page, live_server: str, demo_keys: dict[str, str]
+) -> None:
+    before = production_version(live_server, demo_keys["ann"])
+    target = 2 if before != 2 else 3  # a version policy would promote, after a review
+    asked = {"model": "credit-default", "alias": "production", "version": target, "reason": "back to the best F1"}
+    filed = gql(live_server, demo_keys["pat"], SET_ALIAS, {"input": asked})["setAlias"]
+    assert filed["__typename"] == "ReviewRequired", filed
+
+    await sign_in(page, live_server, demo_keys["ann"], "ann")
+    await page.goto(f"{live_server}/ui/#/reviews")
+    review = page.get_by_test_id("review").filter(has_text="back to the best F1")
+    await expect(review).to_have_count(1)
+    change = review.get_by_test_id("review-diff").locator("tr", has_text="alias production").locator("td")
+    await expect(change).to_have_text([f"v{before}", f"v{target}"])  # now, requested
+    await review.get_by_label("Comment").fill("the canary of that version is still open")
+    await review.get_by_role("button", name="Reject").click()
+    await expect(review.get_by_test_id("review-result")).to_have_text("Rejected: REJECTED")
+    await expect(review.get_by_role("button", name="Approve")).to_be_disabled()
+    await expect(review.get_by_role("button", name="Reject")).to_be_disabled()
+    await shot(page, "reviews-rejected")
+
+    assert production_version(live_server, demo_keys["ann"]) == before
+    decided = [e["node"] for e in gql(live_server, demo_keys["ann"], REJECTED)["reviews"]["edges"]]
+    assert {
+        "id": filed["reviewId"],
+        "status": "REJECTED",
+        "decidedBy": "ann",
+        "comment": "the canary of that version is still open",
+    } in decided
+    await page.reload()
+    await expect(page.get_by_test_id("review-count")).to_be_visible()
+    await expect(page.get_by_test_id("review").filter(has_text="back to the best F1")).to_have_count(0)
+
+    model_id = gql(live_server, demo_keys["ann"], PRODUCTION)["model"]["id"]
+    await page.goto(f"{live_server}/ui/#/audit/{model_id}")
+    await expect(page.get_by_test_id("audit").locator("tbody tr", has_text="review:rejected")).not_to_have_count(0)
 
 
 async def test_a_viewer_sees_no_review_waiting_and_cannot_approve(

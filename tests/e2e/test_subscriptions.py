@@ -127,3 +127,49 @@ async def test_version_record_shows_where_it_serves_and_its_health(
         "deployments": [{"name": "shown-staging", "healthStatus": "DEGRADED"}],
         "flags": [],
     }
+
+
+EVENTS = """subscription($id: ID!, $after: Int) {
+    deploymentEvents(deploymentId: $id, afterSeq: $after) { seq type reason } }"""
+
+
+async def test_deployment_events_after_a_seq_catch_up_then_go_live_each_once(
+    live_server: str, settings: Settings, clean_graph: Services
+) -> None:
+    await build_chain(clean_graph, "feed")
+    dep = await run(
+        clean_graph,
+        "create_deployment",
+        {"model": "feed", "name": "feed-staging", "environment": {"tier": "staging"}, "serving": [{"version": 1}]},
+    )
+    for reason in ("queue backlog", "backlog cleared"):
+        kind = "incident_opened" if reason == "queue backlog" else "incident_resolved"
+        await run(clean_graph, "record_deployment_event", {"deployment_id": dep["id"], "type": kind, "reason": reason})
+    token = settings.bootstrap_admin_key.get_secret_value()
+    async with websockets.connect(ws_url(live_server), subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+        assert (await receive(ws))["type"] == "connection_ack"
+        variables = {"id": dep["id"], "after": 1}  # the client has read the CREATED event
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": EVENTS, "variables": variables}})
+        )
+        caught_up = [(await receive(ws))["payload"]["data"]["deploymentEvents"] for _ in range(2)]
+        assert caught_up == [
+            {"seq": 2, "type": "INCIDENT_OPENED", "reason": "queue backlog"},
+            {"seq": 3, "type": "INCIDENT_RESOLVED", "reason": "backlog cleared"},
+        ]
+        await run(
+            clean_graph,
+            "record_deployment_event",
+            {"deployment_id": dep["id"], "type": "incident_opened", "reason": "disk full"},
+        )
+        # The two caught-up events also reach the broker from the outbox: they are not sent twice.
+        live = (await receive(ws))["payload"]["data"]["deploymentEvents"]
+        assert live == {"seq": 4, "type": "INCIDENT_OPENED", "reason": "disk full"}
+
+        bad = {"id": dep["id"], "after": -1}
+        await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": {"query": EVENTS, "variables": bad}}))
+        refused = await receive(ws)
+        assert refused["id"] == "2", refused
+        errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+        assert errors[0]["message"] == "afterSeq: must be zero or positive", errors

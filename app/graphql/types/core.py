@@ -42,6 +42,7 @@ from app.graphql.loaders import (
 )
 
 if TYPE_CHECKING:
+    from app.graphql.annotations import Annotation
     from app.graphql.history import DeploymentConnection, VersionStatus
 
 
@@ -606,6 +607,15 @@ class ModelVersion(_Base, Node):
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
         return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
+
+    @strawberry.field(
+        description="Notes attached to this version itself, oldest first (notes on its evaluations are on "
+        "performanceHistory points)."
+    )
+    async def annotations(self, info: Info) -> list[Annotated[Annotation, strawberry.lazy("app.graphql.annotations")]]:
+        from app.graphql.annotations import annotations_of
+
+        return await annotations_of(info, self._e.id)
 
 
 @strawberry.type(description="An edge in a page of results.")

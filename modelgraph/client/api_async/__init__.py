@@ -66,6 +66,7 @@ from .dataset_version_lookup import (
     DatasetVersionLookupDatasetVersion,
 )
 from .enums import (
+    AnnotationTargetKind,
     AuditDecision,
     DeploymentEventType,
     DesiredState,
@@ -333,6 +334,7 @@ __all__ = [
     "AliasHistoryModel",
     "AliasHistoryModelAliasHistory",
     "AnnotateInput",
+    "AnnotationTargetKind",
     "ApproveReview",
     "ApproveReviewApproveReviewConflictError",
     "ApproveReviewApproveReviewNotFoundError",

@@ -1,6 +1,14 @@
 from enum import Enum
 
 
+class AnnotationTargetKind(str, Enum):
+    EVALUATION = "EVALUATION"
+    MODEL_VERSION = "MODEL_VERSION"
+    DEPLOYMENT = "DEPLOYMENT"
+    DEPLOYMENT_EVENT = "DEPLOYMENT_EVENT"
+    HEALTH_WINDOW = "HEALTH_WINDOW"
+
+
 class AuditDecision(str, Enum):
     ALLOWED = "ALLOWED"
     DENIED = "DENIED"

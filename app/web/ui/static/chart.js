@@ -9,9 +9,11 @@ function seconds(iso) {
   return Math.floor(new Date(iso).getTime() / 1000);
 }
 
-/** Draw `points` ([{version, at, value}]) as one line per version; `flags` ([{at, label}]) as red
- * vertical marks. Returns the chart's element (with the data table). */
+/** Draw `points` ([{version, at, value, annotations?}]) as one line per version; `flags`
+ * ([{at, label}]) as red dashed vertical marks; the points' annotations as purple marks, numbered,
+ * each with a tooltip, and listed under the chart. Returns the chart's element (with the tables). */
 export function historyChart(points, flags, { width = 760, height = 300, metric = "value" } = {}) {
+  const noted = annotatedPoints(points);
   const versions = [...new Set(points.map((p) => p.version))].sort((a, b) => a - b);
   const xs = [...new Set(points.map((p) => seconds(p.at)))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
@@ -20,7 +22,14 @@ export function historyChart(points, flags, { width = 760, height = 300, metric 
   const flagXs = flags.map((f) => seconds(f.at));
   const allX = xs.concat(flagXs);
   const span = Math.max(3600, (Math.max(...allX) - Math.min(...allX)) * 0.05);
-  const box = el("div", { class: "chart", "data-testid": "history-chart", "data-points": String(points.length), "data-flags": String(flags.length) });
+  const notes = noted.reduce((n, p) => n + p.annotations.length, 0);
+  const box = el("div", {
+    class: "chart",
+    "data-testid": "history-chart",
+    "data-points": String(points.length),
+    "data-flags": String(flags.length),
+    "data-annotations": String(notes),
+  });
   const opts = {
     width,
     height,
@@ -49,18 +58,21 @@ export function historyChart(points, flags, { width = 760, height = 300, metric 
             ctx.fillText("⚑ " + f.label, x + 4, u.bbox.top + 14 * devicePixelRatio);
           }
           ctx.restore();
+          drawNotes(u, noted);
         },
       ],
     },
   };
   if (points.length && typeof uPlot === "function") {
-    const holder = el("div", { role: "img", "aria-label": metric + " history chart: " + points.length + " evaluations of " + versions.length + " versions, " + flags.length + " drift flags" });
+    const summary = points.length + " evaluations of " + versions.length + " versions, " + flags.length + " drift flags, " + notes + " annotations";
+    const holder = el("div", { role: "img", "aria-label": metric + " history chart: " + summary });
     box.append(holder);
     new uPlot(opts, [xs].concat(series), holder);
   } else {
     box.append(el("p", { class: "muted" }, "No evaluations of " + metric + " in this range."));
   }
   box.append(
+    noteList(noted),
     el(
       "details",
       {},
@@ -74,6 +86,57 @@ export function historyChart(points, flags, { width = 760, height = 300, metric 
     ),
   );
   return box;
+}
+
+/** The points that carry annotations, oldest first, each numbered as its mark is. */
+function annotatedPoints(points) {
+  return points
+    .filter((p) => p.annotations && p.annotations.length)
+    .sort((a, b) => seconds(a.at) - seconds(b.at))
+    .map((p, i) => ({ ...p, mark: i + 1 }));
+}
+
+function noteText(p) {
+  return p.annotations.map((a) => a.author + ": " + a.text).join("; ");
+}
+
+/** Purple solid marks on the canvas, and over each a small numbered marker with a tooltip (the
+ * canvas itself has no text for pointers or screen readers; the list under the chart has it all). */
+function drawNotes(u, noted) {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = "#6a3d9a";
+  ctx.lineWidth = 2;
+  for (const p of noted) {
+    const x = Math.round(u.valToPos(seconds(p.at), "x", true));
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+  }
+  ctx.restore();
+  const markers = noted.map((p) => {
+    const label = "Annotation " + p.mark + " on v" + p.version + " at " + fmtTime(p.at) + ": " + noteText(p);
+    const marker = el("span", { class: "note-mark", "data-testid": "annotation-mark", title: label, "aria-label": label, role: "img" }, "✎" + p.mark);
+    marker.style.left = Math.round(u.valToPos(seconds(p.at), "x")) + "px";
+    return marker;
+  });
+  const layer = u.over.querySelector(".note-marks") || u.over.appendChild(el("div", { class: "note-marks" }));
+  layer.replaceChildren(...markers);
+}
+
+/** The annotations as a list under the chart: the way to read them by keyboard or screen reader. */
+function noteList(noted) {
+  if (!noted.length) return el("p", { class: "muted" }, "No annotations in this range.");
+  return el(
+    "ol",
+    { class: "notes", "aria-label": "Annotations", "data-testid": "annotations" },
+    noted.flatMap((p) =>
+      p.annotations.map((a) =>
+        el("li", {}, el("span", { class: "pill note" }, "✎" + p.mark), " v" + p.version + " at " + fmtTime(p.at) + " — ", el("q", {}, a.text), " (" + a.author + ", " + fmtTime(a.createdAt) + ")"),
+      ),
+    ),
+  );
 }
 
 /** A sparkline of `values` ([{at, value}]) with a text alternative. */

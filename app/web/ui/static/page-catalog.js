@@ -1,11 +1,9 @@
 // Catalog: faceted search over model versions (text, facet checkboxes with counts, a metric
-// threshold, saved searches), each hit with its aliases and key metrics.
+// threshold, saved searches with all their OR groups), each hit with its aliases and key metrics.
 import { gql, unwrap } from "./api.js";
 import { FINDING, anyFindingChoice, anyFindingChosen, findingBadges } from "./catalog-findings.js";
 import { el, fmtNumber, replace } from "./dom.js";
-
-const FACETS = ["DOMAIN", "TASK", "ALIAS", "FRAMEWORK", "LICENCE", "REGULATORY", "OWNER", "TAG", FINDING];
-const FACET_NAMES = { DOMAIN: "Domain", TASK: "Task", ALIAS: "Alias", FRAMEWORK: "Framework", LICENCE: "Licence", REGULATORY: "Regulatory", OWNER: "Owner", TAG: "Tag", FINDING: "Open findings" };
+import { FACETS, FACET_NAMES, blankState, describe, firstGroup, searchInput, stateFrom } from "./search-state.js";
 
 const SEARCH = `query ($input: SearchInput!) {
   search(input: $input) {
@@ -19,47 +17,11 @@ const SAVE = `mutation ($input: SaveSearchInput!) {
   saveSearch(input: $input) { __typename ... on SaveSearchSuccess { savedSearchId } ... on Error { code message } }
 }`;
 
-function blankState() {
-  return { text: "", selected: {}, metric: { name: "", op: "GTE", value: "" }, other: [] };
-}
-
-/** The SearchInput for the current state of the form. */
-export function searchInput(state) {
-  const allOf = state.other.slice();
-  for (const [field, values] of Object.entries(state.selected)) {
-    const list = [...values];
-    if (list.length === 1) allOf.push({ field, op: "EQ", value: list[0] });
-    else if (list.length > 1) allOf.push({ field, op: "IN", values: list });
-  }
-  const input = { facets: FACETS, first: 50 };
-  if (state.text.trim()) input.text = state.text.trim();
-  if (allOf.length) input.anyOf = [{ allOf }];
-  if (state.metric.name.trim() && state.metric.value !== "") {
-    input.metrics = [{ name: state.metric.name.trim(), op: state.metric.op, value: Number(state.metric.value) }];
-  }
-  return input;
-}
-
-/** The form's state from a saved search (stored in the API's input or its own snake_case form);
- * filters the form has no control for (numbers, flags) are kept and sent as they are. */
-function stateFrom(input) {
-  const state = blankState();
-  state.text = input.text || "";
-  const groups = input.anyOf || input.filters || input.any_of || [];
-  for (const f of groups.length ? groups[0].allOf || groups[0].all_of || [] : []) {
-    const values = f.values || (f.value ? [f.value] : null);
-    if (values && (f.op === "EQ" || f.op === "IN")) state.selected[f.field] = new Set(values);
-    else state.other.push(f);
-  }
-  const metric = (input.metrics || [])[0];
-  if (metric) state.metric = { name: metric.name, op: metric.op, value: String(metric.value) };
-  return state;
-}
-
 export async function render(main, _params, { announce }) {
   let state = blankState();
   let timer = null;
   const results = el("div", { id: "results", "aria-live": "polite" });
+  const groupsBox = el("div", { class: "groups" });
   const facetBox = el("div", { class: "facets", role: "group", "aria-label": "Facets" });
   const savedBox = el("div", { class: "saved" });
   const text = el("input", { type: "search", id: "q", placeholder: "Search models, tags, descriptions…", "aria-label": "Search text" });
@@ -79,6 +41,7 @@ export async function render(main, _params, { announce }) {
       return;
     }
     drawFacets(payload.facets);
+    drawGroups();
     drawHits(payload);
     announce(payload.total + " results");
   };
@@ -121,6 +84,38 @@ export async function render(main, _params, { announce }) {
           ),
         );
       }),
+    );
+  };
+
+  // Said in words when the checkboxes cannot show it all: further OR groups, or filters that have
+  // no control on the page (a number, a flag) kept from a saved search.
+  const drawGroups = () => {
+    if (!state.groups.length && !state.other.length) return replace(groupsBox);
+    const first = firstGroup(state);
+    const words = (filters) => filters.map(describe).join(" and ");
+    const count = state.groups.length + (first.length ? 1 : 0);
+    replace(
+      groupsBox,
+      el(
+        "section",
+        { "aria-labelledby": "groups-title", "data-testid": "filter-groups" },
+        el("h2", { id: "groups-title" }, count > 1 ? "Matching any of " + count + " groups" : "Filters"),
+        el(
+          "ol",
+          {},
+          el("li", { "data-testid": "filter-group" }, first.length ? words(first) : el("span", { class: "muted" }, "(nothing checked: left out)"), Object.values(state.selected).some((v) => v.size) ? el("span", { class: "muted" }, " — the facets") : null),
+          state.groups.map((group, i) =>
+            el(
+              "li",
+              { "data-testid": "filter-group" },
+              "or ",
+              words(group),
+              " ",
+              el("button", { type: "button", class: "secondary", "aria-label": "Remove group " + (i + 2), onclick: () => (state.groups.splice(i, 1), run()) }, "Remove"),
+            ),
+          ),
+        ),
+      ),
     );
   };
 
@@ -193,7 +188,8 @@ export async function render(main, _params, { announce }) {
   });
   for (const input of [metricName, metricOp, metricValue]) {
     input.addEventListener("change", () => {
-      state.metric = { name: metricName.value, op: metricOp.value, value: metricValue.value };
+      const same = metricName.value === state.metric.name;  // a metric's dataset stays with its name
+      state.metric = { ...state.metric, rest: same ? state.metric.rest : {}, name: metricName.value, op: metricOp.value, value: metricValue.value };
       run();
     });
   }
@@ -231,6 +227,7 @@ export async function render(main, _params, { announce }) {
           metricValue,
           el("button", { type: "submit" }, "Search"),
         ),
+        groupsBox,
         el("form", { class: "search-row", onsubmit: save }, el("label", { for: "save-name" }, "Save this search as"), saveName, el("button", { type: "submit", class: "secondary" }, "Save"), saveMsg),
         results,
       ),

@@ -1,5 +1,5 @@
 // Model page: facts, aliases with their history, versions, the metric history chart with drift
-// flags, and the choice of two versions to compare.
+// flags and annotations, and the choice of two versions to compare.
 import { gql } from "./api.js";
 import { historyChart } from "./chart.js";
 import { el, fmtNumber, fmtTime, replace, table } from "./dom.js";
@@ -17,7 +17,10 @@ const MODEL = `query ($name: String!) {
   }
 }`;
 const HISTORY = `query ($input: PerformanceHistoryInput!) {
-  performanceHistory(input: $input) { evaluationId version at value slice datasetVersionId }
+  performanceHistory(input: $input) {
+    evaluationId version at value slice datasetVersionId
+    annotations { id text author createdAt }
+  }
 }`;
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;

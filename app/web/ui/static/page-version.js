@@ -29,7 +29,9 @@ const TIMELINE = `query ($id: ID!) {
 }`;
 const HEALTH_NOW = `query ($id: ID!) { deployment(id: $id) { healthStatus } }`;
 const HEALTH_SUB = `subscription ($id: ID!) { healthChanges(deploymentId: $id) { deploymentId before after minute } }`;
-const EVENTS_SUB = `subscription ($id: ID!) { deploymentEvents(deploymentId: $id) { seq type reason actor approvedBy occurredAt fromState toState } }`;
+const EVENTS_SUB = `subscription ($id: ID!, $after: Int!) {
+  deploymentEvents(deploymentId: $id, afterSeq: $after) { seq type reason actor approvedBy occurredAt fromState toState }
+}`;
 
 function timelineRows(events) {
   return events.map((e) => [String(e.seq), e.type, fmtTime(e.occurredAt), e.actor || "—", e.approvedBy || "—", (e.fromState || "") + (e.toState ? " → " + e.toState : ""), e.reason || ""]);
@@ -60,11 +62,27 @@ function deploymentCard(dep, announce, stops) {
   const statusText = el("span", { class: "status-" + dep.healthStatus, "data-testid": "health-status" }, dep.healthStatus);
   const timelineBox = el("div", {});
   const liveNote = el("p", { class: "muted", "data-testid": "live-note" }, "Live: connecting…");
-  const events = [];
-  const drawTimeline = () => replace(timelineBox, table("Timeline of " + dep.name, ["#", "event", "when", "by", "approved by", "state", "reason"], timelineRows(events), { "data-testid": "timeline" }));
+  const events = new Map(); // by seq: a retried subscription may send an event again
+  const drawTimeline = () => {
+    const ordered = [...events.values()].sort((a, b) => a.seq - b.seq);
+    replace(timelineBox, table("Timeline of " + dep.name, ["#", "event", "when", "by", "approved by", "state", "reason"], timelineRows(ordered), { "data-testid": "timeline" }));
+  };
+  // The subscription starts after the timeline is read and asks for what came after it: an event
+  // recorded in between is sent by the server, not lost.
   gql(TIMELINE, { id: dep.id }).then((d) => {
-    events.push(...d.deploymentTimeline);
+    for (const e of d.deploymentTimeline) events.set(e.seq, e);
     drawTimeline();
+    if (stops.closed) return; // the page was left while the timeline loaded
+    const after = Math.max(0, ...events.keys());
+    stops.push(
+      subscribe(EVENTS_SUB, { id: dep.id, after }, (data) => {
+        const event = data.deploymentEvents;
+        if (events.has(event.seq)) return;
+        events.set(event.seq, event);
+        drawTimeline();
+        announce(dep.name + ": " + event.type);
+      }),
+    );
   });
   stops.push(
     subscribe(HEALTH_SUB, { id: dep.id }, (data) => {
@@ -74,13 +92,6 @@ function deploymentCard(dep, announce, stops) {
       replace(liveNote, "Live: health changed from " + change.before + " to " + change.after + " at " + fmtTime(change.minute) + ".");
       announce(dep.name + " is now " + change.after);
     }, () => replace(liveNote, "Live updates unavailable.")),
-  );
-  stops.push(
-    subscribe(EVENTS_SUB, { id: dep.id }, (data) => {
-      events.push(data.deploymentEvents);
-      drawTimeline();
-      announce(dep.name + ": " + data.deploymentEvents.type);
-    }),
   );
   // Once the socket is acknowledged, read the status again: a change made while it connected
   // is not lost, and later ones arrive as events.
@@ -152,6 +163,7 @@ export async function render(main, { name, version }, { announce }) {
   );
   await Promise.all([findings.load(), panel.start()]);
   return () => {
+    stops.closed = true;
     for (const stop of stops) stop();
     panel.destroy();
   };

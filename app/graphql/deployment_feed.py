@@ -1,0 +1,29 @@
+"""A deployment's events for a subscriber that has already read the timeline up to some `seq`:
+first what was recorded after it (from the graph), then live events (from the broker), each exactly
+once. The listener is registered before the graph is read, so an event committed while the client
+was loading the page is neither lost (it is read or queued) nor repeated (seq only goes up)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from app.events.broker import DEPLOYMENT_EVENTS, broker
+from app.graph.history_reads import MAX_ROWS, HistoryReader
+
+
+async def events_after(reader: HistoryReader, deployment_id: str, after_seq: int) -> AsyncGenerator[dict[str, Any]]:
+    async with broker.listen(DEPLOYMENT_EVENTS, deployment_id) as queue:
+        last = after_seq
+        while True:
+            recorded = await reader.timeline(deployment_id, last)
+            for event in recorded:
+                last = max(last, int(event.get("seq")))
+                yield event.props
+            if len(recorded) < MAX_ROWS:
+                break
+        while True:
+            message = await queue.get()
+            if int(message.get("seq") or 0) > last:
+                last = int(message["seq"])
+                yield message
