@@ -61,6 +61,10 @@ async def test_a_missing_artifact_shows_in_the_catalog_facet_and_on_the_version_
     await expect(finding).to_contain_text("open since")
     await expect(page.get_by_test_id("resolved-findings")).to_have_count(0)
     await shot(page, "version-findings")
+    await page.goto(f"{live_server}/ui/#/model/fraud-watch")  # the model's versions table marks it too
+    row = page.get_by_test_id("versions").locator("tbody tr").filter(has_text="v2")
+    await expect(row.get_by_test_id("finding-badge")).to_have_text("finding: artifact_missing")
+    await page.goto(f"{live_server}/ui/#/model/fraud-watch/v/2")
 
     await services.artifacts.put(data)  # restored; the next cycle resolves the finding
     await validator.full_pass()

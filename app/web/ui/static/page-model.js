@@ -12,7 +12,7 @@ const MODEL = `query ($name: String!) {
     versions(first: 100) { totalCount edges { node {
       id version status createdAt aliases notes
       run { metrics { name value } }
-      liveStatus { flags { kind statistic value reason observedAt } }
+      liveStatus { flags { kind statistic value reason observedAt } findings { check detail } }
     } } }
   }
 }`;
@@ -126,7 +126,10 @@ export async function render(main, { name }) {
         v.status,
         v.aliases.map((a) => el("span", { class: "pill alias" }, a)),
         v.run ? v.run.metrics.map((m) => m.name + " " + fmtNumber(m.value)).join(", ") : "—",
-        v.liveStatus.flags.map((f) => el("span", { class: "pill flag" }, f.kind)),
+        [
+          ...v.liveStatus.flags.map((f) => el("span", { class: "pill flag" }, f.kind)),
+          ...v.liveStatus.findings.map((f) => el("span", { class: "pill flag", "data-testid": "finding-badge", title: f.detail }, "finding: " + f.check)),
+        ],
         fmtTime(v.createdAt),
       ]),
       { "data-testid": "versions" },
