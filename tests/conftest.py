@@ -20,8 +20,12 @@ from app.services import Services
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     # The test stack's profile; another one (other ports) lets a second checkout test side by side.
-    # No periodic validation in servers the tests start (here or as subprocesses): tests run cycles.
+    # No periodic jobs in servers the tests start (here or as subprocesses): tests run validation
+    # cycles, audit checkpoints and outbox pruning themselves, so a timer never changes the graph
+    # between two reads of a test (a checkpoint landing between a snapshot and a backup did).
     os.environ["MODELGRAPH_VALIDATE_EVERY_SECONDS"] = "0"
+    os.environ["MODELGRAPH_AUDIT_CHECKPOINT_SECONDS"] = "0"
+    os.environ["MODELGRAPH_OUTBOX_PRUNE_EVERY_SECONDS"] = "0"
     # Webhooks: receivers started by tests listen on loopback (allow-listed) and retries are fast;
     # only the servers a webhook test starts run a delivery worker (tests/e2e/receiver.py).
     return load_settings(os.environ.get("MODELGRAPH_PROFILE", "test"), **WEBHOOK_TEST_SETTINGS)
