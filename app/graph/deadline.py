@@ -53,6 +53,12 @@ def remaining() -> float | None:
     return left
 
 
+def seconds_left() -> float | None:
+    """Seconds left before the deadline, possibly negative (None without one); never raises."""
+    at = _deadline.get()
+    return None if at is None else at - time.monotonic()
+
+
 def exceeded(*, write: bool) -> DeadlineExceeded:
     said = "the request ran past its deadline while the service is busy"
     return DeadlineExceeded(f"{said}; nothing was written, retry" if write else f"{said}; retry")

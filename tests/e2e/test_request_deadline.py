@@ -95,4 +95,23 @@ async def test_a_read_running_past_the_deadline_is_stopped_by_the_database(clean
     # Outside a request there is no deadline.
     quick = "UNWIND range(1, 1000) AS x RETURN count(x) AS n"
     assert (await rows(clean_graph.driver, clean_graph.settings.neo4j_database, quick)) == [{"n": 1000}]
-    await asyncio.sleep(0)
+
+
+async def test_a_query_still_running_in_the_process_at_the_deadline_is_answered_503(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.graph.core_reads import CoreReader
+
+    async def starved(*_: Any, **__: Any) -> None:  # work the database does not see: a busy process
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(CoreReader, "version_by_ref", starved)
+    started = time.monotonic()
+    response = await gql(client, 'query { modelVersion(model: "any", alias: "production") { id } }')
+    took = time.monotonic() - started
+    assert response.status_code == 503 and response.headers["retry-after"], response.text
+    assert took < DEADLINE + 1.5, took
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "DEPENDENCY_UNAVAILABLE" and "deadline" in error["message"]
+    monkeypatch.undo()
+    assert (await gql(client, 'query { modelVersion(model: "any", alias: "production") { id } }')).status_code == 200
