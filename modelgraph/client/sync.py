@@ -299,6 +299,34 @@ class ModelGraph:
         assert isinstance(done.set_alias, api.SetAliasSetAliasAliasSuccess)
         return done.set_alias.model
 
+    def remove_alias(self, model: str, alias: str, purpose: str | None = None) -> Any:
+        """Remove `alias` (decided like a move: a protected alias may raise ReviewRequired)."""
+        done = self.graph.remove_alias(api.RemoveAliasInput(model=model, alias=alias, purpose=purpose))
+        assert isinstance(done.remove_alias, api.RemoveAliasRemoveAliasAliasSuccess)
+        return done.remove_alias.model
+
+    def update_metadata(
+        self,
+        node_id: str,
+        expected_revision: int,
+        changes: Mapping[str, Any] | None = None,
+        custom: Mapping[str, Any] | None = None,
+        purpose: str | None = None,
+    ) -> str:
+        """Change mutable fields ({description: ...}) and custom properties of a model, version, project,
+        experiment or run at the revision you read; raises Conflict when it moved on since."""
+        done = self.graph.update_metadata(
+            api.UpdateMetadataInput(
+                id=node_id,
+                expected_revision=expected_revision,
+                changes=dict(changes or {}),
+                custom=dict(custom) if custom else None,
+                purpose=purpose,
+            )
+        )
+        assert isinstance(done.update_metadata, api.UpdateMetadataUpdateMetadataUpdateSuccess)
+        return done.update_metadata.node.id
+
     def alias_history(self, model: str, alias: str | None = None) -> list[Any]:
         found = self.graph.alias_history(model=model, alias=alias).model
         if found is None:
