@@ -16,7 +16,7 @@ import httpx
 from modelgraph.client import api_async as api
 from modelgraph.client.errors import Conflict, IntegrityError, NotFound
 from modelgraph.client.files import VerifiedWriter, body_of
-from modelgraph.client.sync import MAX_METRIC_BATCH, Point, _points
+from modelgraph.client.runs import MAX_METRIC_BATCH, Point, _points
 from modelgraph.client.transport import RetryPolicy, rest_error, send_async
 
 
