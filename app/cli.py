@@ -320,6 +320,31 @@ def escalate_reviews_command() -> None:
     run_async(go)
 
 
+@cli.command("sweep-artifacts")
+def sweep_artifacts_command(
+    grace_minutes: int = typer.Option(60, min=1, help="Keep unreferenced chunks younger than this."),
+) -> None:
+    """Remove chunk objects no artifact manifest points to (left by an interrupted or raced upload)."""
+    from datetime import timedelta
+
+    from app.artifacts.sweep import sweep_orphan_chunks
+    from app.services import Services
+
+    async def go() -> None:
+        services = await Services.open(settings())
+        try:
+            done = await sweep_orphan_chunks(services.artifacts, timedelta(minutes=grace_minutes))
+        finally:
+            await services.close()
+        console.print(
+            f"{len(done.removed)} orphan chunk objects removed, {done.kept_young} younger than "
+            f"{grace_minutes} min kept, {done.referenced} in use",
+            highlight=False,
+        )
+
+    run_async(go)
+
+
 @cli.command("restore")
 def restore_command(src: Path = typer.Argument(..., help="A directory written by `modelgraph backup`.")) -> None:
     """Restore a backup into an empty registry migrated to the backup's level (same artifact key)."""

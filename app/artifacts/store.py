@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -39,6 +40,7 @@ class StoredArtifact:
 
 # Content keys (format 1 objects and format 2 manifests) and format 2 chunk objects.
 KEY_PATTERN = re.compile(r"^(blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}|blobs/chunked/[0-9a-f]{32})$")
+CHUNKED_PREFIX = "blobs/chunked/"
 # Multipart parts of a streamed upload: one part is the most the service holds of an upload.
 PART_SIZE = 8 * 1024 * 1024
 
@@ -127,7 +129,7 @@ class ArtifactStore:
         keep one copy (the second upload's chunks are removed). A body that does not match the
         declared digest is removed and refused."""
         sealer = Sealer(self._aead)
-        data_key = f"blobs/chunked/{sealer.file_id.hex()}"
+        data_key = f"{CHUNKED_PREFIX}{sealer.file_id.hex()}"
         reader = _SealingReader(source, sealer)
         try:
             await self._call(
@@ -153,12 +155,34 @@ class ArtifactStore:
             if not await self.exists(digest):
                 blob = sealer.manifest(data_key).seal(self._aead, digest)
                 await self._put_blob(key, blob)
-                return StoredArtifact(digest=digest, key=key, size=sealer.size)
+                if await self.data_key_of(digest) == data_key:
+                    return StoredArtifact(digest=digest, key=key, size=sealer.size)
+                # The same bytes uploaded at the same time wrote the manifest last: theirs is the copy.
         except BaseException:
             await self._remove(data_key)
             raise
         await self._remove(data_key)
         return StoredArtifact(digest=digest, key=key, size=sealer.size)
+
+    async def data_key_of(self, digest: str) -> str | None:
+        """The chunk object a format 2 artifact's manifest points to (None for format 1)."""
+        manifest = await self._manifest(digest)
+        return manifest.data_key if manifest else None
+
+    async def chunk_objects(self) -> list[tuple[str, datetime]]:
+        """Every format 2 chunk object and when it was written (for the orphan sweep)."""
+        listing = await self._call(
+            lambda: [
+                (str(o.object_name), o.last_modified)
+                for o in self._client.list_objects(bucket_name=self._bucket, prefix=CHUNKED_PREFIX, recursive=True)
+            ]
+        )
+        return [(k, at) for k, at in listing if KEY_PATTERN.match(k) and at is not None]
+
+    async def remove_chunk_object(self, key: str) -> None:
+        if not key.startswith(CHUNKED_PREFIX):
+            raise ValidationFailed(f"not a chunk object: {key!r}", field="key")
+        await self._remove(_checked_key(key))
 
     async def size(self, digest: str) -> int:
         """The plaintext size of a stored artifact (format 1 or 2), from what is stored."""

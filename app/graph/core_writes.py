@@ -110,7 +110,7 @@ def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
         if row["linked"] != len(derived):
             raise NotFound("derivedFrom: a source dataset version does not exist", field="derivedFrom")
         if source:
-            await tx_one(tx, q.LINK_DATASET_SOURCE, dataset=p["dataset"], at=at, **source)
+            await _link_source(tx, p, source, at)
         if p.get("produced_by"):
             produced = await tx_one(tx, q.LINK_PRODUCED_BY, id=row["props"]["id"], run_id=p["produced_by"], at=at)
             if produced is None:
@@ -120,6 +120,22 @@ def register_dataset_version(p: dict[str, Any], actor: str) -> Work:
         return {**created("DatasetVersion", row["props"]), "version": row["props"]["version"]}
 
     return work
+
+
+async def _link_source(tx: AsyncManagedTransaction, p: dict[str, Any], source: dict[str, Any], at: datetime) -> None:
+    """A source names one dataset: registering it under another name is refused (rolling the version
+    back), naming the dataset that holds it, unless the new dataset says it is derived from others."""
+    if await tx_one(tx, q.LINK_DATASET_SOURCE, dataset=p["dataset"], at=at, **source) is not None:
+        return
+    if p["derived_from"]:
+        return
+    owner = await tx_one(tx, q.DATASET_OF_SOURCE, key=source["key"])
+    name = owner["props"]["name"] if owner else "another dataset"
+    raise Conflict(
+        f"sourceUri: {source['key']!r} is already the source of dataset {name!r}: register this version "
+        f"under that name (a dataset derived from it says so in derivedFrom)",
+        field="sourceUri",
+    )
 
 
 def register_feature(p: dict[str, Any], actor: str) -> Work:

@@ -16,7 +16,7 @@ import httpx
 from modelgraph.client import api_async as api
 from modelgraph.client.errors import Conflict, IntegrityError, NotFound
 from modelgraph.client.files import VerifiedWriter, body_of
-from modelgraph.client.sync import MAX_METRIC_BATCH, Point, _points
+from modelgraph.client.runs import MAX_METRIC_BATCH, Point, _points
 from modelgraph.client.transport import RetryPolicy, rest_error, send_async
 
 
@@ -99,6 +99,32 @@ class AsyncModelGraph:
         done = await self.graph.set_alias(api.SetAliasInput(model=model, alias=alias, version=version, reason=reason))
         assert isinstance(done.set_alias, api.SetAliasSetAliasAliasSuccess)
         return done.set_alias.model
+
+    async def remove_alias(self, model: str, alias: str, purpose: str | None = None) -> Any:
+        done = await self.graph.remove_alias(api.RemoveAliasInput(model=model, alias=alias, purpose=purpose))
+        assert isinstance(done.remove_alias, api.RemoveAliasRemoveAliasAliasSuccess)
+        return done.remove_alias.model
+
+    async def update_metadata(
+        self,
+        node_id: str,
+        expected_revision: int,
+        changes: Mapping[str, Any] | None = None,
+        custom: Mapping[str, Any] | None = None,
+        purpose: str | None = None,
+    ) -> str:
+        """Like `ModelGraph.update_metadata`: fields and custom properties at the revision you read."""
+        done = await self.graph.update_metadata(
+            api.UpdateMetadataInput(
+                id=node_id,
+                expected_revision=expected_revision,
+                changes=dict(changes or {}),
+                custom=dict(custom) if custom else None,
+                purpose=purpose,
+            )
+        )
+        assert isinstance(done.update_metadata, api.UpdateMetadataUpdateMetadataUpdateSuccess)
+        return done.update_metadata.node.id
 
     async def iter_models(self, page: int = 100) -> AsyncIterator[Any]:
         after: str | None = None

@@ -1,6 +1,7 @@
 """Builds a real MLflow tracking store (sqlite) with MLflow's own client: 2 experiments, 3 runs with
 params, metric histories, tags and a dataset input, 3 registered models with 4 versions (one a model
-directory), an alias and tags. Run as a script in a subprocess: `python mlflow_store.py DIR`."""
+directory), an alias and tags. Run as a script in a subprocess: `python mlflow_store.py DIR`; then
+`python mlflow_store.py DIR STEP` changes the store as a user would between two imports."""
 
 from __future__ import annotations
 
@@ -57,5 +58,33 @@ def build(root: Path) -> dict[str, object]:
     return {"uri": uri, "runs": runs}
 
 
+def client_of(root: Path) -> MlflowClient:
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def more_aliases(root: Path) -> dict[str, object]:
+    """A second alias and a version tag, so a later change can move, remove and retag."""
+    client = client_of(root)
+    client.set_registered_model_alias("churn-model", "challenger", "1")
+    client.set_model_version_tag("churn-model", "1", "stage", "candidate")
+    return {}
+
+
+def change(root: Path) -> dict[str, object]:
+    """What a team does in MLflow after a first import: a new description, a retagged version, the
+    staging alias moved back to version 1 and the challenger alias removed."""
+    client = client_of(root)
+    client.update_registered_model("churn-model", description="churn classifier, weekly retrain")
+    client.set_model_version_tag("churn-model", "1", "stage", "validated")
+    client.set_model_version_tag("churn-model", "1", "reviewer", "ines")
+    client.set_registered_model_alias("churn-model", "staging", "1")
+    client.delete_registered_model_alias("churn-model", "challenger")
+    return {}
+
+
+STEPS = {"more-aliases": more_aliases, "change": change}
+
 if __name__ == "__main__":
-    print(json.dumps(build(Path(sys.argv[1]))))
+    root = Path(sys.argv[1])
+    print(json.dumps(STEPS[sys.argv[2]](root) if len(sys.argv) > 2 else build(root)))

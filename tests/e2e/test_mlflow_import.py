@@ -34,10 +34,11 @@ def importer(live_server: str, token: str, uri: str, cwd: Path) -> dict[str, obj
     return json.loads(done.stdout)
 
 
-def mlflow_store(root: Path) -> dict[str, Any]:
-    """Made by MLflow in its own process (its dependencies' warnings are not this suite's errors)."""
+def mlflow_store(root: Path, *step: str) -> dict[str, Any]:
+    """Made (or changed by `step`) by MLflow in its own process (its dependencies' warnings are not
+    this suite's errors)."""
     made = subprocess.run(
-        [sys.executable, str(HERE / "mlflow_store.py"), str(root)],
+        [sys.executable, str(HERE / "mlflow_store.py"), str(root), *step],
         capture_output=True, text=True, timeout=300, cwd=root, env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
@@ -47,6 +48,14 @@ def mlflow_store(root: Path) -> dict[str, Any]:
 async def audit_events(services: Services) -> int:
     records, _, _ = await services.driver.execute_query("MATCH (e:AuditEvent) RETURN count(e) AS n")
     return int(records[0]["n"])
+
+
+async def audit_trail(services: Services) -> dict[str, tuple[str, str]]:
+    """Every audit event: id -> (action, what it is about)."""
+    records, _, _ = await services.driver.execute_query(
+        "MATCH (e:AuditEvent) RETURN e.id AS id, e.action AS action, e.target_kind AS kind"
+    )
+    return {r["id"]: (r["action"], r["kind"]) for r in records}
 
 
 async def test_an_mlflow_store_imports_completely_and_once(
@@ -92,5 +101,61 @@ async def test_an_mlflow_store_imports_completely_and_once(
     assert await audit_events(clean_graph) == before
     created = cast(dict[str, int], second["created"])
     assert set(created.values()) == {0}
+    assert set(cast(dict[str, int], second["updated"]).values()) == {0}
     assert second["already_present"] == {"aliases": 1, "experiments": 2, "models": 3, "runs": 3, "versions": 4}
     assert second["skipped"] == []
+
+
+async def test_a_reimport_carries_over_what_changed_in_mlflow_and_only_that(
+    live_server: str, settings: Settings, clean_graph: Services, tmp_path: Path
+) -> None:
+    store = mlflow_store(tmp_path)
+    mlflow_store(tmp_path, "more-aliases")
+    token = settings.bootstrap_admin_key.get_secret_value()
+    first = importer(live_server, token, store["uri"], tmp_path)
+    assert first["skipped"] == [] and cast(dict[str, int], first["created"])["aliases"] == 2
+
+    with ModelGraph(live_server, token) as mg:
+        fraud_revision = mg.model("fraud-model").revision
+    mlflow_store(tmp_path, "change")
+    before = await audit_trail(clean_graph)
+    second = importer(live_server, token, store["uri"], tmp_path)
+    assert second["skipped"] == []
+    assert {k: n for k, n in cast(dict[str, int], second["updated"]).items() if n} == {
+        "aliases": 1,
+        "models": 1,
+        "versions": 1,
+    }
+    assert {k: n for k, n in cast(dict[str, int], second["removed"]).items() if n} == {"aliases": 1}
+    assert set(cast(dict[str, int], second["created"]).values()) == {0}
+
+    with ModelGraph(live_server, token) as mg:
+        churn = mg.model("churn-model")
+        assert churn.description == "churn classifier, weekly retrain"
+        assert {a.alias: a.version for a in churn.aliases} == {"staging": 1}
+        tags = {p.name: p.value for p in mg.version("churn-model", version=1).custom if p.name.startswith("tag_")}
+        assert tags == {"tag_stage": "validated", "tag_reviewer": "ines"}
+        assert [(a.alias, a.version) for a in mg.alias_history("churn-model", "staging")][:2] == [
+            ("staging", 1),
+            ("staging", 2),
+        ]
+        untouched = mg.model("fraud-model")
+        assert untouched.revision == fraud_revision and untouched.description is None
+
+    written = sorted(action for key, action in (await audit_trail(clean_graph)).items() if key not in before)
+    assert written == sorted(
+        [
+            ("modify:update_metadata", "model"),  # the description
+            ("modify:update_metadata", "model_version"),  # the tags
+            ("promote:move_alias", "alias"),  # staging moved
+            ("promote:remove_alias", "alias"),  # challenger removed
+            ("modify:update_metadata", "model"),  # which aliases the import mirrors now
+        ]
+    )
+
+    settled = await audit_events(clean_graph)
+    third = importer(live_server, token, store["uri"], tmp_path)
+    assert await audit_events(clean_graph) == settled
+    assert set(cast(dict[str, int], third["updated"]).values()) == {0}
+    assert set(cast(dict[str, int], third["removed"]).values()) == {0}
+    assert third["skipped"] == []

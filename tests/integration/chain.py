@@ -20,8 +20,13 @@ async def run(services: Services, command: str, payload: dict[str, Any], meta: R
 
 
 async def build_chain(
-    services: Services, model: str = "churn", metrics: dict[str, float] | None = None
+    services: Services,
+    model: str = "churn",
+    metrics: dict[str, float] | None = None,
+    source: str = "s3://raw/customers.parquet",
 ) -> dict[str, str]:
+    """One chain per model; a second chain in the same graph needs its own `source` (a source names
+    one dataset)."""
     await run(services, "create_project", {"name": f"{model}-proj"})
     exp = await run(services, "create_experiment", {"project": f"{model}-proj", "name": "exp1"})
     dsv = await run(
@@ -29,7 +34,7 @@ async def build_chain(
         "register_dataset_version",
         {
             "dataset": f"{model}-data",
-            "source_uri": "s3://raw/customers.parquet",
+            "source_uri": source,
             "digest": DIGEST,
             "row_count": 1000,
             "data_domain": "finance",

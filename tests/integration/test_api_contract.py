@@ -139,7 +139,7 @@ async def test_states_and_kinds_answer_as_enum_names(clean_graph: Services) -> N
 
 async def test_reviews_filter_by_model_requester_and_waiting_for_me(clean_graph: Services) -> None:
     await build_chain(clean_graph)
-    await build_chain(clean_graph, "other")
+    await build_chain(clean_graph, "other", source="s3://raw/other/customers.parquet")
     for model in ("churn", "other"):
         move = f'mutation {{ setAlias(input: {{model: "{model}", alias: "production", version: 1}}) {{ {ERROR} }} }}'
         assert (await gql(clean_graph, move, "pat", "publisher"))["setAlias"]["code"] == "REVIEW_REQUIRED"

@@ -125,7 +125,7 @@ async def test_a_models_deployments_page_by_name(clean_graph: Services) -> None:
 
 async def test_total_count_is_counted_when_selected_directly_or_through_a_fragment(clean_graph: Services) -> None:
     first = await build_chain(clean_graph, "alpha")
-    await build_chain(clean_graph, "beta")
+    await build_chain(clean_graph, "beta", source="s3://raw/beta/customers.parquet")
     await new_run(clean_graph, first["experiment"], [], {"f1": 0.5})
     await run(clean_graph, "create_model", {"name": "gamma", "project": "alpha-proj", "licence": "MIT"})
     found = await data(clean_graph, "query($e: ID!) { experiment(id: $e) { project { id } } }", e=first["experiment"])

@@ -72,7 +72,7 @@ async def test_a_page_of_models_with_their_versions_costs_the_same_for_2_or_10_m
     clean_graph: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(10):
-        ids = await build_chain(clean_graph, f"m{n}")
+        ids = await build_chain(clean_graph, f"m{n}", source=f"s3://raw/m{n}/customers.parquet")
         item = {"run_id": ids["run"], "artifact": {"uri": "s3://m/b", "digest": DIGEST}}
         if n:
             await run(clean_graph, "register_model_versions", {"model": f"m{n}", "versions": [item] * n})

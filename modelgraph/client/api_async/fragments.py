@@ -34,6 +34,8 @@ class ModelFields(BaseModel):
     licence: Optional[str]
     created_at: Optional[datetime] = Field(alias="createdAt")
     aliases: list["ModelFieldsAliases"]
+    custom: list["ModelFieldsCustom"]
+    revision: int
 
 
 class ModelFieldsAliases(BaseModel):
@@ -42,6 +44,11 @@ class ModelFieldsAliases(BaseModel):
     version_id: str = Field(alias="versionId")
     since: Optional[datetime]
     actor: Optional[str]
+
+
+class ModelFieldsCustom(BaseModel):
+    name: str
+    value: Any
 
 
 class ReviewFields(BaseModel):
@@ -110,6 +117,7 @@ class VersionFields(BaseModel):
     artifact: "VersionFieldsArtifact"
     run: Optional["VersionFieldsRun"]
     custom: list["VersionFieldsCustom"]
+    revision: int
 
 
 class VersionFieldsArtifact(ArtifactFields):

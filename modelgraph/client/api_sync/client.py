@@ -27,12 +27,14 @@ from .input_types import (
     RecordEvaluationInput,
     RegisterDatasetVersionInput,
     RegisterModelVersionInput,
+    RemoveAliasInput,
     ReportHealthInput,
     ReviewsInput,
     RunMetricHistoryInput,
     SearchInput,
     SetAliasInput,
     StartRunInput,
+    UpdateMetadataInput,
 )
 from .lineage import Lineage
 from .list_model_versions import ListModelVersions
@@ -44,12 +46,14 @@ from .record_evaluation import RecordEvaluation
 from .register_dataset_version import RegisterDatasetVersion
 from .register_model_version import RegisterModelVersion
 from .reject_review import RejectReview
+from .remove_alias import RemoveAlias
 from .report_health import ReportHealth
 from .run_metric_history import RunMetricHistory
 from .search import Search
 from .set_alias import SetAlias
 from .start_run import StartRun
 from .sync_base import SyncBaseClient
+from .update_metadata import UpdateMetadata
 
 
 def gql(q: str) -> str:
@@ -443,6 +447,11 @@ class Graph(SyncBaseClient):
                 since
                 actor
               }
+              custom {
+                name
+                value
+              }
+              revision
             }
 
             fragment PayloadError on Error {
@@ -522,6 +531,7 @@ class Graph(SyncBaseClient):
                 name
                 value
               }
+              revision
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -566,6 +576,11 @@ class Graph(SyncBaseClient):
                 since
                 actor
               }
+              custom {
+                name
+                value
+              }
+              revision
             }
 
             fragment PayloadError on Error {
@@ -587,6 +602,103 @@ class Graph(SyncBaseClient):
         )
         data = self.get_data(response)
         return SetAlias.model_validate(data)
+
+    def remove_alias(self, input: RemoveAliasInput, **kwargs: Any) -> RemoveAlias:
+        query = gql("""
+            mutation RemoveAlias($input: RemoveAliasInput!) {
+              removeAlias(input: $input) {
+                __typename
+                ... on AliasSuccess {
+                  replayed
+                  model {
+                    ...ModelFields
+                  }
+                }
+                ...PayloadError
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              name
+              description
+              owners
+              domain
+              task
+              tags
+              licence
+              createdAt
+              aliases {
+                alias
+                version
+                versionId
+                since
+                actor
+              }
+              custom {
+                name
+                value
+              }
+              revision
+            }
+
+            fragment PayloadError on Error {
+              code
+              message
+              field
+              ... on PermissionDeniedError {
+                reasons
+              }
+              ... on ReviewRequired {
+                reviewId
+                reasons
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="RemoveAlias", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RemoveAlias.model_validate(data)
+
+    def update_metadata(
+        self, input: UpdateMetadataInput, **kwargs: Any
+    ) -> UpdateMetadata:
+        query = gql("""
+            mutation UpdateMetadata($input: UpdateMetadataInput!) {
+              updateMetadata(input: $input) {
+                __typename
+                ... on UpdateSuccess {
+                  replayed
+                  node {
+                    __typename
+                    id
+                  }
+                }
+                ...PayloadError
+              }
+            }
+
+            fragment PayloadError on Error {
+              code
+              message
+              field
+              ... on PermissionDeniedError {
+                reasons
+              }
+              ... on ReviewRequired {
+                reviewId
+                reasons
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="UpdateMetadata", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateMetadata.model_validate(data)
 
     def record_evaluation(
         self, input: RecordEvaluationInput, **kwargs: Any
@@ -783,6 +895,11 @@ class Graph(SyncBaseClient):
                 since
                 actor
               }
+              custom {
+                name
+                value
+              }
+              revision
             }
             """)
         variables: dict[str, object] = {"name": name}
@@ -827,6 +944,11 @@ class Graph(SyncBaseClient):
                 since
                 actor
               }
+              custom {
+                name
+                value
+              }
+              revision
             }
             """)
         variables: dict[str, object] = {"first": first, "after": after}
@@ -877,6 +999,7 @@ class Graph(SyncBaseClient):
                 name
                 value
               }
+              revision
             }
             """)
         variables: dict[str, object] = {
@@ -941,6 +1064,7 @@ class Graph(SyncBaseClient):
                 name
                 value
               }
+              revision
             }
             """)
         variables: dict[str, object] = {"model": model, "first": first, "after": after}
