@@ -132,7 +132,8 @@ class Importer(ModelImport):
         if source in self.datasets:
             return self.datasets[source]
         name = name_of(d.name)
-        latest = self.mg.graph.dataset_version_lookup(dataset=name, version=None).dataset_version
+        # The source names the snapshot (name and digest): found, whatever version of the dataset it is.
+        latest = self.mg.graph.dataset_version_by_source(source_uri=source).dataset_version
         if latest is not None and latest.source_uri == source:
             self.summary.present["dataset_versions"] += 1
             self.datasets[source] = latest.id

@@ -345,6 +345,11 @@ DATASET_VERSION_BY_NUMBER: LiteralString = """
 MATCH (v:DatasetVersion {dataset_id: $dataset_id, version: $version}) RETURN properties(v) AS props
 """
 DATASET_BY_NAME: LiteralString = "MATCH (d:Dataset {name: $name}) RETURN properties(d) AS props"
+LATEST_VERSION_OF_DATASET: LiteralString = """
+MATCH (d:Dataset {name: $name})
+MATCH (v:DatasetVersion {dataset_id: d.id})
+RETURN properties(v) AS props ORDER BY v.version DESC LIMIT 1
+"""
 TRAINING_DATA_OF_RUN: LiteralString = """
 MATCH (r:Run {id: $id})-[:USED]->(n)
 OPTIONAL MATCH (n)-[:COMPUTED_FROM]->(src:DatasetVersion)

@@ -182,6 +182,9 @@ class CoreReader:
             found[str(r["run_id"])].append(Entity.of(r["label"], r["props"]))
         return [found.get(run_id, []) for run_id in run_ids]
 
+    async def latest_version_of_dataset(self, dataset: str) -> Entity | None:
+        return await one(self.driver, self.db, "DatasetVersion", q.LATEST_VERSION_OF_DATASET, name=dataset)
+
     async def dataset_version(self, dataset: str, number: int) -> Entity | None:
         ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)
         if ds is None:

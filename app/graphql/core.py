@@ -182,18 +182,29 @@ class CoreQuery:
             e = await core_reader(info).run_by_external_id(str(external_id))
         return Run(e) if e and e.kind == "Run" else None
 
-    @strawberry.field(description="A dataset version by id, or by dataset name and number.")
+    @strawberry.field(
+        description="A dataset version by id; by dataset name and number (without a number: the dataset's "
+        "newest version); or the newest version registered with exactly this source URI."
+    )
     async def dataset_version(
         self,
         info: Info,
         id: strawberry.ID | None = None,
         dataset: str | None = None,
         version: int | None = None,
+        source_uri: str | None = None,
     ) -> DatasetVersion | None:
+        reader = core_reader(info)
         if id is not None:
             e = await node_loader(info).load(str(id))
-        elif dataset is not None and version is not None:
-            e = await core_reader(info).dataset_version(dataset, version)
+        elif source_uri is not None:
+            e = await reader.latest_dataset_version(source_uri)
+        elif dataset is not None:
+            e = await (
+                reader.dataset_version(dataset, version)
+                if version is not None
+                else reader.latest_version_of_dataset(dataset)
+            )
         else:
             return None
         return DatasetVersion(e) if e and e.kind == "DatasetVersion" else None

@@ -293,6 +293,7 @@ async def _changed(outcome: Any) -> WebhookChanged:
 
 async def _create(info: Info, input: CreateWebhookSubscriptionInput) -> Any:
     from app.graphql.payloads import review_required
+
     services = info.context.services
     secret = input.secret or webhooks.new_secret()
     webhooks.secret_key(secret)  # refuses a malformed one

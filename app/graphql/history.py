@@ -303,9 +303,7 @@ class PerformanceHistoryInput:
 
 @strawberry.input(description="A metric's history bucketed by time: constant size however many evaluations.")
 class PerformanceSeriesInput(PerformanceHistoryInput):
-    resolution: HistoryResolution = strawberry.field(
-        default=Resolution.DAY, description="Bucket width."
-    )
+    resolution: HistoryResolution = strawberry.field(default=Resolution.DAY, description="Bucket width.")
 
 
 @strawberry.input(description="Side-by-side comparison of versions.")

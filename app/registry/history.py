@@ -233,9 +233,7 @@ EVENT_INPUTS = {
 
 
 async def record_deployment_event(services: Services, meta: RequestMeta, c: cmd.RecordDeploymentEvent) -> Plan:
-    deployment = await history(services).deployment(
-        v.short("deploymentId", c.deployment_id, required=True) or ""
-    )
+    deployment = await history(services).deployment(v.short("deploymentId", c.deployment_id, required=True) or "")
     if deployment is None:
         raise NotFound(f"deploymentId: no deployment {c.deployment_id!r}", field="deploymentId")
     data = _event_input(c)

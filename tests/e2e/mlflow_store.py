@@ -83,7 +83,19 @@ def change(root: Path) -> dict[str, object]:
     return {}
 
 
-STEPS = {"more-aliases": more_aliases, "change": change}
+def retrain(root: Path) -> dict[str, object]:
+    """A new run after a first import, trained on the dataset snapshot an imported run used."""
+    client = client_of(root)
+    churn = client.get_experiment_by_name("churn")
+    assert churn is not None
+    run = client.create_run(churn.experiment_id, run_name="churn-c")
+    snapshot = Dataset(name="customers", digest="d41d8cd9", source_type="local", source='{"uri": "/data/c.csv"}')
+    client.log_inputs(run.info.run_id, [DatasetInput(snapshot, tags=[InputTag("mlflow.data.context", "training")])])
+    client.set_terminated(run.info.run_id)
+    return {"run": run.info.run_id}
+
+
+STEPS = {"more-aliases": more_aliases, "change": change, "retrain": retrain}
 
 if __name__ == "__main__":
     root = Path(sys.argv[1])

@@ -159,3 +159,23 @@ async def test_a_reimport_carries_over_what_changed_in_mlflow_and_only_that(
     assert set(cast(dict[str, int], third["updated"]).values()) == {0}
     assert set(cast(dict[str, int], third["removed"]).values()) == {0}
     assert third["skipped"] == []
+
+
+async def test_a_later_run_on_an_imported_dataset_snapshot_links_it_instead_of_copying_it(
+    live_server: str, settings: Settings, clean_graph: Services, tmp_path: Path
+) -> None:
+    store = mlflow_store(tmp_path)
+    token = settings.bootstrap_admin_key.get_secret_value()
+    importer(live_server, token, store["uri"], tmp_path)
+    retrained = mlflow_store(tmp_path, "retrain")
+
+    again = importer(live_server, token, store["uri"], tmp_path)
+    created = cast(dict[str, int], again["created"])
+    assert created["runs"] == 1 and created["dataset_versions"] == 0
+
+    found = await clean_graph.repos.core.run_by_external_id(f"mlflow:{retrained['run']}")
+    assert found is not None
+    with ModelGraph(live_server, token) as mg:
+        assert [(i.dataset, i.version) for i in mg.run(found.id).inputs] == [("customers", 1)]
+        newest = mg.graph.dataset_version_lookup(dataset="customers", version=None).dataset_version
+        assert newest is not None and newest.version == 1  # still one snapshot of the dataset

@@ -61,6 +61,10 @@ from .create_project import (
     CreateProjectCreateProjectUnavailableError,
     CreateProjectCreateProjectValidationError,
 )
+from .dataset_version_by_source import (
+    DatasetVersionBySource,
+    DatasetVersionBySourceDatasetVersion,
+)
 from .dataset_version_lookup import (
     DatasetVersionLookup,
     DatasetVersionLookupDatasetVersion,
@@ -409,6 +413,8 @@ __all__ = [
     "CreateProjectCreateProjectValidationError",
     "CreateProjectInput",
     "CreateWebhookSubscriptionInput",
+    "DatasetVersionBySource",
+    "DatasetVersionBySourceDatasetVersion",
     "DatasetVersionLookup",
     "DatasetVersionLookupDatasetVersion",
     "DecideReviewInput",

@@ -8,6 +8,7 @@ from .base_model import UNSET, UnsetType
 from .create_experiment import CreateExperiment
 from .create_model import CreateModel
 from .create_project import CreateProject
+from .dataset_version_by_source import DatasetVersionBySource
 from .dataset_version_lookup import DatasetVersionLookup
 from .experiment_by_name import ExperimentByName
 from .experiment_runs import ExperimentRuns
@@ -1299,6 +1300,30 @@ class Graph(AsyncBaseClient):
         )
         data = self.get_data(response)
         return DatasetVersionLookup.model_validate(data)
+
+    async def dataset_version_by_source(
+        self, source_uri: str, **kwargs: Any
+    ) -> DatasetVersionBySource:
+        query = gql("""
+            query DatasetVersionBySource($sourceUri: String!) {
+              datasetVersion(sourceUri: $sourceUri) {
+                id
+                dataset
+                version
+                sourceUri
+                digest
+              }
+            }
+            """)
+        variables: dict[str, object] = {"sourceUri": source_uri}
+        response = await self.execute(
+            query=query,
+            operation_name="DatasetVersionBySource",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DatasetVersionBySource.model_validate(data)
 
     async def search(self, input: SearchInput, **kwargs: Any) -> Search:
         query = gql("""

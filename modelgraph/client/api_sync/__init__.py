@@ -60,6 +60,10 @@ from .create_project import (
     CreateProjectCreateProjectUnavailableError,
     CreateProjectCreateProjectValidationError,
 )
+from .dataset_version_by_source import (
+    DatasetVersionBySource,
+    DatasetVersionBySourceDatasetVersion,
+)
 from .dataset_version_lookup import (
     DatasetVersionLookup,
     DatasetVersionLookupDatasetVersion,
@@ -408,6 +412,8 @@ __all__ = [
     "CreateProjectCreateProjectValidationError",
     "CreateProjectInput",
     "CreateWebhookSubscriptionInput",
+    "DatasetVersionBySource",
+    "DatasetVersionBySourceDatasetVersion",
     "DatasetVersionLookup",
     "DatasetVersionLookupDatasetVersion",
     "DecideReviewInput",

@@ -7,6 +7,7 @@ from .base_model import UNSET, UnsetType
 from .create_experiment import CreateExperiment
 from .create_model import CreateModel
 from .create_project import CreateProject
+from .dataset_version_by_source import DatasetVersionBySource
 from .dataset_version_lookup import DatasetVersionLookup
 from .experiment_by_name import ExperimentByName
 from .experiment_runs import ExperimentRuns
@@ -1289,6 +1290,30 @@ class Graph(SyncBaseClient):
         )
         data = self.get_data(response)
         return DatasetVersionLookup.model_validate(data)
+
+    def dataset_version_by_source(
+        self, source_uri: str, **kwargs: Any
+    ) -> DatasetVersionBySource:
+        query = gql("""
+            query DatasetVersionBySource($sourceUri: String!) {
+              datasetVersion(sourceUri: $sourceUri) {
+                id
+                dataset
+                version
+                sourceUri
+                digest
+              }
+            }
+            """)
+        variables: dict[str, object] = {"sourceUri": source_uri}
+        response = self.execute(
+            query=query,
+            operation_name="DatasetVersionBySource",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DatasetVersionBySource.model_validate(data)
 
     def search(self, input: SearchInput, **kwargs: Any) -> Search:
         query = gql("""
