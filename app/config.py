@@ -117,8 +117,8 @@ class Settings(BaseSettings):
     queue_timeout_seconds: float = Field(default=2.0, ge=0, le=60)
     # From arrival (queueing included), an admitted request's database work must finish within this;
     # Neo4j stops a transaction that runs past it (rolled back) and the client gets 503 (0: no deadline).
-    # Artifact transfers, paced by the client, have none.
-    request_deadline_seconds: float = Field(default=4.5, ge=0, le=600)
+    # Artifact transfers, paced by the client, have none. Below 5 s: encoding a large answer follows it.
+    request_deadline_seconds: float = Field(default=3.5, ge=0, le=600)
     # Seconds a 503 asks the client to wait (Retry-After).
     retry_after_seconds: int = Field(default=2, ge=1, le=600)
     # uvicorn (`modelgraph serve`): idle keep-alive, open connections+tasks before a bare 503,
