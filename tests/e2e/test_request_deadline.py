@@ -5,22 +5,19 @@ against a real uvicorn and the real Neo4j, with a short deadline."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from app.config import Settings
 from app.errors import DependencyUnavailable
 from app.graph.deadline import DeadlineExceeded, deadline_in
 from app.graph.reads import rows
 from app.services import Services
-from app.web.server import uvicorn_config
-from tests.conftest import _free_port
+from tests.conftest import serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -32,20 +29,8 @@ DESCRIPTION = "query($n: String!) { model(name: $n) { description revision } }"
 
 @pytest.fixture(scope="module")
 def deadline_server(settings: Settings) -> Iterator[str]:
-    from app.main import create_app
-
-    short = settings.model_copy(update={"request_deadline_seconds": DEADLINE})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn_config(create_app(short), short, "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    until = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < until and thread.is_alive(), "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings.model_copy(update={"request_deadline_seconds": DEADLINE})) as url:
+        yield url
 
 
 @pytest.fixture
