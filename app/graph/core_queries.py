@@ -347,7 +347,8 @@ MATCH (v:DatasetVersion {dataset_id: $dataset_id, version: $version}) RETURN pro
 DATASET_BY_NAME: LiteralString = "MATCH (d:Dataset {name: $name}) RETURN properties(d) AS props"
 LATEST_VERSION_OF_DATASET: LiteralString = """
 MATCH (d:Dataset {name: $name})
-MATCH (v:DatasetVersion {dataset_id: d.id})
+MATCH (v:DatasetVersion)
+WHERE v.dataset_id = d.id AND v.version IS NOT NULL
 RETURN properties(v) AS props ORDER BY v.version DESC LIMIT 1
 """
 TRAINING_DATA_OF_RUN: LiteralString = """
