@@ -204,6 +204,26 @@ class SearchRequest:
     after: Cursor | None = None
 
 
+@dataclass(frozen=True)
+class Reader:
+    """What the caller may see of classified custom properties, as policy answered for this request:
+    the classes readable on any version, and those readable on versions of models the caller owns
+    (by name or team). A CUSTOM filter matches only values of a class the caller may read, so a
+    filter can never tell a reader what the value it may not see is, or that it exists. The default
+    reads public values only (anything not classified is public)."""
+
+    name: str = ""
+    teams: tuple[str, ...] = ()
+    readable: frozenset[str] = frozenset({"public"})
+    readable_if_owner: frozenset[str] = frozenset({"public"})
+
+
+def custom_keys(req: SearchRequest) -> list[str]:
+    """The custom property keys the request filters on, in order, once each."""
+    keys = [c.key for group in req.groups for c in group if c.field is FilterField.CUSTOM and c.key]
+    return list(dict.fromkeys(keys))
+
+
 def fail(name: str, rule: str) -> ValidationFailed:
     return ValidationFailed(f"{name}: {rule}", field=name)
 

@@ -111,7 +111,12 @@ FIELD_EXPR: dict[FilterField, LiteralString] = {
     FilterField.TRAINING_DURATION: "v.s_duration",
     FilterField.CREATED_AT: "v.created_at",
     FilterField.UPDATED_AT: "v.s_model_updated_at",
-    FilterField.CUSTOM: "coalesce(v[$KEY], head(COLLECT { MATCH (v)-[:VERSION_OF]->(cm:Model) RETURN cm[$KEY] }))",
+    # The version's own property, else its model's; either only when its class is readable (CUSTOM_VISIBLE).
+    FilterField.CUSTOM: (
+        "CASE WHEN v[$KEY] IS NULL "
+        "THEN head(COLLECT { MATCH (v)-[:VERSION_OF]->(cm:Model) WHERE VISIBLE(cm) RETURN cm[$KEY] }) "
+        "WHEN VISIBLE(v) THEN v[$KEY] END"
+    ),
     FilterField.FEATURE_USED: "v.s_features",
     FilterField.FEATURE_IMPORTANCE: "v[$KEY]",
     # Unknown counts as personal: a dataset version that does not declare it is not trusted.
@@ -119,6 +124,14 @@ FIELD_EXPR: dict[FilterField, LiteralString] = {
     FilterField.TRAINED_ON: "v.s_trained_on",
     FilterField.FINDING: "v.s_findings",
 }
+
+# A custom property's value is seen by a filter only when its class ($CK: its classification key;
+# none is public) is one the reader may read ($CL), or may read as an owner ($CO) of the version's
+# model — by name ($ME) or team ($MT), as the search document records the model's owners.
+CUSTOM_VISIBLE: LiteralString = (
+    "(coalesce(N[$CK], 'public') IN $CL OR (coalesce(N[$CK], 'public') IN $CO "
+    "AND ($ME IN coalesce(v.s_owners, []) OR any(t IN coalesce(v.s_teams, []) WHERE t IN $MT))))"
+)
 
 # Operators per storage kind. X is the field expression, $P the value parameter. EQ/NEQ on
 # strings and lists get a list (the value plus its synonyms and narrower terms).

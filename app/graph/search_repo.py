@@ -12,7 +12,7 @@ from neo4j import AsyncDriver
 from neo4j.exceptions import ClientError
 
 from app.domain import search as s
-from app.domain.entities import PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
+from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
 from app.errors import ValidationFailed
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
@@ -68,6 +68,7 @@ class Compiled:
     """Cypher text assembled from constants plus the parameters it references."""
 
     params: dict[str, Any] = field(default_factory=dict)
+    reader: s.Reader = field(default_factory=s.Reader)
 
     def add(self, prefix: str, value: Any) -> str:
         name = f"{prefix}{len(self.params)}"
@@ -81,6 +82,9 @@ def condition_cypher(c: s.Condition, terms: list[s.Term], out: Compiled) -> str:
     if c.key is not None:
         prefix = PREFIX_CUSTOM if c.field is s.FilterField.CUSTOM else PREFIX_IMPORTANCE
         expr = expr.replace("$KEY", out.add("k", prefix + c.key))
+    if c.field is s.FilterField.CUSTOM:
+        assert c.key is not None
+        expr = expr.replace("VISIBLE(cm)", _visible("cm", c.key, out)).replace("VISIBLE(v)", _visible("v", c.key, out))
     template = q.OPS_BY_KIND[spec.kind][c.op]
     value = c.value
     if spec.kind in (s.Kind.STRING, s.Kind.LIST) and c.op in (s.FilterOp.EQ, s.FilterOp.NEQ, s.FilterOp.IN):
@@ -88,6 +92,19 @@ def condition_cypher(c: s.Condition, terms: list[s.Term], out: Compiled) -> str:
         value = _expanded(given, terms, spec.vocabulary)
     cypher = template.replace("X", "(" + expr + ")")
     return cypher.replace("$P", out.add("p", value)) if "$P" in cypher else cypher
+
+
+def _visible(node: str, key: str, out: Compiled) -> str:
+    """Whether `node`'s custom property `key` is of a class the reader may read (search_queries.CUSTOM_VISIBLE)."""
+    reader = out.reader
+    if "CL" not in out.params:
+        out.params.update(
+            CL=sorted(reader.readable),
+            CO=sorted(reader.readable_if_owner),
+            ME=reader.name,
+            MT=list(reader.teams),
+        )
+    return q.CUSTOM_VISIBLE.replace("N[", node + "[").replace("$CK", out.add("ck", PREFIX_CLASSIFICATION + key))
 
 
 def _expanded(values: list[str], terms: list[s.Term], vocabulary: str | None) -> list[str]:
@@ -196,8 +213,10 @@ class SearchRepo:
         self.driver = driver
         self.db = database
 
-    async def search(self, req: s.SearchRequest, terms: list[s.Term]) -> SearchResult:
-        page, counts = Compiled(), Compiled()
+    async def search(self, req: s.SearchRequest, terms: list[s.Term], reader: s.Reader | None = None) -> SearchResult:
+        """`reader`: what the caller may see of classified custom properties (public only when not given)."""
+        seen = reader or s.Reader()
+        page, counts = Compiled(reader=seen), Compiled(reader=seen)
         page_cypher = page_query(req, terms, page)
         count_cypher = facets_query(req, terms, counts) if req.facets else count_query(req, terms, counts)
         found, facet_rows = await asyncio.gather(

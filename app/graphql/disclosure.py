@@ -18,8 +18,9 @@ from graphql import ExecutionResult, GraphQLError
 from neo4j import AsyncManagedTransaction
 from strawberry.extensions import SchemaExtension
 
-from app.domain.classification import AUDITED
+from app.domain.classification import AUDITED, CLASSIFICATIONS
 from app.domain.entities import Entity
+from app.domain.search import Reader
 from app.errors import DependencyUnavailable
 from app.graph import unit
 from app.graph.audit import AuditRecord
@@ -61,6 +62,36 @@ class DisclosureGate:
         owners = owned.get("owners") or []
         teams = set(owned.get("owner_teams") or [])
         is_owner = principal.name in owners or bool(teams & set(principal.teams))
+        return await self.decide(classification, is_owner)
+
+    async def search_reader(self) -> Reader:
+        """What a search's CUSTOM filters may see: the classes policy lets this caller read, as anyone
+        and as an owner of the version's model."""
+        principal = self.context.principal
+        if principal is None:
+            return Reader()
+        readable = {c for c in CLASSIFICATIONS if c == "public" or await self.decide(c, False)}
+        if_owner = {c for c in CLASSIFICATIONS if c == "public" or await self.decide(c, True)}
+        return Reader(principal.name, tuple(principal.teams), frozenset(readable), frozenset(if_owner))
+
+    def searched(self, reader: Reader, keys: list[str], found_any: bool, found_owned: bool) -> None:
+        """Filtering on values of an audited class discloses them (the hits say which versions hold
+        them), so a search that found something is audited like reading them: the classes anyone of
+        the caller's standing may read, and those it reads as an owner when it found its own."""
+        classes = set(reader.readable) if found_any else set()
+        if found_owned:
+            classes |= reader.readable_if_owner
+        for key in keys:
+            for classification in sorted(classes & AUDITED):
+                if len(self.disclosed) < MAX_AUDITED_FIELDS:
+                    seen = {"node": "search", "field": f"custom.{key}", "classification": classification}
+                    self.disclosed.append(seen)
+
+    async def decide(self, classification: str, is_owner: bool) -> bool:
+        """Policy's answer for this caller, purpose and ownership (asked once per request)."""
+        principal = self.context.principal
+        if principal is None:
+            return False
         key = (classification, is_owner)
         if key not in self.decisions:
             question = {

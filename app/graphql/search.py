@@ -16,6 +16,7 @@ from app.graph import search_repo
 from app.graphql import payloads
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size, sliced
 from app.graphql.context import Info
+from app.graphql.disclosure import gate
 from app.graphql.payloads import payload_union
 from app.registry import vocab
 from app.registry.commands import vocab as vocab_cmd
@@ -189,6 +190,11 @@ def to_raw(value: Any) -> Any:
     return out
 
 
+def _owned_by(reader: s.Reader, model: Any) -> bool:
+    teams = set(model.get("owner_teams") or [])
+    return reader.name in (model.get("owners") or []) or bool(teams & set(reader.teams))
+
+
 def hit_type(h: search_repo.SearchHit) -> SearchHit:
     return SearchHit(
         id=strawberry.ID(h.id),
@@ -208,11 +214,21 @@ def hit_type(h: search_repo.SearchHit) -> SearchHit:
 class SearchQuery:
     @strawberry.field(description="Search model versions: text, OR-of-AND filters, metric thresholds, facets.")
     async def search(self, info: Info, input: SearchInput) -> SearchPayload:
+        readers: list[tuple[s.Reader, list[str]]] = []
+
+        async def reader(req: s.SearchRequest) -> s.Reader:
+            seen = await gate(info).search_reader()
+            readers.append((seen, s.custom_keys(req)))
+            return seen
+
         try:
-            result = await vocab.search(info.context.services, to_raw(input))
+            result = await vocab.search(info.context.services, to_raw(input), reader)
         except ValidationFailed as error:
             payloads.note_failure(info, error)
             return payloads.error_payload(error)
+        for seen, keys in readers:
+            owned = result.has_next or any(_owned_by(seen, h.model) for h in result.hits)
+            gate(info).searched(seen, keys, found_any=result.total > 0, found_owned=result.total > 0 and owned)
         facets = [
             Facet(field=f.field, values=[FacetValue(value=v.value, count=v.count) for v in f.values])
             for f in result.facets

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -131,11 +132,16 @@ async def require_term(services: Services, vocabulary: str, value: str | None, f
     raise ValidationFailed(f"{field}: must be a {vocabulary} term: one of {allowed} (got {value!r})", field=field)
 
 
-async def search(services: Services, raw: dict[str, Any]) -> SearchResult:
-    """Validate a snake_case search input, load the vocabularies it expands, run it."""
+async def search(
+    services: Services, raw: dict[str, Any], reader: Callable[[s.SearchRequest], Awaitable[s.Reader]] | None = None
+) -> SearchResult:
+    """Validate a snake_case search input, load the vocabularies it expands, run it. `reader` says
+    what the caller may see of classified custom properties the request filters on (public only
+    when not given)."""
     req = s.request(raw)
     terms = await vocab_reader(services).terms() if _needs_terms(req) else []
-    return await services.repos.search.search(req, terms)
+    seen = await reader(req) if reader is not None and s.custom_keys(req) else None
+    return await services.repos.search.search(req, terms, seen)
 
 
 def _needs_terms(req: s.SearchRequest) -> bool:

@@ -107,6 +107,59 @@ async def test_personal_data_needs_a_listed_purpose_and_every_disclosure_is_audi
     assert none.records[0]["n"] == 0
 
 
+SEARCH = """query($filters: [FilterGroupInput!]) { search(input: {anyOf: $filters}) {
+  ... on SearchResults { total hits { modelName } } } }"""
+
+
+def custom_filter(key: str, op: str, value: str | None = None) -> list[dict[str, Any]]:
+    condition: dict[str, Any] = {"field": "CUSTOM", "key": key, "op": op}
+    if value is not None:
+        condition["value"] = value
+    return [{"allOf": [condition]}]
+
+
+async def hits(services: Services, actor: Actor, filters: list[dict[str, Any]], purpose: str | None = None) -> int:
+    found = await gql(services, actor, SEARCH, purpose=purpose, filters=filters)
+    total: int = found["search"]["total"]
+    return total
+
+
+async def test_a_search_filter_never_matches_a_value_the_reader_may_not_see(
+    clean_graph: Services, classified: dict[str, str]
+) -> None:
+    # A viewer may not read the confidential contact: no filter can say what it is, or that it exists.
+    assert await hits(clean_graph, VIEWER, custom_filter("risk_contact", "EQ", "Olga, risk desk")) == 0
+    assert await hits(clean_graph, VIEWER, custom_filter("risk_contact", "PREFIX", "O")) == 0
+    assert await hits(clean_graph, VIEWER, custom_filter("risk_contact", "EXISTS")) == 0
+    assert await hits(clean_graph, VIEWER, custom_filter("subject_ref", "EXISTS")) == 0
+    # A public property filters for everyone.
+    assert await hits(clean_graph, VIEWER, custom_filter("tier", "EQ", "gold")) == 1
+    # The owner and an admin may read it, so their filters match; personal data needs its purpose too.
+    assert await hits(clean_graph, OWNER, custom_filter("risk_contact", "EQ", "Olga, risk desk")) == 1
+    assert await hits(clean_graph, ADMIN, custom_filter("risk_contact", "PREFIX", "O")) == 1
+    assert await hits(clean_graph, ADMIN, custom_filter("subject_ref", "EQ", "case 4411")) == 0
+    assert await hits(clean_graph, ADMIN, custom_filter("subject_ref", "EQ", "case 4411"), purpose="audit") == 1
+
+    # Filtering on values one may read discloses them (the hits say which versions hold them): audited.
+    found = await clean_graph.driver.execute_query(
+        "MATCH (e:AuditEvent {chain: 'reads:ada'}) RETURN e.purpose AS purpose, e.details AS d ORDER BY e.seq"
+    )
+    last = json.loads(found.records[-1]["d"])["disclosed"]
+    assert found.records[-1]["purpose"] == "audit"
+    assert {(d["field"], d["classification"]) for d in last} == {
+        ("custom.subject_ref", "confidential"),
+        ("custom.subject_ref", "personal"),
+    }
+    # The owner's filter matched its own model through owner rights: audited as confidential.
+    owner = await clean_graph.driver.execute_query("MATCH (e:AuditEvent {chain: 'reads:olga'}) RETURN e.details AS d")
+    assert [(d["field"], d["classification"]) for d in json.loads(owner.records[-1]["d"])["disclosed"]] == [
+        ("custom.risk_contact", "confidential")
+    ]
+    # The viewer found nothing it may not read, and disclosed nothing.
+    viewer = await clean_graph.driver.execute_query("MATCH (e:AuditEvent {chain: 'reads:vic'}) RETURN count(e) AS n")
+    assert viewer.records[0]["n"] == 0
+
+
 @pytest.fixture
 def internal_for_admins_only(settings: Settings) -> Iterator[None]:
     url = f"{settings.opa_url}/v1/data/modelgraph/config/disclosure/internal"

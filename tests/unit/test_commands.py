@@ -71,9 +71,7 @@ def test_the_registry_lists_every_command_and_every_handler() -> None:
         for fn in vars(module).values()
         if inspect.iscoroutinefunction(fn)
         and fn.__module__ == module.__name__
-        and any(
-            isinstance(p, type) and issubclass(p, Command) for p in get_type_hints(fn).values()
-        )
+        and any(isinstance(p, type) and issubclass(p, Command) for p in get_type_hints(fn).values())
     }
     assert handlers == set(HANDLERS.values())
     assert len(COMMANDS) == len(HANDLERS)  # no two commands share a name

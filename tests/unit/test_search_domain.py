@@ -75,6 +75,24 @@ def test_compiled_filter_keeps_values_in_parameters() -> None:
     assert "cp.team_code" in out.params.values()
 
 
+def test_a_custom_filter_sees_a_value_only_through_the_readers_classes() -> None:
+    req = s.request({"filters": [{"all_of": [{"field": "CUSTOM", "op": "EXISTS", "key": "risk_contact"}]}]})
+    reader = s.Reader("olga", ("risk",), frozenset({"public", "internal"}), frozenset({"public", "confidential"}))
+    out = Compiled(reader=reader)
+    cypher = filter_cypher(req.groups, [], out)
+    # The version's property and the model's fallback are each checked against the reader's classes.
+    assert cypher.count("IN $CL") == 2 and cypher.count("IN $CO") == 2
+    assert out.params["CL"] == ["internal", "public"] and out.params["CO"] == ["confidential", "public"]
+    assert out.params["ME"] == "olga" and out.params["MT"] == ["risk"]
+    assert "cp.risk_contact" in out.params.values() and "cc.risk_contact" in out.params.values()
+    assert "risk_contact" not in cypher  # keys are parameters, never text
+    # Without a reader a filter sees public values only.
+    plain = Compiled()
+    filter_cypher(req.groups, [], plain)
+    assert plain.params["CL"] == ["public"] and plain.params["CO"] == ["public"]
+    assert s.custom_keys(req) == ["risk_contact"]
+
+
 def test_open_findings_are_a_facetable_list_field_filtered_by_check_or_existence() -> None:
     req = s.request(
         {
