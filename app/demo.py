@@ -149,6 +149,11 @@ async def _chain(services: Services, bot: RequestMeta) -> None:
         "regulatory": ["GDPR", "FCRA"],
         "intended_use": "Pre-screening of retail loan applications; not for automated rejection",
         "project": "credit-risk",
+        # Classified custom properties: the owners (team risk) read the contact, others see the marker.
+        "custom": {
+            "review_cycle": "annual",
+            "validation_contact": {"value": "Ana Ruiz, model risk", "classification": "confidential"},
+        },
     }
     await _do(services, "create_model", model)
     for number, (f1, auc, depth) in enumerate(((0.81, 0.90, 4), (0.86, 0.93, 6), (0.84, 0.92, 8)), start=1):

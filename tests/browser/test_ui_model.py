@@ -189,3 +189,39 @@ async def test_pages_fit_a_narrow_screen_and_every_control_is_labelled(
         await expect(page.get_by_test_id("hit")).to_have_count(1)
     finally:
         await context.close()
+
+
+NEW_PRINCIPAL = """mutation ($input: CreatePrincipalInput!) { createPrincipal(input: $input) { __typename } }"""
+NEW_KEY = """mutation ($input: IssueApiKeyInput!) { issueApiKey(input: $input) {
+    __typename ... on ApiKeyIssued { secret } } }"""
+CUSTOM = """query { model(name: "credit-default") { custom { name value classification } } }"""
+
+
+async def test_a_viewer_outside_the_owning_team_sees_the_marker_where_an_owner_sees_the_value(
+    page: Page, live_server: str, demo_keys: dict[str, str], settings: Settings
+) -> None:
+    admin = admin_key(settings)
+    created = gql(live_server, admin, NEW_PRINCIPAL, {"input": {"name": "rita", "roles": ["viewer"]}})
+    assert created["createPrincipal"]["__typename"] == "PrincipalCreated", created
+    rita = gql(live_server, admin, NEW_KEY, {"input": {"principal": "rita"}})["issueApiKey"]["secret"]
+    # The API decides: vera is in the owning team (risk), rita is not.
+    seen = {c["name"]: c["value"] for c in gql(live_server, rita, CUSTOM)["model"]["custom"]}
+    assert seen == {"review_cycle": "annual", "validation_contact": "[redacted: confidential]"}
+    owner = {c["name"]: c["value"] for c in gql(live_server, demo_keys["vera"], CUSTOM)["model"]["custom"]}
+    assert owner["validation_contact"] == "Ana Ruiz, model risk"
+
+    await sign_in(page, live_server, rita, "rita")
+    await page.goto(f"{live_server}/ui/#/model/credit-default")
+    props = page.get_by_test_id("custom")
+    contact = props.locator("li[data-name='validation_contact']")
+    await expect(contact).to_contain_text("[redacted: confidential]")
+    await expect(contact).not_to_contain_text("Ana Ruiz")
+    await expect(props.locator("li[data-name='review_cycle']")).to_contain_text("annual")
+    await shot(page, "model-redacted")
+
+    await page.get_by_role("button", name="Sign out").click()
+    await sign_in(page, live_server, demo_keys["vera"], "vera")
+    await page.goto(f"{live_server}/ui/#/model/credit-default")
+    await expect(page.get_by_test_id("custom").locator("li[data-name='validation_contact']")).to_contain_text(
+        "Ana Ruiz, model risk"
+    )

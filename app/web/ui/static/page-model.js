@@ -7,6 +7,7 @@ import { el, fmtNumber, fmtTime, replace, table } from "./dom.js";
 const MODEL = `query ($name: String!) {
   model(name: $name) {
     id name description owners ownerTeams domain task tags licence regulatory intendedUse createdAt
+    custom { name value classification }
     aliases { alias version since actor }
     aliasHistory { alias version since until actor }
     versions(first: 100) { totalCount edges { node {
@@ -24,6 +25,25 @@ const HISTORY = `query ($input: PerformanceHistoryInput!) {
 }`;
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+// Custom properties as the API returns them: a classified one the reader may not see arrives as the
+// server's "[redacted: <classification>]" marker, shown as such, never filled in here.
+function customProperties(custom) {
+  if (!custom.length) return "—";
+  return el(
+    "ul",
+    { class: "props", "aria-label": "Custom properties", "data-testid": "custom" },
+    custom.map((p) =>
+      el(
+        "li",
+        { "data-name": p.name },
+        el("span", { class: "prop-name" }, p.name + ": "),
+        el("span", { class: typeof p.value === "string" && p.value.startsWith("[redacted:") ? "redacted" : "" }, String(p.value)),
+        p.classification !== "public" ? el("span", { class: "pill", title: "classification" }, p.classification) : "",
+      ),
+    ),
+  );
+}
 
 export function historyRange() {
   const now = Date.now();
@@ -82,6 +102,7 @@ export async function render(main, { name }) {
       el("dt", {}, "Regulatory"), el("dd", {}, model.regulatory.length ? model.regulatory.map((r) => el("span", { class: "pill" }, r)) : "—"),
       el("dt", {}, "Tags"), el("dd", {}, model.tags.length ? model.tags.map((t) => el("span", { class: "pill" }, t)) : "—"),
       el("dt", {}, "Intended use"), el("dd", {}, model.intendedUse || "—"),
+      el("dt", {}, "Properties"), el("dd", {}, customProperties(model.custom)),
       el("dt", {}, "Audit"), el("dd", {}, el("a", { href: "#/audit/" + encodeURIComponent(model.id) }, "Audit trail of this model")),
     ),
     el("h2", {}, "Aliases"),
