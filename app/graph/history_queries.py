@@ -216,8 +216,9 @@ CALL (did, started) {
   MATCH ()-[s:SERVES]->(v:ModelVersion) WHERE s.deployment_id = did AND s.since = started
   WITH s, v WHERE s.until IS NULL OR s.until > $at
   WITH s, v ORDER BY s.trafficPercent DESC, v.version DESC
-  RETURN collect({model: v.model_name, version: v.version, version_id: v.id, traffic_percent: s.trafficPercent,
-                  since: s.since, until: s.until}) AS spans
+  // A list per span, times as epoch seconds and microseconds: cheap to decode by the thousand.
+  RETURN collect([v.model_name, v.version, v.id, s.trafficPercent,
+                  s.since.epochSeconds, s.since.microsecond, s.until.epochSeconds, s.until.microsecond]) AS spans
 }
 WITH d, spans WHERE size(spans) > 0
 RETURN d.id AS deployment_id, d.name AS deployment, d.environment_name AS environment,

@@ -11,7 +11,7 @@ from neo4j import AsyncDriver
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
-from app.graph.reads import entities, one, rows, total
+from app.graph.reads import entities, one, plain_rows, rows, total
 
 MAX_POINTS = 10_000
 MAX_ROWS = 1_000
@@ -138,7 +138,7 @@ class HistoryReader:
         self, at: datetime, model: str | None, limit: int = MAX_ROWS, after: ProductionKey | None = None
     ) -> list[tuple[ProductionKey, ServingSpan]]:
         """Up to `limit` spans in order after `after`, each with its key."""
-        found = await rows(
+        found = await plain_rows(
             self.driver,
             self.db,
             q.IN_PRODUCTION_AT,
@@ -153,7 +153,7 @@ class HistoryReader:
             deployment = (r["model_name"], r["deployment"], r["deployment_id"])
             for place, span in enumerate(r["spans"]):
                 if after is None or deployment != after[:3] or place > after[3]:
-                    out.append(((*deployment, place), _span({**span, **r})))
+                    out.append(((*deployment, place), _production_span(r, span)))
         return out[:limit]
 
     async def health_windows(
@@ -238,6 +238,23 @@ def _span(r: dict[str, Any]) -> ServingSpan:
         float(r["traffic_percent"]),
         _t(r["since"]),
         _t(r["until"]),
+    )
+
+
+def _production_span(deployment: dict[str, Any], span: list[Any]) -> ServingSpan:
+    """A span of IN_PRODUCTION_AT: a list with times as epoch seconds and microseconds, because the
+    driver's pure-Python temporal decoding was a third of the time of a 1,000-row answer."""
+    model, version, version_id, traffic, since_s, since_us, until_s, until_us = span
+    return ServingSpan(
+        deployment["deployment_id"],
+        deployment["deployment"],
+        deployment["environment"],
+        model,
+        version,
+        version_id,
+        float(traffic),
+        _from_epoch(since_s, since_us),
+        _from_epoch(until_s, until_us) if until_s is not None else None,
     )
 
 

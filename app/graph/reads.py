@@ -25,9 +25,24 @@ async def rows(driver: AsyncDriver, database: str, query: LiteralString, **param
     MODELGRAPH_NEO4J_BOOKMARKS (a cluster) it waits for this process's writes (app/graph/breaker.py).
     Within a request it runs with what is left of the request's deadline as its timeout.
     """
+    return await _read(driver, database, query, params, plain=False)
+
+
+async def plain_rows(driver: AsyncDriver, database: str, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    """`rows` for queries that return only plain values (no nodes, relationships or paths): the
+    records are taken as they are, without the driver's recursive export of every nested value,
+    which was a sixth of the time of a 1,000-row list."""
+    return await _read(driver, database, query, params, plain=True)
+
+
+async def _read(
+    driver: AsyncDriver, database: str, query: LiteralString, params: dict[str, Any], *, plain: bool
+) -> list[dict[str, Any]]:
     try:
         async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
             result = await session.run(deadline.timed(query), params)
+            if plain:
+                return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
             return [record.data() async for record in result]
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         log.warning("neo4j read failed, answered as unavailable: %s", type(exc).__name__)

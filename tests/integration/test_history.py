@@ -199,6 +199,12 @@ async def test_canary_rolled_back_moves_traffic_in_same_transaction(model: dict[
     assert timeline[-1].get("reason") == "p95 latency doubled"
     at_t = await reader.in_production_at(before_canary, "scorer")
     assert [(s.version, s.traffic_percent) for _, s in at_t] == [(1, 100.0)]
+    # The list decodes its times itself (epoch seconds and microseconds): the same instants, to the
+    # microsecond, as the driver's times that serving_at reads.
+    [(_, listed)] = at_t
+    [served] = await reader.serving_at(deployment, before_canary)
+    assert listed.until is not None and (listed.since, listed.until) == (served.since, served.until)
+    assert listed.since.tzinfo is not None and listed.since.microsecond == served.since.microsecond
 
 
 async def test_rollback_requires_a_reason(model: dict[str, Any]) -> None:
