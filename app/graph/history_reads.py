@@ -38,7 +38,7 @@ class HistoryReader:
         slice_: str | None = None,
         limit: int = MAX_POINTS,
     ) -> list[HistoryPoint]:
-        found = await rows(
+        found = await plain_rows(
             self.driver,
             self.db,
             q.PERFORMANCE_HISTORY,
@@ -69,7 +69,7 @@ class HistoryReader:
         dataset_version_id: str | None = None,
         slice_: str | None = None,
     ) -> list[HistoryBucket]:
-        found = await rows(
+        found = await plain_rows(
             self.driver,
             self.db,
             q.PERFORMANCE_SERIES,

@@ -634,3 +634,30 @@ async def test_in_production_at_page_refuses_a_foreign_cursor(model: dict[str, A
             query, variable_values={"after": cursor}, context_value=context
         )
         assert out.errors and "after" in out.errors[0].message, out.errors
+
+
+async def test_a_history_limit_keeps_the_first_points_in_time_then_id_order_ties_included(
+    clean_graph: Services,
+) -> None:
+    """The query finds the time of the limit-th point through the index, then reads up to it again:
+    points sharing that time must still be cut by id, exactly as a full sort would."""
+    t0 = datetime(2026, 6, 1, tzinfo=UTC)
+    points = [("ev_a", 0), ("ev_d", 1), ("ev_b", 1), ("ev_c", 1), ("ev_e", 2)]  # (id, minutes after t0)
+    await clean_graph.driver.execute_query(
+        """UNWIND $points AS p
+        CREATE (:Evaluation {id: p[0], model_id: 'mdl_limit', version: 1, `metric.f1`: 0.5,
+                             evaluated_at: $t0 + duration({minutes: p[1]})})""",
+        points=[list(p) for p in points],
+        t0=t0,
+    )
+    reader = h.history(clean_graph)
+
+    async def first(limit: int) -> list[str]:
+        found = await reader.performance_history("mdl_limit", "f1", t0, t0 + timedelta(hours=1), limit=limit)
+        return [p.evaluation_id for p in found]
+
+    assert await first(1) == ["ev_a"]
+    assert await first(2) == ["ev_a", "ev_b"]
+    assert await first(3) == ["ev_a", "ev_b", "ev_c"]
+    assert await first(4) == ["ev_a", "ev_b", "ev_c", "ev_d"]
+    assert await first(10) == ["ev_a", "ev_b", "ev_c", "ev_d", "ev_e"]
