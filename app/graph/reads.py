@@ -42,8 +42,16 @@ async def _read(
         async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
             result = await session.run(deadline.timed(query), params)
             if plain:
-                return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
-            return [record.data() async for record in result]
+                found = [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
+            else:
+                found = [record.data() async for record in result]
+        # Decoding a large answer in a busy process can outlast the deadline after Neo4j finished:
+        # then the request stops here instead of building a response nobody is promised any more.
+        left = deadline.seconds_left()
+        if left is not None and left < deadline.MIN_SECONDS:
+            log.warning("neo4j read of %d rows ended after the request's deadline, answered as busy", len(found))
+            raise deadline.exceeded(write=False)
+        return found
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         log.warning("neo4j read failed, answered as unavailable: %s", type(exc).__name__)
         raise DependencyUnavailable("neo4j unavailable") from None

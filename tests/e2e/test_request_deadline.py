@@ -15,7 +15,7 @@ import pytest
 from app.config import Settings
 from app.errors import DependencyUnavailable
 from app.graph.deadline import DeadlineExceeded, deadline_in
-from app.graph.reads import rows
+from app.graph.reads import plain_rows, rows
 from app.services import Services
 from tests.conftest import serve
 from tests.integration.chain import run
@@ -90,6 +90,27 @@ async def test_a_read_running_past_the_deadline_is_stopped_by_the_database(clean
     # Outside a request there is no deadline.
     quick = "UNWIND range(1, 1000) AS x RETURN count(x) AS n"
     assert (await rows(clean_graph.driver, clean_graph.settings.neo4j_database, quick)) == [{"n": 1000}]
+
+
+async def test_a_read_decoded_past_the_deadline_is_answered_as_busy(
+    clean_graph: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neo4j finished in time, but decoding the rows in a busy process did not: the request stops
+    there instead of building an answer after its deadline."""
+    import neo4j
+
+    values = neo4j.Record.values
+
+    def slow_values(self: neo4j.Record, *keys: Any) -> list[Any]:
+        time.sleep(0.02)  # a process busy with other requests
+        return values(self, *keys)
+
+    monkeypatch.setattr(neo4j.Record, "values", slow_values)
+    twenty = "UNWIND range(1, 20) AS x RETURN x"
+    with deadline_in(0.2), pytest.raises(DeadlineExceeded, match="deadline"):
+        await plain_rows(clean_graph.driver, clean_graph.settings.neo4j_database, twenty)
+    with deadline_in(5):
+        assert len(await plain_rows(clean_graph.driver, clean_graph.settings.neo4j_database, twenty)) == 20
 
 
 async def test_a_query_still_running_in_the_process_at_the_deadline_is_answered_503(
