@@ -136,6 +136,18 @@ def always_working_hours(settings: Settings) -> Iterator[None]:
     httpx.put(url, json=original, headers=opa_test_headers(settings), timeout=5)
 
 
+@pytest.fixture
+def internal_for_admins_only(settings: Settings) -> Iterator[None]:
+    """Policy data that shows internal values to admins only (by default every role reads them)."""
+    import httpx
+
+    url = f"{settings.opa_url}/v1/data/modelgraph/config/disclosure/internal"
+    original = httpx.get(url, headers=opa_test_headers(settings), timeout=5).json()["result"]
+    httpx.put(url, json={"roles": ["admin"]}, headers=opa_test_headers(settings), timeout=5).raise_for_status()
+    yield
+    httpx.put(url, json=original, headers=opa_test_headers(settings), timeout=5).raise_for_status()
+
+
 def actor(name: str, *roles: str, teams: tuple[str, ...] = ()) -> object:
     from app.registry.actor import Actor
 

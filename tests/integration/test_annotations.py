@@ -5,20 +5,16 @@ annotation query however many points it has."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from neo4j import AsyncSession
 
-from app.config import Settings
 from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.registry.actor import Actor, RequestMeta
 from app.services import Services
-from tests.conftest import opa_test_headers
 from tests.integration.chain import build_chain, run
 
 pytestmark = pytest.mark.integration
@@ -102,15 +98,6 @@ async def test_a_version_carries_the_notes_about_itself_only(clean_graph: Servic
             "targetKind": "MODEL_VERSION",
         }
     ]
-
-
-@pytest.fixture
-def internal_for_admins_only(settings: Settings) -> Iterator[None]:
-    url = f"{settings.opa_url}/v1/data/modelgraph/config/disclosure/internal"
-    original = httpx.get(url, headers=opa_test_headers(settings), timeout=5).json()["result"]
-    httpx.put(url, json={"roles": ["admin"]}, headers=opa_test_headers(settings), timeout=5).raise_for_status()
-    yield
-    httpx.put(url, json=original, headers=opa_test_headers(settings), timeout=5).raise_for_status()
 
 
 async def test_note_text_is_redacted_where_policy_withholds_internal_data(

@@ -6,19 +6,15 @@ with the purpose."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
 
-from app.config import Settings
 from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.registry.actor import Actor
 from app.services import Services
-from tests.conftest import opa_test_headers
 from tests.integration.chain import build_chain, run
 
 pytestmark = pytest.mark.integration
@@ -158,15 +154,6 @@ async def test_a_search_filter_never_matches_a_value_the_reader_may_not_see(
     # The viewer found nothing it may not read, and disclosed nothing.
     viewer = await clean_graph.driver.execute_query("MATCH (e:AuditEvent {chain: 'reads:vic'}) RETURN count(e) AS n")
     assert viewer.records[0]["n"] == 0
-
-
-@pytest.fixture
-def internal_for_admins_only(settings: Settings) -> Iterator[None]:
-    url = f"{settings.opa_url}/v1/data/modelgraph/config/disclosure/internal"
-    original = httpx.get(url, headers=opa_test_headers(settings), timeout=5).json()["result"]
-    httpx.put(url, json={"roles": ["admin"]}, headers=opa_test_headers(settings), timeout=5).raise_for_status()
-    yield
-    httpx.put(url, json=original, headers=opa_test_headers(settings), timeout=5).raise_for_status()
 
 
 async def test_lineage_properties_go_through_the_same_gate(
