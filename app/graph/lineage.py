@@ -16,7 +16,7 @@ from app.domain.entities import Edge, Entity, Subgraph
 from app.errors import NotFound
 from app.graph.core_queries import NODES_BY_ID
 from app.graph.ids import label_of
-from app.graph.reads import rows
+from app.graph.reads import plain_rows, rows
 
 MAX_HOPS = 10
 MAX_NODES = 2000
@@ -50,15 +50,40 @@ HIDDEN_LABELS = (
     "Grant",
 )
 
-_HOP_FILTER: LiteralString = """
+# What a lineage answer shows of a node (its `properties`), plus what the disclosure gate needs to
+# know who owns it.
+KEY_FIELDS: tuple[LiteralString, ...] = (
+    "name",
+    "version",
+    "status",
+    "model_name",
+    "dataset_name",
+    "source_uri",
+    "digest",
+    "artifact_digest",
+    "domain",
+    "task",
+    "environment",
+    "created_at",
+    "started_at",
+    "ended_at",
+)
+_PROJECTED: LiteralString = ", ".join("." + k for k in ("id", *KEY_FIELDS, "owners", "owner_teams"))
+# Only those fields come back, not properties(m): version nodes also carry their search document,
+# metrics and custom properties, and decoding them was most of the time of a large lineage answer.
+_HOP_FILTER: LiteralString = (
+    """
 WHERE type(r) IN $types AND none(l IN labels(m) WHERE l IN $hidden)
   AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
        AND (r.until IS NULL OR r.until > $as_of)
        AND (m.created_at IS NULL OR m.created_at <= $as_of)))
 RETURN elementId(n) AS src, elementId(m) AS dst, type(r) AS type, labels(m)[0] AS label,
-       properties(m) AS props, properties(r) AS rprops
+       m {"""
+    + _PROJECTED
+    + """} AS props, properties(r) AS rprops
 LIMIT $limit
 """
+)
 HOP_UPSTREAM: LiteralString = (
     "UNWIND $frontier AS eid MATCH (n) WHERE elementId(n) = eid MATCH (n)-[r]->(m) " + _HOP_FILTER
 )
@@ -66,7 +91,7 @@ HOP_DOWNSTREAM: LiteralString = (
     "UNWIND $frontier AS eid MATCH (n) WHERE elementId(n) = eid MATCH (n)<-[r]-(m) " + _HOP_FILTER
 )
 START_NODE: dict[str, LiteralString] = {
-    label: "MATCH (n:" + label + " {id: $id}) RETURN elementId(n) AS eid, properties(n) AS props"
+    label: "MATCH (n:" + label + " {id: $id}) RETURN elementId(n) AS eid, n {" + _PROJECTED + "} AS props"
     for label in NODES_BY_ID
 }
 
@@ -89,7 +114,7 @@ async def lineage(driver: AsyncDriver, database: str, req: LineageRequest) -> Su
     if not found:
         raise NotFound(f"start: no node with id {req.start!r}", field="start")
     start_eid = found[0]["eid"]
-    nodes: dict[str, Entity] = {start_eid: Entity.of(label, found[0]["props"])}
+    nodes: dict[str, Entity] = {start_eid: Entity.of(label, _shown(found[0]["props"]))}
     edges: dict[tuple[str, str, str], Edge] = {}
     truncated = False
     cap = max(1, min(req.max_nodes, MAX_NODES))
@@ -99,7 +124,7 @@ async def lineage(driver: AsyncDriver, database: str, req: LineageRequest) -> Su
         for _ in range(max(0, min(req.max_hops, MAX_HOPS))):
             if not frontier:
                 break
-            hop = await rows(
+            hop = await plain_rows(
                 driver,
                 database,
                 query,
@@ -116,7 +141,7 @@ async def lineage(driver: AsyncDriver, database: str, req: LineageRequest) -> Su
                     if len(nodes) >= cap:
                         truncated = True
                         continue
-                    nodes[row["dst"]] = Entity.of(row["label"], row["props"])
+                    nodes[row["dst"]] = Entity.of(row["label"], _shown(row["props"]))
                 source, target = (row["src"], row["dst"]) if direction == "UPSTREAM" else (row["dst"], row["src"])
                 edges[(source, target, row["type"])] = Edge(source, target, row["type"], _plain(row["rprops"]))
                 if row["dst"] not in seen:
@@ -145,6 +170,11 @@ def _project(
         if e.source in keep and e.target in keep
     ]
     return Subgraph([nodes[eid] for eid in nodes if eid in keep], out_edges, truncated)
+
+
+def _shown(projected: dict[str, Any]) -> dict[str, Any]:
+    """A node's projected fields without the ones it does not have (a map projection gives null)."""
+    return {k: v for k, v in projected.items() if v is not None}
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import Entity, Subgraph
 from app.errors import NotFound, ValidationFailed
 from app.graph.ids import label_of
-from app.graph.lineage import LineageRequest, lineage
+from app.graph.lineage import KEY_FIELDS, LineageRequest, lineage
 from app.graphql import core_inputs as i
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
 from app.graphql.context import Info
@@ -57,24 +57,6 @@ class LineageGraph:
     nodes: list[LineageNode] = strawberry.field(description="Nodes.")
     edges: list[LineageEdge] = strawberry.field(description="Edges.")
     truncated: bool = strawberry.field(description="True when the node cap cut the traversal short.")
-
-
-KEY_FIELDS = (
-    "name",
-    "version",
-    "status",
-    "model_name",
-    "dataset_name",
-    "source_uri",
-    "digest",
-    "artifact_digest",
-    "domain",
-    "task",
-    "environment",
-    "created_at",
-    "started_at",
-    "ended_at",
-)
 
 
 def node_label(kind: str, props: dict[str, Any]) -> str:

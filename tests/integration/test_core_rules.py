@@ -147,6 +147,12 @@ async def test_lineage_both_directions_and_impact(clean_graph: Services) -> None
     kinds = {n.kind for n in up.nodes}
     assert {"ModelVersion", "Run", "DatasetVersion", "Feature", "Model", "Experiment"} <= kinds
     assert any(e.type == "TRAINED_BY" and e.source == ids["model_version"] for e in up.edges)
+    # A reached node carries its key fields (and its owners, for the disclosure gate), nothing else:
+    # no search document, metrics or custom properties, and no key the node does not have.
+    [model] = [n for n in up.nodes if n.kind == "Model"]
+    assert model.props["name"] == "churn" and model.props["id"] == ids["model"]
+    assert not any(k.startswith(("s_", "metric.", "cp.")) for n in up.nodes for k in n.props)
+    assert all(v is not None for n in up.nodes for v in n.props.values())
     down = await lineage(
         clean_graph.driver,
         db,
