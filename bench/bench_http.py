@@ -118,10 +118,7 @@ class Api:
 
     async def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}})
-        body: dict[str, Any] = response.json()
-        if response.status_code != 200 or body.get("errors"):
-            raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
-        return body["data"]
+        return _data(response)
 
     async def ok(self, field: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """A mutation whose payload must be the success member. Like the SDK, it sends an idempotency
@@ -134,17 +131,23 @@ class Api:
                 self.retries += 1
                 await asyncio.sleep(float(response.headers.get("retry-after") or 1))
                 continue
-            body: dict[str, Any] = response.json()
-            if response.status_code != 200 or body.get("errors"):
-                raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
             break
-        data: dict[str, Any] = body["data"][field]
+        data: dict[str, Any] = _data(response)[field]
         if data.get("__typename", "").endswith(("Error", "Required")):
             raise RuntimeError(f"{field}: {data}")
         return data
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def _data(response: httpx.Response) -> dict[str, Any]:
+    """A GraphQL answer's data; anything but a 200 without errors stops the bench."""
+    body: dict[str, Any] = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 # ---- the operations -----------------------------------------------------------------------------

@@ -44,18 +44,29 @@ EVALUATION_STATE: LiteralString = """
 MATCH (old:Evaluation {id: $id})
 RETURN old.version_id AS version_id, EXISTS { (old)<-[:SUPERSEDES]-(:Evaluation) } AS superseded
 """
+
+
 # The current (not superseded) evaluations of one metric in a time range, for the two history reads.
 # "Not superseded" is a relationship count (read from the node's degree, no expansion): 15 % less
 # time than NOT EXISTS over 10k evaluations. Only evaluations supersede evaluations.
-_CURRENT_EVALUATIONS: LiteralString = """
+def _current_evaluations(also: LiteralString = "") -> LiteralString:
+    """The MATCH of those evaluations, with one more condition when given."""
+    return (
+        """
 MATCH (e:Evaluation)
-WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to
+WHERE e.model_id = $model_id AND e.evaluated_at >= $from AND e.evaluated_at < $to"""
+        + also
+        + """
   AND ($version IS NULL OR e.version = $version)
   AND ($dataset_version_id IS NULL OR e.dataset_version_id = $dataset_version_id)
   AND ($slice IS NULL OR e.slice = $slice)
   AND e[$metric] IS NOT NULL
   AND COUNT { (e)<-[:SUPERSEDES]-() } = 0
 """
+    )
+
+
+_CURRENT_EVALUATIONS = _current_evaluations()
 # The first $limit points in time order. The index (model_id, evaluated_at) gives that order, so the
 # first subquery reads only as far as the $limit-th point to find the last time kept; the second reads
 # up to that time again (ties at it included) and orders by id too. Without the cut, a long window
@@ -67,7 +78,7 @@ PERFORMANCE_HISTORY: LiteralString = (
   RETURN max(e.evaluated_at) AS last
 }
 """
-    + _CURRENT_EVALUATIONS.replace("e.evaluated_at < $to", "e.evaluated_at < $to AND e.evaluated_at <= last")
+    + _current_evaluations(" AND e.evaluated_at <= last")
     + """WITH e ORDER BY e.evaluated_at, e.id LIMIT $limit
 // One row holding plain lists: hydrating 10k records (and 10k DateTimes) one by one cost ~10x more.
 RETURN collect([e.id, e.version, e.evaluated_at.epochSeconds, e.evaluated_at.microsecond, e[$metric],

@@ -7,9 +7,10 @@ if that audit cannot be written, the response carries no data."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -59,10 +60,7 @@ class DisclosureGate:
         principal = self.context.principal
         if principal is None:
             return False
-        owners = owned.get("owners") or []
-        teams = set(owned.get("owner_teams") or [])
-        is_owner = principal.name in owners or bool(teams & set(principal.teams))
-        return await self.decide(classification, is_owner)
+        return await self.decide(classification, owns(principal.name, principal.teams, owned))
 
     async def search_reader(self) -> Reader:
         """What a search's CUSTOM filters may see: the classes policy lets this caller read, as anyone
@@ -70,16 +68,21 @@ class DisclosureGate:
         principal = self.context.principal
         if principal is None:
             return Reader()
-        readable = {c for c in CLASSIFICATIONS if c == "public" or await self.decide(c, False)}
-        if_owner = {c for c in CLASSIFICATIONS if c == "public" or await self.decide(c, True)}
+        classified = [c for c in CLASSIFICATIONS if c != "public"]
+        answers = await asyncio.gather(*(self.decide(c, owner) for owner in (False, True) for c in classified))
+        readable = {"public", *(c for c, ok in zip(classified, answers[: len(classified)], strict=True) if ok)}
+        if_owner = {"public", *(c for c, ok in zip(classified, answers[len(classified) :], strict=True) if ok)}
         return Reader(principal.name, tuple(principal.teams), frozenset(readable), frozenset(if_owner))
 
-    def searched(self, reader: Reader, keys: list[str], found_any: bool, found_owned: bool) -> None:
-        """Filtering on values of an audited class discloses them (the hits say which versions hold
-        them), so a search that found something is audited like reading them: the classes anyone of
-        the caller's standing may read, and those it reads as an owner when it found its own."""
-        classes = set(reader.readable) if found_any else set()
-        if found_owned:
+    def searched(self, reader: Reader, keys: list[str], total: int, models: list[Entity], more: bool) -> None:
+        """Filtering on values of an audited class discloses them (the hits and their count say which
+        versions hold them), so a search that found something is audited like reading them: the
+        classes anyone of the caller's standing may read, and those it reads as an owner when it found
+        (or may have found, past this page) a model of its own. `models`: the hits' models on this page."""
+        if total == 0:
+            return
+        classes = set(reader.readable)
+        if more or any(owns(reader.name, reader.teams, m) for m in models):
             classes |= reader.readable_if_owner
         for key in keys:
             for classification in sorted(classes & AUDITED):
@@ -105,6 +108,11 @@ class DisclosureGate:
             except DependencyUnavailable:
                 self.decisions[key] = False  # fail closed: withheld, never shown unasked
         return self.decisions[key]
+
+
+def owns(name: str, teams: Iterable[str], owned: Entity) -> bool:
+    """Whether a principal (by name or one of its teams) is an owner of `owned`."""
+    return name in (owned.get("owners") or []) or bool(set(owned.get("owner_teams") or []) & set(teams))
 
 
 def gate(info: Any) -> DisclosureGate:

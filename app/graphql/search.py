@@ -190,11 +190,6 @@ def to_raw(value: Any) -> Any:
     return out
 
 
-def _owned_by(reader: s.Reader, model: Any) -> bool:
-    teams = set(model.get("owner_teams") or [])
-    return reader.name in (model.get("owners") or []) or bool(teams & set(reader.teams))
-
-
 def hit_type(h: search_repo.SearchHit) -> SearchHit:
     return SearchHit(
         id=strawberry.ID(h.id),
@@ -227,8 +222,7 @@ class SearchQuery:
             payloads.note_failure(info, error)
             return payloads.error_payload(error)
         for seen, keys in readers:
-            owned = result.has_next or any(_owned_by(seen, h.model) for h in result.hits)
-            gate(info).searched(seen, keys, found_any=result.total > 0, found_owned=result.total > 0 and owned)
+            gate(info).searched(seen, keys, result.total, [h.model for h in result.hits], more=result.has_next)
         facets = [
             Facet(field=f.field, values=[FacetValue(value=v.value, count=v.count) for v in f.values])
             for f in result.facets
