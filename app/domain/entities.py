@@ -52,6 +52,14 @@ class Entity:
         return self.time("created_at")
 
     @property
+    def owners(self) -> list[str]:
+        return list(self.props.get("owners") or [])
+
+    @property
+    def owner_teams(self) -> list[str]:
+        return list(self.props.get("owner_teams") or [])
+
+    @property
     def metrics(self) -> dict[str, float]:
         return _prefixed(self.props, PREFIX_METRIC)
 

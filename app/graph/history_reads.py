@@ -12,6 +12,7 @@ from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
 from app.graph.reads import entities, one, plain_rows, rows, total
+from app.graph.records import Evaluation
 
 MAX_POINTS = 10_000
 MAX_ROWS = 1_000
@@ -177,7 +178,7 @@ class HistoryReader:
         slice_: str | None,
         include_superseded: bool,
         limit: int,
-    ) -> list[Entity]:
+    ) -> list[Evaluation]:
         """A version's evaluations newest first (a superseded one is named by its successor's supersedes)."""
         at, eval_id = before or (None, None)
         found = await rows(
@@ -191,7 +192,7 @@ class HistoryReader:
             before_id=eval_id,
             limit=limit,
         )
-        return [Entity.of("Evaluation", r["props"]) for r in found]
+        return [Evaluation.of(r["props"]) for r in found]
 
     async def count_evaluations(self, version_id: str, slice_: str | None, include_superseded: bool) -> int:
         return await total(

@@ -40,7 +40,7 @@ class Annotation:
         description=f"The note. Classified {TEXT_CLASS}: reads [redacted: {TEXT_CLASS}] unless policy discloses it."
     )
     async def text(self, info: Info) -> str:
-        shown = await gate(info).value(self.entity, "text", TEXT_CLASS, self.entity.get("text"), None)
+        shown = await gate(info).value(self.entity.id, "text", TEXT_CLASS, self.entity.get("text"), self.entity)
         return str(shown)
 
     @strawberry.field(description="Who wrote it (the principal's name).")

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import Entity, Subgraph
 from app.errors import NotFound, ValidationFailed
+from app.graph import records as rec
 from app.graph.ids import label_of
 from app.graph.lineage import KEY_FIELDS, LineageRequest, lineage
 from app.graphql import core_inputs as i
@@ -81,7 +82,7 @@ async def to_graph(info: Info, sub: Subgraph) -> LineageGraph:
             classification = FIELD_CLASSES.get((kind, k))
             value = plain(props[k])
             if classification is not None:
-                value = await gate(info).value(Entity.of(kind, props), k, classification, value, None)
+                value = await gate(info).value(str(props["id"]), k, classification, value, Entity.of(kind, props))
             out[k] = value
         return out
 
@@ -129,13 +130,13 @@ class CoreQuery:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         found = await node_loader(info).load(str(id))
         if found is None and label_of(str(id)) is None:
-            found = await core_reader(info).run_by_external_id(str(id))
+            found = await core_reader(info).run_record(str(id))
         return wrap(found)  # type: ignore[no-any-return]
 
     @strawberry.field(description="A model by name.")
     async def model(self, info: Info, name: str) -> Model | None:
-        e = await core_reader(info).model_by_name(name)
-        return Model(e) if e else None
+        found = await core_reader(info).model_record(name)
+        return Model(found) if found else None
 
     @strawberry.field(description="Models by name (cursor = last name seen; at most 100).")
     async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
@@ -143,7 +144,7 @@ class CoreQuery:
         reader = core_reader(info)
         found = await reader.models(decode(after), limit + 1)
         total = await reader.count_models() if asks_for_total(info) else None
-        return connection([(str(e.get("name")), Model(e)) for e in found], limit, total)
+        return connection([(r.name, Model(r)) for r in found], limit, total)
 
     @strawberry.field(description="A model version by model name and either number or alias.")
     async def model_version(
@@ -151,18 +152,18 @@ class CoreQuery:
     ) -> ModelVersion | None:
         if version is None and alias is None:
             return None
-        e = await core_reader(info).version_by_ref(model, version, alias)
-        return ModelVersion(e) if e else None
+        found = await core_reader(info).version_by_ref(model, version, alias)
+        return ModelVersion(found) if found else None
 
     @strawberry.field(description="A run by id, or by the id another system gave it (e.g. an OpenLineage runId).")
     async def run(self, info: Info, id: strawberry.ID | None = None, external_id: str | None = None) -> Run | None:
         if (id is None) == (external_id is None):
             raise ValidationFailed("run: give exactly one of id and externalId", field="externalId")
         if id is not None:
-            e = await node_loader(info).load(str(id))
+            found = await node_loader(info).load(str(id))
         else:
-            e = await core_reader(info).run_by_external_id(str(external_id))
-        return Run(e) if e and e.kind == "Run" else None
+            found = await core_reader(info).run_record(str(external_id))
+        return Run(found) if isinstance(found, rec.Run) else None
 
     @strawberry.field(
         description="A dataset version by id; by dataset name and number (without a number: the dataset's "
@@ -177,34 +178,35 @@ class CoreQuery:
         source_uri: str | None = None,
     ) -> DatasetVersion | None:
         reader = core_reader(info)
+        found: rec.Record | None
         if id is not None:
-            e = await node_loader(info).load(str(id))
+            found = await node_loader(info).load(str(id))
         elif source_uri is not None:
-            e = await reader.latest_dataset_version(source_uri)
+            found = await reader.latest_dataset_version(source_uri)
         elif dataset is not None:
-            e = await (
+            found = await (
                 reader.dataset_version(dataset, version)
                 if version is not None
                 else reader.latest_version_of_dataset(dataset)
             )
         else:
             return None
-        return DatasetVersion(e) if e and e.kind == "DatasetVersion" else None
+        return DatasetVersion(found) if isinstance(found, rec.DatasetVersion) else None
 
     @strawberry.field(description="A feature by id.")
     async def feature(self, info: Info, id: strawberry.ID) -> Feature | None:
-        e = await node_loader(info).load(str(id))
-        return Feature(e) if e and e.kind == "Feature" else None
+        found = await node_loader(info).load(str(id))
+        return Feature(found) if isinstance(found, rec.Feature) else None
 
     @strawberry.field(description="A project by id.")
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        e = await node_loader(info).load(str(id))
-        return Project(e) if e and e.kind == "Project" else None
+        found = await node_loader(info).load(str(id))
+        return Project(found) if isinstance(found, rec.Project) else None
 
     @strawberry.field(description="An experiment by id.")
     async def experiment(self, info: Info, id: strawberry.ID) -> Experiment | None:
-        e = await node_loader(info).load(str(id))
-        return Experiment(e) if e and e.kind == "Experiment" else None
+        found = await node_loader(info).load(str(id))
+        return Experiment(found) if isinstance(found, rec.Experiment) else None
 
     @strawberry.field(description="Bounded provenance subgraph around a node; says when it was truncated.")
     async def lineage(self, info: Info, input: i.LineageInput) -> LineageGraph:
@@ -243,7 +245,7 @@ class CoreQuery:
         more = len(page) > input.first
         page = page[: input.first]
         return ImpactedVersions(
-            versions=[ModelVersion(e) for e in page],
+            versions=[ModelVersion(r) for r in page],
             total=min(total, IMPACT_COUNT_CAP),
             total_is_exact=total <= IMPACT_COUNT_CAP,
             has_next_page=more,
@@ -308,10 +310,10 @@ def _union(name: str, success: Any) -> Any:
 
 def _entity_success(cls: Any, field_name: str, gql: Any) -> Any:
     async def make(outcome: Outcome, info: Info) -> Any:
-        e = await node_loader(info).load(str((outcome.result or {})["id"]))
-        if e is None:
+        found = await node_loader(info).load(str((outcome.result or {})["id"]))
+        if found is None:
             raise NotFound("the written node could not be read back")
-        return cls(**{field_name: gql(e), "replayed": outcome.replayed})
+        return cls(**{field_name: gql(found), "replayed": outcome.replayed})
 
     return make
 
@@ -323,8 +325,8 @@ async def _run(info: Info, command: type[Command], inp: Any, cls: Any, field_nam
 
 async def _alias_result(info: Info, command: type[Command], inp: Any) -> Any:
     async def make(outcome: Outcome) -> Any:
-        e = await core_reader(info).model_by_name(inp.model)
-        return AliasSuccess(model=Model(e), replayed=outcome.replayed) if e else None
+        found = await core_reader(info).model_record(inp.model)
+        return AliasSuccess(model=Model(found), replayed=outcome.replayed) if found else None
 
     return await run_command(info, command, inp, make)
 
@@ -397,7 +399,8 @@ class CoreMutation:
     ):
         async def make(outcome: Outcome) -> ModelVersionsSuccess:
             found = await node_loader(info).load_many((outcome.result or {}).get("ids", []))
-            return ModelVersionsSuccess(model_versions=[ModelVersion(e) for e in found if e], replayed=outcome.replayed)
+            versions = [ModelVersion(r) for r in found if isinstance(r, rec.ModelVersion)]
+            return ModelVersionsSuccess(model_versions=versions, replayed=outcome.replayed)
 
         return await run_command(info, core_cmd.RegisterModelVersions, input, make)
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import ExecutionResult, GraphQLError
 from neo4j import AsyncManagedTransaction
 from strawberry.extensions import SchemaExtension
 
 from app.domain.classification import AUDITED, CLASSIFICATIONS
-from app.domain.entities import Entity
 from app.domain.search import Reader
 from app.errors import DependencyUnavailable
 from app.graph import unit
@@ -32,6 +31,25 @@ MARKER = "[redacted: {}]"
 PACKAGE = "modelgraph.disclosure"
 PURPOSE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 MAX_AUDITED_FIELDS = 200
+
+
+class Owned(Protocol):
+    """What ownership is read from: a typed record, or a generic node (app/domain/entities.py)."""
+
+    @property
+    def owners(self) -> Sequence[str]: ...
+
+    @property
+    def owner_teams(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class Owners:
+    owners: tuple[str, ...] = ()
+    owner_teams: tuple[str, ...] = ()
+
+
+NOBODY = Owners()  # what a node no one owns answers
 
 
 def redacted(classification: str) -> str:
@@ -46,17 +64,18 @@ class DisclosureGate:
     decisions: dict[tuple[str, bool], bool] = field(default_factory=dict)
     disclosed: list[dict[str, str]] = field(default_factory=list)
 
-    async def value(self, entity: Entity, prop: str, classification: str, value: Any, owner_of: Entity | None) -> Any:
-        """The value when policy lets this caller read it, else the redaction marker."""
+    async def value(self, node_id: str, prop: str, classification: str, value: Any, owned: Owned) -> Any:
+        """The value when policy lets this caller read it, else the redaction marker. `owned`: what
+        holds the owners of the node (itself, or the model of a version)."""
         if value is None or classification == "public":
             return value
-        if not await self.allows(classification, owner_of or entity):
+        if not await self.allows(classification, owned):
             return redacted(classification)
         if classification in AUDITED and len(self.disclosed) < MAX_AUDITED_FIELDS:
-            self.disclosed.append({"node": entity.id, "field": prop, "classification": classification})
+            self.disclosed.append({"node": node_id, "field": prop, "classification": classification})
         return value
 
-    async def allows(self, classification: str, owned: Entity) -> bool:
+    async def allows(self, classification: str, owned: Owned) -> bool:
         principal = self.context.principal
         if principal is None:
             return False
@@ -74,7 +93,7 @@ class DisclosureGate:
         if_owner = {"public", *(c for c, ok in zip(classified, answers[len(classified) :], strict=True) if ok)}
         return Reader(principal.name, tuple(principal.teams), frozenset(readable), frozenset(if_owner))
 
-    def searched(self, reader: Reader, keys: list[str], total: int, models: list[Entity], more: bool) -> None:
+    def searched(self, reader: Reader, keys: list[str], total: int, models: Sequence[Owned], more: bool) -> None:
         """Filtering on values of an audited class discloses them (the hits and their count say which
         versions hold them), so a search that found something is audited like reading them: the
         classes anyone of the caller's standing may read, and those it reads as an owner when it found
@@ -110,9 +129,9 @@ class DisclosureGate:
         return self.decisions[key]
 
 
-def owns(name: str, teams: Iterable[str], owned: Entity) -> bool:
+def owns(name: str, teams: Iterable[str], owned: Owned) -> bool:
     """Whether a principal (by name or one of its teams) is an owner of `owned`."""
-    return name in (owned.get("owners") or []) or bool(set(owned.get("owner_teams") or []) & set(teams))
+    return name in owned.owners or bool(set(owned.owner_teams) & set(teams))
 
 
 def gate(info: Any) -> DisclosureGate:

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from app.domain.entities import AliasPointer, Entity, Revision
+from app.domain.entities import AliasPointer, Revision
+from app.graph import records as rec
 from app.graph.core_reads import CoreReader
 from app.graph.validation import Finding
 from app.graphql.context import Info
@@ -15,17 +16,18 @@ from app.graphql.context import Info
 V = TypeVar("V")
 
 
-def node_loader(info: Info) -> DataLoader[str, Entity | None]:
+def node_loader(info: Info) -> DataLoader[str, rec.Record | None]:
+    """Nodes by id, as typed records (None for a kind the API shows no type for)."""
     loaders = info.context.loaders
     if "node" not in loaders:
         services = info.context.services
         reader = services.repos.core
 
-        async def load(ids: Sequence[str]) -> list[Entity | None]:
+        async def load(ids: Sequence[str]) -> list[rec.Record | None]:
             return await reader.nodes(ids)
 
         loaders["node"] = DataLoader(load_fn=load)
-    loader: DataLoader[str, Entity | None] = loaders["node"]
+    loader: DataLoader[str, rec.Record | None] = loaders["node"]
     return loader
 
 
@@ -42,17 +44,17 @@ def aliases_loader(info: Info) -> DataLoader[str, list[AliasPointer]]:
     return _per_request(info, "aliases", core_reader(info).aliases_of_models)
 
 
-def run_inputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
+def run_inputs_loader(info: Info) -> DataLoader[str, list[rec.DatasetVersion | rec.Feature]]:
     """What each run used, by run id: one query for every run of a page."""
     return _per_request(info, "run_inputs", core_reader(info).run_inputs_of)
 
 
-def run_outputs_loader(info: Info) -> DataLoader[str, list[Entity]]:
+def run_outputs_loader(info: Info) -> DataLoader[str, list[rec.DatasetVersion]]:
     """What each run produced, by run id: one query for every run of a page."""
     return _per_request(info, "run_outputs", core_reader(info).run_outputs_of)
 
 
-def producer_loader(info: Info) -> DataLoader[str, Entity | None]:
+def producer_loader(info: Info) -> DataLoader[str, rec.Run | None]:
     """The run that produced each dataset version: one query for every version of a page."""
     return _per_request(info, "producers", core_reader(info).producers_of)
 
@@ -67,12 +69,12 @@ def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:
     return _per_request(info, "revisions", core_reader(info).revisions_of)
 
 
-def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[str, list[Entity]]:
+def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[str, list[rec.ModelVersion]]:
     """A page of versions by model id, for one (cursor, size): a page of models asking for their
     versions with the same arguments costs one query, not one per model."""
     reader = core_reader(info)
 
-    async def load(model_ids: Sequence[str]) -> list[list[Entity]]:
+    async def load(model_ids: Sequence[str]) -> list[list[rec.ModelVersion]]:
         return await reader.versions_of_models(model_ids, before, limit)
 
     return _per_request(info, f"versions:{before}:{limit}", load)

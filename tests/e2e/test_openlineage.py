@@ -10,6 +10,7 @@ import pytest
 
 from app.config import Settings
 from app.graph.core_reads import CoreReader
+from app.graph.records import DatasetVersion
 from app.services import Services
 from tests.e2e.test_artifacts import key_for
 
@@ -47,8 +48,10 @@ async def test_start_and_complete_make_a_finished_run_with_its_inputs(
     run = await core.run_by_external_id(run_id)
     assert run is not None and run.get("status") == "FINISHED" and run.get("duration_seconds") == 5400.0
     inputs = await core.run_inputs(run.id)
-    assert [i.get("source_uri") for i in inputs] == ["s3://lake/curated/loans.parquet"]
-    assert [i.get("dataset_name") for i in inputs] == ["curated-loans.parquet"]
+    assert [(i.source_uri, i.dataset) for i in inputs if isinstance(i, DatasetVersion)] == [
+        ("s3://lake/curated/loans.parquet", "curated-loans.parquet")
+    ]
+    assert len(inputs) == 1
     experiment = await core.experiment("airflow-risk", "train-credit-model")
     assert experiment is not None and run.get("experiment_id") == experiment.id
 

@@ -14,6 +14,7 @@ import pytest
 
 from app.config import Settings
 from app.graph.core_reads import CoreReader
+from app.graph.records import DatasetVersion
 from app.services import Services
 from tests.e2e.test_artifacts import key_for
 from tests.integration.chain import run
@@ -268,9 +269,10 @@ async def test_the_openlineage_python_client_reports_through_http_with_an_api_ke
     core = CoreReader(clean_graph.driver, settings.neo4j_database)
     found = await core.run_by_external_id(run_id)
     assert found is not None and found.get("status") == "FINISHED" and found.get("duration_seconds") == 300.0
-    assert [i.get("dataset_name") for i in await core.run_inputs(found.id)] == ["customers"]
+    inputs = await core.run_inputs(found.id)
+    assert [i.dataset for i in inputs if isinstance(i, DatasetVersion)] == ["customers"] and len(inputs) == 1
     [written] = (await core.run_outputs_of([found.id]))[0]
-    assert written.get("dataset_name") == "customers-v1" and written.get("source_namespace") == "s3://features"
+    assert written.dataset == "customers-v1" and written.source_namespace == "s3://features"
     assert await count(clean_graph, "MATCH (d:Dataset) RETURN count(d)") == 2
 
 

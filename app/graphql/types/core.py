@@ -1,19 +1,21 @@
-"""GraphQL types of the provenance core. Each wraps a domain Entity."""
+"""GraphQL types of the provenance core. Each shows a typed record of app/graph/records.py: plain fields
+are the record's attributes of the same name; the rest resolve relations and classified values."""
 
 from __future__ import annotations
 
 import base64
-import json
+import typing
 from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.field import StrawberryField
 
 from app.domain import validation as v
 from app.domain.classification import FIELD_CLASSES
-from app.domain.entities import AliasPointer, Entity, Revision
+from app.domain.entities import AliasPointer, Revision
+from app.graph import records as rec
 from app.graph.validation import Finding
 from app.graphql.connection import (
     Connection,
@@ -26,7 +28,7 @@ from app.graphql.connection import (
     time_key,
 )
 from app.graphql.context import Info
-from app.graphql.disclosure import gate
+from app.graphql.disclosure import NOBODY, Owned, gate
 from app.graphql.enums import RunStatus, VersionState
 from app.graphql.loaders import (
     aliases_loader,
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from app.graphql.annotations import Annotation
     from app.graphql.history import DeploymentConnection, VersionStatus
 
+R = TypeVar("R")
+
 
 @strawberry.interface(description="Anything in the provenance graph, addressable by a stable id.")
 class Node:
@@ -58,10 +62,6 @@ class CustomProperty:
     classification: str = strawberry.field(
         default="public", description="public, internal, confidential or personal (set at write time)."
     )
-
-
-def _custom(e: Entity) -> list[CustomProperty]:
-    return [CustomProperty(name=k, value=v) for k, v in sorted(e.custom.items())]
 
 
 @strawberry.type(description="One recorded change of mutable metadata.")
@@ -86,195 +86,141 @@ def _metrics(values: dict[str, float]) -> list[MetricValue]:
     return [MetricValue(name=k, value=v) for k, v in sorted(values.items())]
 
 
-class _Base:
-    _e: strawberry.Private[Entity]
-
-    def __init__(self, e: Entity) -> None:
-        self._e = e
-        self.id = strawberry.ID(e.id)
+def plain(graphql_type: Any, description: str) -> Any:
+    """A field answered as the record's attribute of the same name (node_type checks that it has one,
+    of this type)."""
+    return strawberry.field(graphql_type=graphql_type, description=description)
 
 
-def _prop(prop: str, description: str, resolve: Any) -> Any:
-    resolve.__name__ = f"resolve_{prop}"
-    return strawberry.field(resolver=resolve, description=description)
-
-
-def text(prop: str, description: str) -> Any:
-    """An optional string property of the wrapped entity."""
-
-    def resolve(root: _Base) -> str | None:
-        value = root._e.get(prop)
-        return None if value is None else str(value)
-
-    return _prop(prop, description, resolve)
-
-
-def json_text(prop: str, description: str) -> Any:
-    """A property stored as JSON text (e.g. OpenLineage facets), answered as JSON."""
-
-    def resolve(root: _Base) -> JSON | None:
-        value = root._e.get(prop)
-        return None if value is None else json.loads(str(value))
-
-    return _prop(prop, description, resolve)
-
-
-def required_text(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> str:
-        return str(root._e.get(prop))
-
-    return _prop(prop, description, resolve)
-
-
-def state(prop: str, kind: type[Enum], description: str, default: str | None = None) -> Any:
-    """A property holding one of a fixed set, exposed as the enum `kind`."""
-
-    def resolve(root: _Base) -> Enum:
-        return kind(root._e.get(prop) or default)
-
-    resolve.__annotations__ = {"root": _Base, "return": kind}
-    return _prop(prop, description, resolve)
-
-
-def strings(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> list[str]:
-        return list(root._e.get(prop) or [])
-
-    return _prop(prop, description, resolve)
-
-
-def integer(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> int:
-        return int(root._e.get(prop))
-
-    return _prop(prop, description, resolve)
-
-
-def optional_integer(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> int | None:
-        value = root._e.get(prop)
-        return None if value is None else int(value)
-
-    return _prop(prop, description, resolve)
-
-
-def optional_float(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> float | None:
-        value = root._e.get(prop)
-        return None if value is None else float(value)
-
-    return _prop(prop, description, resolve)
-
-
-def revision(description: str) -> Any:
-    def resolve(root: _Base) -> int:
-        return int(root._e.get("revision") or 1)
-
-    return _prop("revision", description, resolve)
-
-
-def timestamp(prop: str, description: str) -> Any:
-    def resolve(root: _Base) -> datetime | None:
-        return root._e.time(prop)
-
-    return _prop(prop, description, resolve)
-
-
-def sensitive(label: str, prop: str, description: str) -> Any:
-    """An optional string property classified in FIELD_CLASSES: read through the disclosure gate."""
-    classification = FIELD_CLASSES[(label, prop)]
-
-    async def resolve(root: _Base, info: Info) -> str | None:
-        value = root._e.get(prop)
-        shown = await gate(info).value(root._e, prop, classification, value, await _owner_of(info, root._e))
-        return None if shown is None else str(shown)
-
-    resolve.__annotations__ = {"root": _Base, "info": Info, "return": str | None}
-    return _prop(prop, f"{description} Classified {classification}: redacted unless policy discloses it.", resolve)
-
-
-async def _owner_of(info: Info, e: Entity) -> Entity | None:
-    """What holds the owners of `e`: itself, or the model of a version."""
-    if e.kind == "ModelVersion" and e.get("model_id"):
-        return await node_loader(info).load(str(e.get("model_id")))
-    return None
-
-
-def custom(
-    description: str = "Typed custom properties (a classified one is redacted unless policy discloses it).",
-) -> Any:
-    async def resolve(root: _Base, info: Info) -> list[CustomProperty]:
-        e = root._e
-        classes = e.custom_classes
-        if not classes:
-            return _custom(e)
-        owner = await _owner_of(info, e)
-        out = []
-        for name, value in sorted(e.custom.items()):
-            cls = classes.get(name, "public")
-            shown = await gate(info).value(e, f"custom.{name}", cls, value, owner)
-            out.append(CustomProperty(name=name, value=shown, classification=cls))
-        return out
-
-    resolve.__annotations__ = {"root": _Base, "info": Info, "return": list[CustomProperty]}
-    return _prop("custom", description, resolve)
-
-
-def node_type(description: str) -> Any:
-    """strawberry.type for Entity wrappers: keep our constructor (Strawberry's dataclass
-    __init__ would expect every field as an argument)."""
+def node_type(record: type[Any], description: str) -> Any:
+    """strawberry.type for the type showing `record`; its constructor calls `show`. Fails at import when
+    a plain field has no record attribute of its name and type."""
 
     def wrap(cls: Any) -> Any:
-        decorated = strawberry.type(cls, description=description)
-        decorated.__init__ = _Base.__init__
-        return decorated
+        hints = typing.get_type_hints(record)
+        cls.plain_fields = tuple(
+            n for n, f in vars(cls).items() if isinstance(f, StrawberryField) and f.base_resolver is None
+        )
+        for name in cls.plain_fields:
+            declared = vars(cls)[name].type_annotation.annotation
+            if hints.get(name) not in (declared, Any):
+                shown = declared.__name__ if isinstance(declared, type) else repr(declared)
+                raise TypeError(f"{cls.__name__}.{name}: {record.__name__} has no attribute {name}: {shown}")
+        return strawberry.type(cls, description=description)
 
     return wrap
 
 
-@node_type(description="A team's space for experiments, features and models.")
-class Project(_Base, Node):
-    name = required_text("name", "Unique name.")
-    description = text("description", "Free text.")
-    owners = strings("owners", "Owning principals.")
-    revision = revision("Metadata revision (pass it as expectedRevision when updating).")
-    custom = custom()
-    created_at = timestamp("created_at", "Created (UTC).")
+def show(node: Any, r: rec.Record) -> None:
+    """Set up a type of node_type from its record: the id, the record, and the plain fields."""
+    node._r = r
+    node.id = strawberry.ID(r.id)
+    for name in node.plain_fields:
+        setattr(node, name, getattr(r, name))
+
+
+CUSTOM = "Typed custom properties (a classified one is redacted unless policy discloses it)."
+
+
+def classified(kind: str, prop: str, description: str) -> str:
+    return f"{description} Classified {FIELD_CLASSES[(kind, prop)]}: redacted unless policy discloses it."
+
+
+async def disclosed(info: Info, r: rec.Record, prop: str, value: str | None) -> str | None:
+    """A field classified in FIELD_CLASSES, read through the disclosure gate."""
+    shown = await gate(info).value(r.id, prop, FIELD_CLASSES[(r.kind, prop)], value, await _owned(info, r))
+    return None if shown is None else str(shown)
+
+
+async def _owned(info: Info, r: rec.Record) -> Owned:
+    """What holds the owners of `r`: itself, or the model of a version."""
+    if isinstance(r, rec.ModelVersion):
+        model = await node_loader(info).load(r.model_id) if r.model_id else None
+        return model if isinstance(model, rec.Model) else NOBODY
+    return r if isinstance(r, rec.Model | rec.Project) else NOBODY
+
+
+async def custom_of(
+    info: Info, r: rec.Project | rec.Experiment | rec.Run | rec.ModelVersion | rec.Model
+) -> list[CustomProperty]:
+    """Custom properties, a classified one read through the disclosure gate."""
+    values, classes = r.custom.values, r.custom.classes
+    if not classes:
+        return [CustomProperty(name=k, value=v) for k, v in sorted(values.items())]
+    owned = await _owned(info, r)
+    out = []
+    for name, value in sorted(values.items()):
+        cls = classes.get(name, "public")
+        shown = await gate(info).value(r.id, f"custom.{name}", cls, value, owned)
+        out.append(CustomProperty(name=name, value=shown, classification=cls))
+    return out
+
+
+async def _load(info: Info, node_id: str | None, kind: type[R]) -> R | None:
+    """The record of a related node when it is of `kind` (batched per request)."""
+    found = await node_loader(info).load(node_id) if node_id else None
+    return found if isinstance(found, kind) else None
+
+
+@node_type(rec.Project, description="A team's space for experiments, features and models.")
+class Project(Node):
+    _r: strawberry.Private[rec.Project]
+
+    def __init__(self, r: rec.Project) -> None:
+        show(self, r)
+
+    name = plain(str, "Unique name.")
+    description = plain(str | None, "Free text.")
+    owners = plain(list[str], "Owning principals.")
+    revision = plain(int, "Metadata revision (pass it as expectedRevision when updating).")
+
+    @strawberry.field(description=CUSTOM)
+    async def custom(self, info: Info) -> list[CustomProperty]:
+        return await custom_of(info, self._r)
+
+    created_at = plain(datetime | None, "Created (UTC).")
 
     @strawberry.field(description="Its models, by name.")
     async def models(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Model]:
         limit = page_size(first)
-        found = await core_reader(info).in_project("Model", self._e.id, decode(after), limit + 1)
-        total = await core_reader(info).count_in_project("Model", self._e.id) if asks_for_total(info) else None
-        return connection([(str(e.get("name")), Model(e)) for e in found], limit, total)
+        found = await core_reader(info).models_in_project(self._r.id, decode(after), limit + 1)
+        total = await core_reader(info).count_in_project("Model", self._r.id) if asks_for_total(info) else None
+        return connection([(r.name, Model(r)) for r in found], limit, total)
 
     @strawberry.field(description="Its experiments, by name.")
     async def experiments(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Experiment]:
         limit = page_size(first)
-        found = await core_reader(info).in_project("Experiment", self._e.id, decode(after), limit + 1)
-        total = await core_reader(info).count_in_project("Experiment", self._e.id) if asks_for_total(info) else None
-        return connection([(str(e.get("name")), Experiment(e)) for e in found], limit, total)
+        found = await core_reader(info).experiments_in_project(self._r.id, decode(after), limit + 1)
+        total = await core_reader(info).count_in_project("Experiment", self._r.id) if asks_for_total(info) else None
+        return connection([(r.name, Experiment(r)) for r in found], limit, total)
 
 
-@node_type(description="A group of runs in a project.")
-class Experiment(_Base, Node):
-    name = required_text("name", "Name, unique in its project.")
-    description = text("description", "Narrative of the experiment.")
-    revision = revision("Metadata revision.")
+@node_type(rec.Experiment, description="A group of runs in a project.")
+class Experiment(Node):
+    _r: strawberry.Private[rec.Experiment]
+
+    def __init__(self, r: rec.Experiment) -> None:
+        show(self, r)
+
+    name = plain(str, "Name, unique in its project.")
+    description = plain(str | None, "Narrative of the experiment.")
+    revision = plain(int, "Metadata revision.")
 
     @strawberry.field(description="Its runs, newest first.")
     async def runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Run]:
         limit = page_size(first)
-        found = await core_reader(info).runs_of(self._e.id, time_key(after), limit + 1)
-        total = await core_reader(info).count_runs_of(self._e.id) if asks_for_total(info) else None
-        return connection([(time_cursor_key(e.get("started_at"), e.id), Run(e)) for e in found], limit, total)
+        found = await core_reader(info).runs_of(self._r.id, time_key(after), limit + 1)
+        total = await core_reader(info).count_runs_of(self._r.id) if asks_for_total(info) else None
+        return connection([(time_cursor_key(r.started_at, r.id), Run(r)) for r in found], limit, total)
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
-        e = await node_loader(info).load(self._e.get("project_id"))
-        return Project(e) if e else None
+        found = await _load(info, self._r.project_id, rec.Project)
+        return Project(found) if found else None
 
-    custom = custom()
+    @strawberry.field(description=CUSTOM)
+    async def custom(self, info: Info) -> list[CustomProperty]:
+        return await custom_of(info, self._r)
 
 
 @strawberry.type(description="Usage rights recorded for a dataset version.")
@@ -284,62 +230,80 @@ class UsageRights:
     contains_personal_data: bool | None = strawberry.field(description="Contains personal data.")
 
 
-@node_type(description="An immutable snapshot of a dataset.")
-class DatasetVersion(_Base, Node):
-    dataset = required_text("dataset_name", "Dataset name.")
-    version = integer("version", "Version number within the dataset.")
+@node_type(rec.DatasetVersion, description="An immutable snapshot of a dataset.")
+class DatasetVersion(Node):
+    _r: strawberry.Private[rec.DatasetVersion]
 
-    source_uri = sensitive(
-        "DatasetVersion", "source_uri", "Where the data came from (recorded, never used as a storage location)."
+    def __init__(self, r: rec.DatasetVersion) -> None:
+        show(self, r)
+
+    dataset = plain(str, "Dataset name.")
+    version = plain(int, "Version number within the dataset.")
+
+    @strawberry.field(
+        description=classified(
+            "DatasetVersion", "source_uri", "Where the data came from (recorded, never used as a storage location)."
+        )
     )
+    async def source_uri(self, info: Info) -> str | None:
+        return await disclosed(info, self._r, "source_uri", self._r.source_uri)
 
-    digest = text("digest", "Content digest (sha256:...).")
-    row_count = optional_integer("row_count", "Number of rows.")
-    schema = sensitive("DatasetVersion", "schema", "Schema description (JSON or text).")
-    data_domain = text("data_domain", "Data domain.")
+    digest = plain(str | None, "Content digest (sha256:...).")
+    row_count = plain(int | None, "Number of rows.")
+
+    @strawberry.field(description=classified("DatasetVersion", "schema", "Schema description (JSON or text)."))
+    async def schema(self, info: Info) -> str | None:
+        return await disclosed(info, self._r, "schema", self._r.schema)
+
+    data_domain = plain(str | None, "Data domain.")
 
     @strawberry.field(description="What the continuous validator found (e.g. the source is gone).")
     async def findings(self, info: Info, include_resolved: bool = False) -> list[ValidationFinding]:
-        return await findings_of(info, self._e.id, include_resolved)
+        return await findings_of(info, self._r.id, include_resolved)
 
     @strawberry.field(description="Usage rights.")
     def usage_rights(self) -> UsageRights:
-        g = self._e.get
+        r = self._r
         return UsageRights(
-            training_allowed=g("training_allowed"),
-            commercial_use=g("commercial_use"),
-            contains_personal_data=g("contains_personal_data"),
+            training_allowed=r.training_allowed,
+            commercial_use=r.commercial_use,
+            contains_personal_data=r.contains_personal_data,
         )
 
-    preprocessing = strings("preprocessing", "Preprocessing steps, in order.")
-    description = text("description", "Free text.")
-    created_at = timestamp("created_at", "Registered (UTC).")
-    source_namespace = text(
-        "source_namespace", "OpenLineage namespace of its source (scheme://authority), when it was named by one."
+    preprocessing = plain(list[str], "Preprocessing steps, in order.")
+    description = plain(str | None, "Free text.")
+    created_at = plain(datetime | None, "Registered (UTC).")
+    source_namespace = plain(
+        str | None, "OpenLineage namespace of its source (scheme://authority), when it was named by one."
     )
-    source_name = text("source_name", "OpenLineage name of its source within the namespace.")
-    data_source_name = text("data_source_name", "Data source name (OpenLineage dataSource facet).")
-    data_source_uri = text("data_source_uri", "Data source URI (OpenLineage dataSource facet).")
-    source_owners = strings("ol_owners", "Owners named by the OpenLineage ownership facet.")
-    facets = json_text("ol_facets", "OpenLineage dataset facets as reported, unknown ones included.")
-    merged_from = text("merged_from", "The dataset this version was first recorded under, before it was merged.")
+    source_name = plain(str | None, "OpenLineage name of its source within the namespace.")
+    data_source_name = plain(str | None, "Data source name (OpenLineage dataSource facet).")
+    data_source_uri = plain(str | None, "Data source URI (OpenLineage dataSource facet).")
+    source_owners = plain(list[str], "Owners named by the OpenLineage ownership facet.")
+    facets = plain(JSON | None, "OpenLineage dataset facets as reported, unknown ones included.")
+    merged_from = plain(str | None, "The dataset this version was first recorded under, before it was merged.")
 
     @strawberry.field(description="The run that wrote this version (an OpenLineage output).")
     async def produced_by(self, info: Info) -> Run | None:
-        found = await producer_loader(info).load(self._e.id)
+        found = await producer_loader(info).load(self._r.id)
         return Run(found) if found else None
 
 
-@node_type(description="A feature computed from a dataset version.")
-class Feature(_Base, Node):
-    name = required_text("name", "Name, unique in its project.")
-    dtype = required_text("dtype", "Data type.")
-    definition = text("definition", "Definition / transformation.")
+@node_type(rec.Feature, description="A feature computed from a dataset version.")
+class Feature(Node):
+    _r: strawberry.Private[rec.Feature]
+
+    def __init__(self, r: rec.Feature) -> None:
+        show(self, r)
+
+    name = plain(str, "Name, unique in its project.")
+    dtype = plain(str, "Data type.")
+    definition = plain(str | None, "Definition / transformation.")
 
     @strawberry.field(description="The dataset version it is computed from.")
     async def source(self, info: Info) -> DatasetVersion | None:
-        e = await node_loader(info).load(self._e.get("source_dataset_version_id"))
-        return DatasetVersion(e) if e else None
+        found = await _load(info, self._r.source_dataset_version_id, rec.DatasetVersion)
+        return DatasetVersion(found) if found else None
 
 
 @strawberry.type(description="Software and hardware a run used.")
@@ -351,68 +315,78 @@ class RunEnvironment:
     python_version: str | None = strawberry.field(description="Python version.")
 
 
-@node_type(description="A training or processing run; its inputs are fixed once finished.")
-class Run(_Base, Node):
-    name = text("name", "Optional display name.")
-    status = state("status", RunStatus, "Where the run stands.")
+@node_type(rec.Run, description="A training or processing run; its inputs are fixed once finished.")
+class Run(Node):
+    _r: strawberry.Private[rec.Run]
+
+    def __init__(self, r: rec.Run) -> None:
+        show(self, r)
+
+    name = plain(str | None, "Optional display name.")
+
+    @strawberry.field(description="Where the run stands.")
+    def status(self) -> RunStatus:
+        return RunStatus(self._r.status)
 
     @strawberry.field(description="Parameters.")
     def params(self) -> JSON:
-        return JSON(self._e.params)
+        return JSON(self._r.params)
 
     @strawberry.field(description="Final metrics.")
     def metrics(self) -> list[MetricValue]:
-        return _metrics(self._e.metrics)
+        return _metrics(self._r.metrics)
 
-    started_at = timestamp("started_at", "Start (UTC).")
-    ended_at = timestamp("ended_at", "End (UTC).")
-    duration_seconds = optional_float("duration_seconds", "Training duration in seconds.")
-    code_version = text("code_version", "Code version (e.g. git commit).")
-    external_id = text("external_id", "Id of this run in the system that produced it (e.g. an OpenLineage runId).")
-    notes = text("notes", "Free-text notes / narrative.")
-    revision = revision("Metadata revision.")
+    started_at = plain(datetime | None, "Start (UTC).")
+    ended_at = plain(datetime | None, "End (UTC).")
+    duration_seconds = plain(float | None, "Training duration in seconds.")
+    code_version = plain(str | None, "Code version (e.g. git commit).")
+    external_id = plain(str | None, "Id of this run in the system that produced it (e.g. an OpenLineage runId).")
+    notes = plain(str | None, "Free-text notes / narrative.")
+    revision = plain(int, "Metadata revision.")
 
     @strawberry.field(description="Environment.")
     def environment(self) -> RunEnvironment:
-        g = self._e.get
+        r = self._r
         return RunEnvironment(
-            framework=g("framework"),
-            framework_version=g("framework_version"),
-            hardware=g("hardware"),
-            container_image=g("container_image"),
-            python_version=g("python_version"),
+            framework=r.framework,
+            framework_version=r.framework_version,
+            hardware=r.hardware,
+            container_image=r.container_image,
+            python_version=r.python_version,
         )
 
     @strawberry.field(description="Dataset versions and features it used.")
     async def inputs(self, info: Info) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
-        found = await run_inputs_loader(info).load(self._e.id)
-        return [DatasetVersion(e) if e.kind == "DatasetVersion" else Feature(e) for e in found]
+        found = await run_inputs_loader(info).load(self._r.id)
+        return [DatasetVersion(r) if isinstance(r, rec.DatasetVersion) else Feature(r) for r in found]
 
     @strawberry.field(description="The experiment.")
     async def experiment(self, info: Info) -> Experiment | None:
-        e = await node_loader(info).load(self._e.get("experiment_id"))
-        return Experiment(e) if e else None
+        found = await _load(info, self._r.experiment_id, rec.Experiment)
+        return Experiment(found) if found else None
 
     @strawberry.field(description="Dataset versions it produced (its OpenLineage outputs).")
     async def outputs(self, info: Info) -> list[DatasetVersion]:
-        return [DatasetVersion(e) for e in await run_outputs_loader(info).load(self._e.id)]
+        return [DatasetVersion(r) for r in await run_outputs_loader(info).load(self._r.id)]
 
-    facets = json_text("ol_run_facets", "OpenLineage run facets of its first event, unknown ones included.")
-    end_facets = json_text("ol_end_facets", "OpenLineage run facets of the event that finished it.")
-    job_facets = json_text("ol_job_facets", "OpenLineage job facets (documentation, ownership, sourceCode, ...).")
-    producer = text("ol_producer", "The OpenLineage producer that reported it.")
-    job_owners = strings("ol_job_owners", "Owners named by the job's OpenLineage ownership facet.")
-    parent_run_external_id = text("parent_run_external_id", "OpenLineage runId of its parent run (parent facet).")
-    parent_job_namespace = text("parent_job_namespace", "Job namespace of its parent run (parent facet).")
-    parent_job_name = text("parent_job_name", "Job name of its parent run (parent facet).")
+    facets = plain(JSON | None, "OpenLineage run facets of its first event, unknown ones included.")
+    end_facets = plain(JSON | None, "OpenLineage run facets of the event that finished it.")
+    job_facets = plain(JSON | None, "OpenLineage job facets (documentation, ownership, sourceCode, ...).")
+    producer = plain(str | None, "The OpenLineage producer that reported it.")
+    job_owners = plain(list[str], "Owners named by the job's OpenLineage ownership facet.")
+    parent_run_external_id = plain(str | None, "OpenLineage runId of its parent run (parent facet).")
+    parent_job_namespace = plain(str | None, "Job namespace of its parent run (parent facet).")
+    parent_job_name = plain(str | None, "Job name of its parent run (parent facet).")
 
     @strawberry.field(description="Its parent run, when the parent was reported too (parent facet).")
     async def parent_run(self, info: Info) -> Run | None:
-        parent = self._e.get("parent_run_external_id")
-        found = await core_reader(info).run_by_external_id(str(parent)) if parent else None
+        parent = self._r.parent_run_external_id
+        found = await core_reader(info).run_record(parent) if parent else None
         return Run(found) if found else None
 
-    custom = custom()
+    @strawberry.field(description=CUSTOM)
+    async def custom(self, info: Info) -> list[CustomProperty]:
+        return await custom_of(info, self._r)
 
 
 @strawberry.type(description="Where a version's bytes are and how to check them.")
@@ -457,42 +431,46 @@ class AliasState:
         )
 
 
-@node_type(description="An immutable evaluation of a model version on a dataset snapshot and slice.")
-class Evaluation(_Base, Node):
-    version = integer("version", "Version number evaluated.")
-    slice = text("slice", "Slice, e.g. region=EU (null: the whole dataset).")
-    method = text("method", "Scoring method / metric definitions.")
-    code_version = text("code_version", "Evaluation code version.")
-    evaluator = text("evaluator", "Who evaluated.")
-    evaluated_at = timestamp("evaluated_at", "When it was evaluated (UTC).")
-    reports = strings("reports", "Report artifact ids.")
-    notes = text("notes", "Free text.")
-    created_at = timestamp("created_at", "Recorded (UTC).")
-    created_by = text("created_by", "Who recorded it.")
+@node_type(rec.Evaluation, description="An immutable evaluation of a model version on a dataset snapshot and slice.")
+class Evaluation(Node):
+    _r: strawberry.Private[rec.Evaluation]
+
+    def __init__(self, r: rec.Evaluation) -> None:
+        show(self, r)
+
+    version = plain(int, "Version number evaluated.")
+    slice = plain(str | None, "Slice, e.g. region=EU (null: the whole dataset).")
+    method = plain(str | None, "Scoring method / metric definitions.")
+    code_version = plain(str | None, "Evaluation code version.")
+    evaluator = plain(str | None, "Who evaluated.")
+    evaluated_at = plain(datetime | None, "When it was evaluated (UTC).")
+    reports = plain(list[str], "Report artifact ids.")
+    notes = plain(str | None, "Free text.")
+    created_at = plain(datetime | None, "Recorded (UTC).")
+    created_by = plain(str | None, "Who recorded it.")
 
     @strawberry.field(description="Metric values.")
     def metrics(self) -> list[MetricValue]:
-        return _metrics(self._e.metrics)
+        return _metrics(self._r.metrics)
 
     @strawberry.field(description="Metric -> [low, high] confidence intervals.")
     def confidence(self) -> JSON:
-        return JSON(self._e.json_field("confidence", {}) or {})
+        return JSON(self._r.confidence)
 
     @strawberry.field(description="The dataset snapshot evaluated on.")
     def dataset_version_id(self) -> strawberry.ID | None:
-        found = self._e.get("dataset_version_id")
+        found = self._r.dataset_version_id
         return strawberry.ID(found) if found else None
 
     @strawberry.field(description="The evaluation this one corrects.")
     def supersedes_id(self) -> strawberry.ID | None:
-        found = self._e.get("supersedes")
+        found = self._r.supersedes_id
         return strawberry.ID(found) if found else None
 
     @strawberry.field(description="The dataset snapshot evaluated on.")
     async def dataset_version(self, info: Info) -> DatasetVersion | None:
-        found = self._e.get("dataset_version_id")
-        e = await node_loader(info).load(found) if found else None
-        return DatasetVersion(e) if e else None
+        found = await _load(info, self._r.dataset_version_id, rec.DatasetVersion)
+        return DatasetVersion(found) if found else None
 
 
 EvaluationConnection = Connection[Evaluation]
@@ -528,54 +506,59 @@ async def findings_of(info: Info, subject_id: str, include_resolved: bool) -> li
     return [ValidationFinding.of(f) for f in await findings_loader(info, include_resolved).load(subject_id)]
 
 
-@node_type(description="A numbered, immutable version of a model, produced by a run.")
-class ModelVersion(_Base, Node):
-    model_name = required_text("model_name", "Model name.")
-    version = integer("version", "Version number (1, 2, ... per model).")
-    status = state("status", VersionState, "Whether the version may still be used.")
+@node_type(rec.ModelVersion, description="A numbered, immutable version of a model, produced by a run.")
+class ModelVersion(Node):
+    _r: strawberry.Private[rec.ModelVersion]
+
+    def __init__(self, r: rec.ModelVersion) -> None:
+        show(self, r)
+
+    model_name = plain(str, "Model name.")
+    version = plain(int, "Version number (1, 2, ... per model).")
+
+    @strawberry.field(description="Whether the version may still be used.")
+    def status(self) -> VersionState:
+        return VersionState(self._r.status)
 
     @strawberry.field(description="Artifact reference (digest immutable).")
     def artifact(self) -> ArtifactRef:
-        g = self._e.get
-        return ArtifactRef(
-            uri=g("artifact_uri"),
-            digest=str(g("artifact_digest")),
-            size=g("artifact_size"),
-            format=g("artifact_format"),
-        )
+        a = self._r.artifact
+        return ArtifactRef(uri=a.uri, digest=a.digest, size=a.size, format=a.format)
 
     @strawberry.field(description="The files of its artifact when that is a directory (format `directory`), by path.")
     async def artifact_files(self, info: Info) -> list[ArtifactFile]:
-        found = await artifact_files_loader(info).load(self._e.id)
+        found = await artifact_files_loader(info).load(self._r.id)
         return [ArtifactFile(path=f["path"], digest=f["digest"], size=f["size"]) for f in found]
 
-    signature = text("signature", "Input signature / schema.")
+    signature = plain(str | None, "Input signature / schema.")
 
     @strawberry.field(description="Feature importance, highest first.")
     def feature_importance(self) -> list[FeatureImportance]:
-        items = sorted(self._e.feature_importance.items(), key=lambda kv: -kv[1])
+        items = sorted(self._r.feature_importance.items(), key=lambda kv: -kv[1])
         return [FeatureImportance(feature=k, score=v) for k, v in items]
 
-    notes = text("notes", "Free-text notes.")
-    revision = revision("Metadata revision.")
-    created_at = timestamp("created_at", "Registered (UTC).")
+    notes = plain(str | None, "Free-text notes.")
+    revision = plain(int, "Metadata revision.")
+    created_at = plain(datetime | None, "Registered (UTC).")
 
     @strawberry.field(description="The run that produced it (immutable).")
     async def run(self, info: Info) -> Run | None:
-        e = await node_loader(info).load(self._e.get("run_id"))
-        return Run(e) if e else None
+        found = await _load(info, self._r.run_id, rec.Run)
+        return Run(found) if found else None
 
     @strawberry.field(description="The model.")
     async def model(self, info: Info) -> Model | None:
-        e = await node_loader(info).load(self._e.get("model_id"))
-        return Model(e) if e else None
+        found = await _load(info, self._r.model_id, rec.Model)
+        return Model(found) if found else None
 
     @strawberry.field(description="Aliases pointing at this version now.")
     async def aliases(self, info: Info) -> list[str]:
-        pointers = await aliases_loader(info).load(str(self._e.get("model_id")))
-        return [p.alias for p in pointers if p.version_id == self._e.id]
+        pointers = await aliases_loader(info).load(str(self._r.model_id))
+        return [p.alias for p in pointers if p.version_id == self._r.id]
 
-    custom = custom()
+    @strawberry.field(description=CUSTOM)
+    async def custom(self, info: Info) -> list[CustomProperty]:
+        return await custom_of(info, self._r)
 
     @strawberry.field(description="Its evaluations, newest first; superseded ones only when asked.")
     async def evaluations(
@@ -589,24 +572,24 @@ class ModelVersion(_Base, Node):
         limit = page_size(first)
         services = info.context.services
         reader = services.repos.history
-        found = await reader.evaluations_of(self._e.id, time_key(after), slice, include_superseded, limit + 1)
-        total = await reader.count_evaluations(self._e.id, slice, include_superseded) if asks_for_total(info) else None
-        rows = [(time_cursor_key(e.get("evaluated_at"), e.id), Evaluation(e)) for e in found]
+        found = await reader.evaluations_of(self._r.id, time_key(after), slice, include_superseded, limit + 1)
+        total = await reader.count_evaluations(self._r.id, slice, include_superseded) if asks_for_total(info) else None
+        rows = [(time_cursor_key(r.evaluated_at, r.id), Evaluation(r)) for r in found]
         return connection(rows, limit, total=total)
 
     @strawberry.field(description="What the continuous validator found: open findings, or all with their history.")
     async def findings(self, info: Info, include_resolved: bool = False) -> list[ValidationFinding]:
-        return await findings_of(info, self._e.id, include_resolved)
+        return await findings_of(info, self._r.id, include_resolved)
 
     @strawberry.field(description="Where this version serves now, the latest health there, and its flags.")
     async def live_status(self, info: Info) -> Annotated[VersionStatus, strawberry.lazy("app.graphql.history")]:
         from app.graphql.history import version_status_of
 
-        return await version_status_of(info, self._e.id)
+        return await version_status_of(info, self._r.id)
 
     @strawberry.field(description="History of notes/signature changes.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._r.id)]
 
     @strawberry.field(
         description="Notes attached to this version itself, oldest first (notes on its evaluations are on "
@@ -615,7 +598,7 @@ class ModelVersion(_Base, Node):
     async def annotations(self, info: Info) -> list[Annotated[Annotation, strawberry.lazy("app.graphql.annotations")]]:
         from app.graphql.annotations import annotations_of
 
-        return await annotations_of(info, self._e.id)
+        return await annotations_of(info, self._r.id)
 
 
 @strawberry.type(description="An edge in a page of results.")
@@ -647,37 +630,49 @@ def decode_cursor(cursor: str | None) -> int | None:
         raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
 
 
-@node_type(description="A registered model: metadata, owners, versions and aliases.")
-class Model(_Base, Node):
-    name = required_text("name", "Unique name.")
-    description = text("description", "Free text.")
-    owners = strings("owners", "Owning principals.")
-    owner_teams = strings("owner_teams", "Owning teams.")
-    domain = text("domain", "Business domain.")
-    task = text("task", "ML task.")
-    tags = strings("tags", "Tags.")
-    licence = text("licence", "Licence (SPDX id or internal).")
-    regulatory = strings("regulatory", "Regulatory constraints (controlled values).")
-    intended_use = sensitive("Model", "intended_use", "Intended use.")
-    revision = revision("Metadata revision (pass as expectedRevision).")
-    created_at = timestamp("created_at", "Created (UTC).")
-    custom = custom()
+@node_type(rec.Model, description="A registered model: metadata, owners, versions and aliases.")
+class Model(Node):
+    _r: strawberry.Private[rec.Model]
+
+    def __init__(self, r: rec.Model) -> None:
+        show(self, r)
+
+    name = plain(str, "Unique name.")
+    description = plain(str | None, "Free text.")
+    owners = plain(list[str], "Owning principals.")
+    owner_teams = plain(list[str], "Owning teams.")
+    domain = plain(str | None, "Business domain.")
+    task = plain(str | None, "ML task.")
+    tags = plain(list[str], "Tags.")
+    licence = plain(str | None, "Licence (SPDX id or internal).")
+    regulatory = plain(list[str], "Regulatory constraints (controlled values).")
+
+    @strawberry.field(description=classified("Model", "intended_use", "Intended use."))
+    async def intended_use(self, info: Info) -> str | None:
+        return await disclosed(info, self._r, "intended_use", self._r.intended_use)
+
+    revision = plain(int, "Metadata revision (pass as expectedRevision).")
+    created_at = plain(datetime | None, "Created (UTC).")
+
+    @strawberry.field(description=CUSTOM)
+    async def custom(self, info: Info) -> list[CustomProperty]:
+        return await custom_of(info, self._r)
 
     @strawberry.field(description="Versions, newest first (cursor pagination, at most 100 per page).")
     async def versions(self, info: Info, first: int = 20, after: str | None = None) -> ModelVersionConnection:
         limit = page_size(first)
-        found = await versions_loader(info, decode_cursor(after), limit + 1).load(self._e.id)
+        found = await versions_loader(info, decode_cursor(after), limit + 1).load(self._r.id)
         page = found[:limit]
-        edges = [ModelVersionEdge(cursor=encode_cursor(int(e.get("version"))), node=ModelVersion(e)) for e in page]
+        edges = [ModelVersionEdge(cursor=encode_cursor(r.version), node=ModelVersion(r)) for r in page]
         return ModelVersionConnection(
             edges=edges,
-            total_count=int(self._e.get("seq") or 0),
+            total_count=self._r.version_count,
             page_info=PageInfo(has_next_page=len(found) > limit, end_cursor=edges[-1].cursor if edges else None),
         )
 
     @strawberry.field(description="Current aliases.")
     async def aliases(self, info: Info) -> list[AliasState]:
-        return [AliasState.of(p) for p in await aliases_loader(info).load(self._e.id)]
+        return [AliasState.of(p) for p in await aliases_loader(info).load(self._r.id)]
 
     @strawberry.field(description="Its deployments, by name (retired ones included).")
     async def deployments(
@@ -685,37 +680,34 @@ class Model(_Base, Node):
     ) -> Annotated[DeploymentConnection, strawberry.lazy("app.graphql.history")]:
         from app.graphql.history import deployments_page
 
-        return await deployments_page(info, self._e.id, first, after)
+        return await deployments_page(info, self._r.id, first, after)
 
     @strawberry.field(description="Every alias move, newest first (optionally for one alias).")
     async def alias_history(self, info: Info, alias: str | None = None) -> list[AliasState]:
-        return [AliasState.of(p) for p in await core_reader(info).alias_history(self._e.id, alias)]
+        return [AliasState.of(p) for p in await core_reader(info).alias_history(self._r.id, alias)]
 
     @strawberry.field(description="Which version an alias pointed to at a time.")
     async def alias_at(self, info: Info, alias: str, at: datetime) -> AliasState | None:
-        p = await core_reader(info).alias_at(self._e.id, alias, v.aware("at", at))
+        p = await core_reader(info).alias_at(self._r.id, alias, v.aware("at", at))
         return AliasState.of(p) if p else None
 
     @strawberry.field(description="Metadata revisions, newest first.")
     async def revisions(self, info: Info) -> list[RevisionRecord]:
-        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._e.id)]
+        return [RevisionRecord.of(r) for r in await revisions_loader(info).load(self._r.id)]
 
 
-TYPE_BY_KIND: dict[str, Any] = {
-    "Evaluation": Evaluation,
-    "Project": Project,
-    "Experiment": Experiment,
-    "DatasetVersion": DatasetVersion,
-    "Feature": Feature,
-    "Run": Run,
-    "ModelVersion": ModelVersion,
-    "Model": Model,
+TYPE_BY_RECORD: dict[type[Any], Any] = {
+    rec.Evaluation: Evaluation,
+    rec.Project: Project,
+    rec.Experiment: Experiment,
+    rec.DatasetVersion: DatasetVersion,
+    rec.Feature: Feature,
+    rec.Run: Run,
+    rec.ModelVersion: ModelVersion,
+    rec.Model: Model,
 }
 
 
-def wrap(e: Entity | None) -> Any:
-    """Entity -> its GraphQL type (None when the kind has no type here)."""
-    if e is None:
-        return None
-    cls = TYPE_BY_KIND.get(e.kind)
-    return cls(e) if cls else None
+def wrap(r: rec.Record | None) -> Any:
+    """A record -> its GraphQL type."""
+    return None if r is None else TYPE_BY_RECORD[type(r)](r)

@@ -1,0 +1,401 @@
+"""Typed records of the nodes the API shows, decoded from stored properties here, where the driver's
+values (Neo4j temporal types, JSON text, prefixed maps) stop. Above app/graph a field is an attribute."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Self
+
+from app.domain.entities import (
+    PREFIX_CLASSIFICATION,
+    PREFIX_CUSTOM,
+    PREFIX_IMPORTANCE,
+    PREFIX_METRIC,
+    PREFIX_PARAM,
+    Entity,
+)
+
+Props = dict[str, Any]
+
+
+def _time(value: Any) -> datetime | None:
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native if isinstance(native, datetime) else None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(s) for s in value or []]
+
+
+def _json(value: Any) -> Any:
+    return None if value is None else json.loads(str(value))
+
+
+def _prefixed(p: Props, prefix: str) -> dict[str, Any]:
+    return {k[len(prefix) :]: v for k, v in p.items() if k.startswith(prefix)}
+
+
+def _revision(p: Props) -> int:
+    return int(p.get("revision") or 1)
+
+
+@dataclass(frozen=True)
+class Custom:
+    """Custom properties and the classification each was given at write time (absent: public)."""
+
+    values: dict[str, Any]
+    classes: dict[str, str]
+
+    @classmethod
+    def of(cls, p: Props) -> Custom:
+        return cls(_prefixed(p, PREFIX_CUSTOM), _prefixed(p, PREFIX_CLASSIFICATION))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project:
+    kind: ClassVar[str] = "Project"
+    id: str
+    name: str
+    description: str | None
+    owners: list[str]
+    revision: int
+    custom: Custom
+    created_at: datetime | None
+
+    @property
+    def owner_teams(self) -> list[str]:
+        """Projects are owned by principals only."""
+        return []
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            name=str(p.get("name")),
+            description=_text(p.get("description")),
+            owners=_strings(p.get("owners")),
+            revision=_revision(p),
+            custom=Custom.of(p),
+            created_at=_time(p.get("created_at")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Experiment:
+    kind: ClassVar[str] = "Experiment"
+    id: str
+    name: str
+    description: str | None
+    revision: int
+    project_id: str | None
+    custom: Custom
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            name=str(p.get("name")),
+            description=_text(p.get("description")),
+            revision=_revision(p),
+            project_id=_text(p.get("project_id")),
+            custom=Custom.of(p),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatasetVersion:
+    kind: ClassVar[str] = "DatasetVersion"
+    id: str
+    dataset: str
+    version: int
+    source_uri: str | None
+    digest: str | None
+    row_count: int | None
+    schema: str | None
+    data_domain: str | None
+    training_allowed: bool | None
+    commercial_use: bool | None
+    contains_personal_data: bool | None
+    preprocessing: list[str]
+    description: str | None
+    created_at: datetime | None
+    source_namespace: str | None
+    source_name: str | None
+    data_source_name: str | None
+    data_source_uri: str | None
+    source_owners: list[str]
+    facets: Any
+    merged_from: str | None
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            dataset=str(p.get("dataset_name")),
+            version=int(p["version"]),
+            source_uri=_text(p.get("source_uri")),
+            digest=_text(p.get("digest")),
+            row_count=_int(p.get("row_count")),
+            schema=_text(p.get("schema")),
+            data_domain=_text(p.get("data_domain")),
+            training_allowed=p.get("training_allowed"),
+            commercial_use=p.get("commercial_use"),
+            contains_personal_data=p.get("contains_personal_data"),
+            preprocessing=_strings(p.get("preprocessing")),
+            description=_text(p.get("description")),
+            created_at=_time(p.get("created_at")),
+            source_namespace=_text(p.get("source_namespace")),
+            source_name=_text(p.get("source_name")),
+            data_source_name=_text(p.get("data_source_name")),
+            data_source_uri=_text(p.get("data_source_uri")),
+            source_owners=_strings(p.get("ol_owners")),
+            facets=_json(p.get("ol_facets")),
+            merged_from=_text(p.get("merged_from")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Feature:
+    kind: ClassVar[str] = "Feature"
+    id: str
+    name: str
+    dtype: str
+    definition: str | None
+    source_dataset_version_id: str | None
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            name=str(p.get("name")),
+            dtype=str(p.get("dtype")),
+            definition=_text(p.get("definition")),
+            source_dataset_version_id=_text(p.get("source_dataset_version_id")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Run:
+    kind: ClassVar[str] = "Run"
+    id: str
+    name: str | None
+    status: str | None
+    params: dict[str, Any]
+    metrics: dict[str, float]
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: float | None
+    code_version: str | None
+    external_id: str | None
+    notes: str | None
+    revision: int
+    framework: str | None
+    framework_version: str | None
+    hardware: str | None
+    container_image: str | None
+    python_version: str | None
+    experiment_id: str | None
+    facets: Any
+    end_facets: Any
+    job_facets: Any
+    producer: str | None
+    job_owners: list[str]
+    parent_run_external_id: str | None
+    parent_job_namespace: str | None
+    parent_job_name: str | None
+    custom: Custom
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            name=_text(p.get("name")),
+            status=_text(p.get("status")),
+            params=_prefixed(p, PREFIX_PARAM),
+            metrics=_prefixed(p, PREFIX_METRIC),
+            started_at=_time(p.get("started_at")),
+            ended_at=_time(p.get("ended_at")),
+            duration_seconds=_float(p.get("duration_seconds")),
+            code_version=_text(p.get("code_version")),
+            external_id=_text(p.get("external_id")),
+            notes=_text(p.get("notes")),
+            revision=_revision(p),
+            framework=_text(p.get("framework")),
+            framework_version=_text(p.get("framework_version")),
+            hardware=_text(p.get("hardware")),
+            container_image=_text(p.get("container_image")),
+            python_version=_text(p.get("python_version")),
+            experiment_id=_text(p.get("experiment_id")),
+            facets=_json(p.get("ol_run_facets")),
+            end_facets=_json(p.get("ol_end_facets")),
+            job_facets=_json(p.get("ol_job_facets")),
+            producer=_text(p.get("ol_producer")),
+            job_owners=_strings(p.get("ol_job_owners")),
+            parent_run_external_id=_text(p.get("parent_run_external_id")),
+            parent_job_namespace=_text(p.get("parent_job_namespace")),
+            parent_job_name=_text(p.get("parent_job_name")),
+            custom=Custom.of(p),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Artifact:
+    """Where a version's bytes are; the digest is immutable."""
+
+    uri: str | None
+    digest: str
+    size: int | None
+    format: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelVersion:
+    kind: ClassVar[str] = "ModelVersion"
+    id: str
+    model_name: str
+    version: int
+    status: str | None
+    artifact: Artifact
+    signature: str | None
+    feature_importance: dict[str, float]
+    notes: str | None
+    revision: int
+    created_at: datetime | None
+    run_id: str | None
+    model_id: str | None
+    custom: Custom
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            model_name=str(p.get("model_name")),
+            version=int(p["version"]),
+            status=_text(p.get("status")),
+            artifact=Artifact(
+                uri=_text(p.get("artifact_uri")),
+                digest=str(p.get("artifact_digest")),
+                size=_int(p.get("artifact_size")),
+                format=_text(p.get("artifact_format")),
+            ),
+            signature=_text(p.get("signature")),
+            feature_importance=_prefixed(p, PREFIX_IMPORTANCE),
+            notes=_text(p.get("notes")),
+            revision=_revision(p),
+            created_at=_time(p.get("created_at")),
+            run_id=_text(p.get("run_id")),
+            model_id=_text(p.get("model_id")),
+            custom=Custom.of(p),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Model:
+    kind: ClassVar[str] = "Model"
+    id: str
+    name: str
+    description: str | None
+    owners: list[str]
+    owner_teams: list[str]
+    domain: str | None
+    task: str | None
+    tags: list[str]
+    licence: str | None
+    regulatory: list[str]
+    intended_use: str | None
+    revision: int
+    created_at: datetime | None
+    custom: Custom
+    version_count: int
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            name=str(p.get("name")),
+            description=_text(p.get("description")),
+            owners=_strings(p.get("owners")),
+            owner_teams=_strings(p.get("owner_teams")),
+            domain=_text(p.get("domain")),
+            task=_text(p.get("task")),
+            tags=_strings(p.get("tags")),
+            licence=_text(p.get("licence")),
+            regulatory=_strings(p.get("regulatory")),
+            intended_use=_text(p.get("intended_use")),
+            revision=_revision(p),
+            created_at=_time(p.get("created_at")),
+            custom=Custom.of(p),
+            version_count=int(p.get("seq") or 0),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    kind: ClassVar[str] = "Evaluation"
+    id: str
+    version: int
+    slice: str | None
+    method: str | None
+    code_version: str | None
+    evaluator: str | None
+    evaluated_at: datetime | None
+    reports: list[str]
+    notes: str | None
+    created_at: datetime | None
+    created_by: str | None
+    metrics: dict[str, float]
+    confidence: dict[str, Any]
+    dataset_version_id: str | None
+    supersedes_id: str | None
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        confidence = p.get("confidence")
+        return cls(
+            id=str(p["id"]),
+            version=int(p["version"]),
+            slice=_text(p.get("slice")),
+            method=_text(p.get("method")),
+            code_version=_text(p.get("code_version")),
+            evaluator=_text(p.get("evaluator")),
+            evaluated_at=_time(p.get("evaluated_at")),
+            reports=_strings(p.get("reports")),
+            notes=_text(p.get("notes")),
+            created_at=_time(p.get("created_at")),
+            created_by=_text(p.get("created_by")),
+            metrics=_prefixed(p, PREFIX_METRIC),
+            confidence=(json.loads(confidence) if isinstance(confidence, str) and confidence else None) or {},
+            dataset_version_id=_text(p.get("dataset_version_id")) or None,
+            supersedes_id=_text(p.get("supersedes")) or None,
+        )
+
+
+Record = Project | Experiment | DatasetVersion | Feature | Run | ModelVersion | Model | Evaluation
+DECODERS: dict[str, Callable[[Props], Record]] = {
+    cls.kind: cls.of for cls in (Project, Experiment, DatasetVersion, Feature, Run, ModelVersion, Model, Evaluation)
+}
+
+
+def record_of(kind: str, props: Props) -> Record | None:
+    """The typed record of a stored node (None for a kind the API shows no type for)."""
+    decode = DECODERS.get(kind)
+    return None if decode is None else decode(props)
+
+
+def of_entity(e: Entity | None) -> Record | None:
+    return None if e is None else record_of(e.kind, e.props)
