@@ -11,6 +11,7 @@ from neo4j import AsyncDriver
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
+from app.graph.history_records import Deployment, Flag
 from app.graph.reads import entities, one, plain_rows, rows, total
 from app.graph.records import Evaluation
 
@@ -95,7 +96,7 @@ class HistoryReader:
         versions: Sequence[int],
         dataset_version_id: str | None,
         slice_: str | None,
-    ) -> dict[int, Entity | None]:
+    ) -> dict[int, Evaluation | None]:
         found = await rows(
             self.driver,
             self.db,
@@ -105,24 +106,31 @@ class HistoryReader:
             dataset_version_id=dataset_version_id,
             slice=slice_,
         )
-        return {r["version"]: Entity.of("Evaluation", r["props"]) if r["props"] else None for r in found}
+        return {r["version"]: Evaluation.of(r["props"]) if r["props"] else None for r in found}
 
     async def deployment(self, deployment_id: str) -> Entity | None:
+        """A deployment with every stored property (commands build policy resources from them)."""
         return await one(self.driver, self.db, "Deployment", q.DEPLOYMENT_BY_ID, id=deployment_id)
 
+    async def deployment_record(self, deployment_id: str) -> Deployment | None:
+        """`deployment` as the API reads it."""
+        found = await rows(self.driver, self.db, q.DEPLOYMENT_BY_ID, id=deployment_id)
+        return Deployment.of(found[0]["props"]) if found else None
+
     async def serving_at(self, deployment: Entity, at: datetime) -> list[ServingSpan]:
-        found = await rows(self.driver, self.db, q.DEPLOYMENT_SERVING_AT, id=deployment.id, at=at)
-        return [
-            _span(
-                {
-                    **r,
-                    "deployment_id": deployment.id,
-                    "deployment": deployment.get("name"),
-                    "environment": deployment.get("environment_name"),
-                }
-            )
-            for r in found
-        ]
+        name, environment = deployment.get("name"), deployment.get("environment_name")
+        return await self._serving(deployment.id, name, environment, at)
+
+    async def serving_of(self, deployment: Deployment, at: datetime) -> list[ServingSpan]:
+        """`serving_at` for a deployment the API read."""
+        return await self._serving(deployment.id, deployment.name, deployment.environment_name, at)
+
+    async def _serving(
+        self, deployment_id: str, name: str | None, environment: str | None, at: datetime
+    ) -> list[ServingSpan]:
+        found = await rows(self.driver, self.db, q.DEPLOYMENT_SERVING_AT, id=deployment_id, at=at)
+        names = {"deployment_id": deployment_id, "deployment": name, "environment": environment}
+        return [_span({**r, **names}) for r in found]
 
     async def timeline(self, deployment_id: str, after: int = 0, limit: int = MAX_ROWS) -> list[Entity]:
         return await entities(
@@ -212,20 +220,21 @@ class HistoryReader:
             by_target.setdefault(str(note.get("about_id")), []).append(note)
         return [by_target.get(i, []) for i in ids]
 
-    async def flags(self, version_id: str, limit: int = 100) -> list[Entity]:
-        return await entities(self.driver, self.db, "Feedback", q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
+    async def flags(self, version_id: str, limit: int = 100) -> list[Flag]:
+        found = await rows(self.driver, self.db, q.FLAGS_OF_VERSION, version_id=version_id, limit=limit)
+        return [Flag.of(r["props"]) for r in found]
 
     async def count_deployments_of(self, model_id: str) -> int:
         return await total(self.driver, self.db, q.COUNT_DEPLOYMENTS_OF_MODEL, model_id=model_id)
 
-    async def deployments_of(self, model_id: str, after: str | None, limit: int) -> list[Entity]:
+    async def deployments_of(self, model_id: str, after: str | None, limit: int) -> list[Deployment]:
         """A model's deployments by name, retired ones included."""
         found = await rows(self.driver, self.db, q.DEPLOYMENTS_OF_MODEL, model_id=model_id, after=after, limit=limit)
-        return [Entity.of("Deployment", r["props"]) for r in found]
+        return [Deployment.of(r["props"]) for r in found]
 
-    async def version_deployments(self, version_id: str) -> list[tuple[Entity, float]]:
+    async def version_deployments(self, version_id: str) -> list[tuple[Deployment, float]]:
         found = await rows(self.driver, self.db, q.VERSION_DEPLOYMENTS, version_id=version_id)
-        return [(Entity.of("Deployment", r["props"]), float(r["traffic_percent"])) for r in found]
+        return [(Deployment.of(r["props"]), float(r["traffic_percent"])) for r in found]
 
 
 def _span(r: dict[str, Any]) -> ServingSpan:

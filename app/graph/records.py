@@ -21,16 +21,16 @@ from app.domain.entities import (
 Props = dict[str, Any]
 
 
-def _time(value: Any) -> datetime | None:
+def time_of(value: Any) -> datetime | None:
     native = value.to_native() if hasattr(value, "to_native") else value
     return native if isinstance(native, datetime) else None
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _int(value: Any) -> int | None:
+def int_of(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
@@ -87,11 +87,11 @@ class Project:
         return cls(
             id=str(p["id"]),
             name=str(p.get("name")),
-            description=_text(p.get("description")),
+            description=text_of(p.get("description")),
             owners=_strings(p.get("owners")),
             revision=_revision(p),
             custom=Custom.of(p),
-            created_at=_time(p.get("created_at")),
+            created_at=time_of(p.get("created_at")),
         )
 
 
@@ -110,9 +110,9 @@ class Experiment:
         return cls(
             id=str(p["id"]),
             name=str(p.get("name")),
-            description=_text(p.get("description")),
+            description=text_of(p.get("description")),
             revision=_revision(p),
-            project_id=_text(p.get("project_id")),
+            project_id=text_of(p.get("project_id")),
             custom=Custom.of(p),
         )
 
@@ -148,24 +148,24 @@ class DatasetVersion:
             id=str(p["id"]),
             dataset=str(p.get("dataset_name")),
             version=int(p["version"]),
-            source_uri=_text(p.get("source_uri")),
-            digest=_text(p.get("digest")),
-            row_count=_int(p.get("row_count")),
-            schema=_text(p.get("schema")),
-            data_domain=_text(p.get("data_domain")),
+            source_uri=text_of(p.get("source_uri")),
+            digest=text_of(p.get("digest")),
+            row_count=int_of(p.get("row_count")),
+            schema=text_of(p.get("schema")),
+            data_domain=text_of(p.get("data_domain")),
             training_allowed=p.get("training_allowed"),
             commercial_use=p.get("commercial_use"),
             contains_personal_data=p.get("contains_personal_data"),
             preprocessing=_strings(p.get("preprocessing")),
-            description=_text(p.get("description")),
-            created_at=_time(p.get("created_at")),
-            source_namespace=_text(p.get("source_namespace")),
-            source_name=_text(p.get("source_name")),
-            data_source_name=_text(p.get("data_source_name")),
-            data_source_uri=_text(p.get("data_source_uri")),
+            description=text_of(p.get("description")),
+            created_at=time_of(p.get("created_at")),
+            source_namespace=text_of(p.get("source_namespace")),
+            source_name=text_of(p.get("source_name")),
+            data_source_name=text_of(p.get("data_source_name")),
+            data_source_uri=text_of(p.get("data_source_uri")),
             source_owners=_strings(p.get("ol_owners")),
             facets=_json(p.get("ol_facets")),
-            merged_from=_text(p.get("merged_from")),
+            merged_from=text_of(p.get("merged_from")),
         )
 
 
@@ -184,8 +184,8 @@ class Feature:
             id=str(p["id"]),
             name=str(p.get("name")),
             dtype=str(p.get("dtype")),
-            definition=_text(p.get("definition")),
-            source_dataset_version_id=_text(p.get("source_dataset_version_id")),
+            definition=text_of(p.get("definition")),
+            source_dataset_version_id=text_of(p.get("source_dataset_version_id")),
         )
 
 
@@ -224,31 +224,31 @@ class Run:
     def of(cls, p: Props) -> Self:
         return cls(
             id=str(p["id"]),
-            name=_text(p.get("name")),
-            status=_text(p.get("status")),
+            name=text_of(p.get("name")),
+            status=text_of(p.get("status")),
             params=_prefixed(p, PREFIX_PARAM),
             metrics=_prefixed(p, PREFIX_METRIC),
-            started_at=_time(p.get("started_at")),
-            ended_at=_time(p.get("ended_at")),
+            started_at=time_of(p.get("started_at")),
+            ended_at=time_of(p.get("ended_at")),
             duration_seconds=_float(p.get("duration_seconds")),
-            code_version=_text(p.get("code_version")),
-            external_id=_text(p.get("external_id")),
-            notes=_text(p.get("notes")),
+            code_version=text_of(p.get("code_version")),
+            external_id=text_of(p.get("external_id")),
+            notes=text_of(p.get("notes")),
             revision=_revision(p),
-            framework=_text(p.get("framework")),
-            framework_version=_text(p.get("framework_version")),
-            hardware=_text(p.get("hardware")),
-            container_image=_text(p.get("container_image")),
-            python_version=_text(p.get("python_version")),
-            experiment_id=_text(p.get("experiment_id")),
+            framework=text_of(p.get("framework")),
+            framework_version=text_of(p.get("framework_version")),
+            hardware=text_of(p.get("hardware")),
+            container_image=text_of(p.get("container_image")),
+            python_version=text_of(p.get("python_version")),
+            experiment_id=text_of(p.get("experiment_id")),
             facets=_json(p.get("ol_run_facets")),
             end_facets=_json(p.get("ol_end_facets")),
             job_facets=_json(p.get("ol_job_facets")),
-            producer=_text(p.get("ol_producer")),
+            producer=text_of(p.get("ol_producer")),
             job_owners=_strings(p.get("ol_job_owners")),
-            parent_run_external_id=_text(p.get("parent_run_external_id")),
-            parent_job_namespace=_text(p.get("parent_job_namespace")),
-            parent_job_name=_text(p.get("parent_job_name")),
+            parent_run_external_id=text_of(p.get("parent_run_external_id")),
+            parent_job_namespace=text_of(p.get("parent_job_namespace")),
+            parent_job_name=text_of(p.get("parent_job_name")),
             custom=Custom.of(p),
         )
 
@@ -286,20 +286,20 @@ class ModelVersion:
             id=str(p["id"]),
             model_name=str(p.get("model_name")),
             version=int(p["version"]),
-            status=_text(p.get("status")),
+            status=text_of(p.get("status")),
             artifact=Artifact(
-                uri=_text(p.get("artifact_uri")),
+                uri=text_of(p.get("artifact_uri")),
                 digest=str(p.get("artifact_digest")),
-                size=_int(p.get("artifact_size")),
-                format=_text(p.get("artifact_format")),
+                size=int_of(p.get("artifact_size")),
+                format=text_of(p.get("artifact_format")),
             ),
-            signature=_text(p.get("signature")),
+            signature=text_of(p.get("signature")),
             feature_importance=_prefixed(p, PREFIX_IMPORTANCE),
-            notes=_text(p.get("notes")),
+            notes=text_of(p.get("notes")),
             revision=_revision(p),
-            created_at=_time(p.get("created_at")),
-            run_id=_text(p.get("run_id")),
-            model_id=_text(p.get("model_id")),
+            created_at=time_of(p.get("created_at")),
+            run_id=text_of(p.get("run_id")),
+            model_id=text_of(p.get("model_id")),
             custom=Custom.of(p),
         )
 
@@ -328,17 +328,17 @@ class Model:
         return cls(
             id=str(p["id"]),
             name=str(p.get("name")),
-            description=_text(p.get("description")),
+            description=text_of(p.get("description")),
             owners=_strings(p.get("owners")),
             owner_teams=_strings(p.get("owner_teams")),
-            domain=_text(p.get("domain")),
-            task=_text(p.get("task")),
+            domain=text_of(p.get("domain")),
+            task=text_of(p.get("task")),
             tags=_strings(p.get("tags")),
-            licence=_text(p.get("licence")),
+            licence=text_of(p.get("licence")),
             regulatory=_strings(p.get("regulatory")),
-            intended_use=_text(p.get("intended_use")),
+            intended_use=text_of(p.get("intended_use")),
             revision=_revision(p),
-            created_at=_time(p.get("created_at")),
+            created_at=time_of(p.get("created_at")),
             custom=Custom.of(p),
             version_count=int(p.get("seq") or 0),
         )
@@ -369,19 +369,19 @@ class Evaluation:
         return cls(
             id=str(p["id"]),
             version=int(p["version"]),
-            slice=_text(p.get("slice")),
-            method=_text(p.get("method")),
-            code_version=_text(p.get("code_version")),
-            evaluator=_text(p.get("evaluator")),
-            evaluated_at=_time(p.get("evaluated_at")),
+            slice=text_of(p.get("slice")),
+            method=text_of(p.get("method")),
+            code_version=text_of(p.get("code_version")),
+            evaluator=text_of(p.get("evaluator")),
+            evaluated_at=time_of(p.get("evaluated_at")),
             reports=_strings(p.get("reports")),
-            notes=_text(p.get("notes")),
-            created_at=_time(p.get("created_at")),
-            created_by=_text(p.get("created_by")),
+            notes=text_of(p.get("notes")),
+            created_at=time_of(p.get("created_at")),
+            created_by=text_of(p.get("created_by")),
             metrics=_prefixed(p, PREFIX_METRIC),
             confidence=(json.loads(confidence) if isinstance(confidence, str) and confidence else None) or {},
-            dataset_version_id=_text(p.get("dataset_version_id")) or None,
-            supersedes_id=_text(p.get("supersedes")) or None,
+            dataset_version_id=text_of(p.get("dataset_version_id")) or None,
+            supersedes_id=text_of(p.get("supersedes")) or None,
         )
 
 

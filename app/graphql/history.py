@@ -19,6 +19,8 @@ from app.domain.history import Resolution
 from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
+from app.graph import history_records as hrec
+from app.graph import records as rec
 from app.graph.history_reads import HistoryReader
 from app.graphql.annotations import Annotation, annotations_of
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
@@ -202,56 +204,56 @@ class HealthWindow:
 
 @strawberry.type(description="A deployment: where a model is served, what it serves, and how healthy it is.")
 class Deployment:
-    entity: strawberry.Private[Entity]
+    record: strawberry.Private[hrec.Deployment]
 
     @strawberry.field(description="Deployment id.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(self.entity.id)
+        return strawberry.ID(self.record.id)
 
     @strawberry.field(description="Deployment name.")
     def name(self) -> str:
-        return str(self.entity.get("name"))
+        return self.record.name
 
     @strawberry.field(description="Environment tier: dev, staging or production.")
     def environment(self) -> str:
-        return str(self.entity.get("environment"))
+        return self.record.environment
 
     @strawberry.field(description="Environment name (tier/region/cluster).")
     def environment_name(self) -> str:
-        return str(self.entity.get("environment_name"))
+        return self.record.environment_name
 
     @strawberry.field(description="Serving endpoint.")
     def endpoint(self) -> str | None:
-        return self.entity.get("endpoint")  # type: ignore[no-any-return]
+        return self.record.endpoint
 
     @strawberry.field(description="Concurrency limit.")
     def max_concurrency(self) -> int | None:
-        return self.entity.get("max_concurrency")  # type: ignore[no-any-return]
+        return self.record.max_concurrency
 
     @strawberry.field(description="What the owner wants: DEPLOYED or RETIRED.")
     def desired_state(self) -> DesiredState:
-        return DesiredState(self.entity.get("desired_state"))
+        return DesiredState(self.record.desired_state)
 
     @strawberry.field(description="Last observed state.")
     def observed_state(self) -> ObservedState:
-        return ObservedState(self.entity.get("observed_state"))
+        return ObservedState(self.record.observed_state)
 
     @strawberry.field(description="Latest derived health status.")
     def health_status(self) -> HealthStatus:
-        return HealthStatus(self.entity.get("health_status") or "UNKNOWN")
+        return HealthStatus(self.record.health_status)
 
     @strawberry.field(description="Minute of the latest health window.")
     def health_at(self) -> datetime | None:
-        return self.entity.time("health_at")
+        return self.record.health_at
 
     @strawberry.field(description="Version id a rollback returns to.")
     def rollback_target_id(self) -> strawberry.ID | None:
-        found = self.entity.get("rollback_target_id")
+        found = self.record.rollback_target_id
         return strawberry.ID(found) if found else None
 
     @strawberry.field(description="What it serves at `at` (default now), with traffic split.")
     async def serving(self, info: Info, at: datetime | None = None) -> list[ServingSpan]:
-        spans = await _reader(info).serving_at(self.entity, v.aware("at", at) or datetime.now(UTC))
+        spans = await _reader(info).serving_of(self.record, v.aware("at", at) or datetime.now(UTC))
         return [ServingSpan.of(s) for s in spans]
 
     @strawberry.field(description="Health windows in [from, to) (default: the last hour).")
@@ -260,7 +262,7 @@ class Deployment:
     ) -> list[HealthWindow]:
         end = v.aware("until", until) or datetime.now(UTC) + timedelta(minutes=1)
         start = v.aware("since", since) or end - timedelta(hours=1)
-        found = await _reader(info).health_windows(self.entity.id, start, end)
+        found = await _reader(info).health_windows(self.record.id, start, end)
         return [HealthWindow.of(e) for e in found]
 
 
@@ -494,7 +496,7 @@ class HistoryMutation:
 
 
 async def _model_id(info: Info, name: str) -> str:
-    model = await core_reader(info.context.services).model_by_name(name)
+    model = await core_reader(info.context.services).model_record(name)
     if model is None:
         raise NotFound(f"model: no model named {name!r}", field="model")
     return model.id
@@ -542,8 +544,8 @@ class HistoryQuery:
 
     @strawberry.field(description="A deployment by id.")
     async def deployment(self, info: Info, id: strawberry.ID) -> Deployment | None:
-        found = await _reader(info).deployment(str(id))
-        return Deployment(entity=found) if found else None
+        found = await _reader(info).deployment_record(str(id))
+        return Deployment(record=found) if found else None
 
     @strawberry.field(description="A deployment's events in order (at most 1000 after `afterSeq`).")
     async def deployment_timeline(self, info: Info, id: strawberry.ID, after_seq: int = 0) -> list[DeploymentEvent]:
@@ -566,29 +568,29 @@ class HistoryQuery:
 async def version_status_of(info: Info, version_id: str) -> VersionStatus:
     """Deployments serving the version (with their latest health) and its flags."""
     reader = _reader(info)
-    deployments = [Deployment(entity=d) for d, _ in await reader.version_deployments(version_id)]
+    deployments = [Deployment(record=d) for d, _ in await reader.version_deployments(version_id)]
     flags = [_flag(f) for f in await reader.flags(version_id)]
     return VersionStatus(deployments=deployments, flags=flags, findings=await findings_of(info, version_id, False))
 
 
-def _row(version: int, e: Entity | None, metrics: list[str]) -> ComparisonRow:
+def _row(version: int, e: rec.Evaluation | None, metrics: list[str]) -> ComparisonRow:
     values = e.metrics if e else {}
     return ComparisonRow(
         version=version,
         evaluation_id=strawberry.ID(e.id) if e else None,
-        evaluated_at=e.time("evaluated_at") if e else None,
+        evaluated_at=e.evaluated_at if e else None,
         metrics=[ComparedMetric(name=m, value=values.get(m)) for m in metrics],
     )
 
 
-def _flag(f: Entity) -> VersionFlag:
+def _flag(f: hrec.Flag) -> VersionFlag:
     return VersionFlag(
         id=strawberry.ID(f.id),
-        kind=str(f.get("kind")),
-        statistic=str(f.get("statistic")),
-        value=float(f.get("value")),
-        reason=str(f.get("flag_reason")),
-        observed_at=f.time("observed_at"),
+        kind=f.feedback_kind,
+        statistic=f.statistic,
+        value=f.value,
+        reason=f.reason,
+        observed_at=f.observed_at,
     )
 
 
@@ -628,5 +630,5 @@ async def deployments_page(info: Info, model_id: str, first: int, after: str | N
     limit = page_size(first)
     found = await _reader(info).deployments_of(model_id, decode(after), limit + 1)
     total = await _reader(info).count_deployments_of(model_id) if asks_for_total(info) else None
-    page = connection([(str(e.get("name")), Deployment(entity=e)) for e in found], limit)
+    page = connection([(d.name, Deployment(record=d)) for d in found], limit)
     return DeploymentConnection(edges=page.edges, page_info=page.page_info, total_count=total)

@@ -300,7 +300,7 @@ async def test_drift_and_baseline_flags_are_visible_on_the_version(model: dict[s
     assert "baseline 0.85" in metric["flag_reason"]
     version_id = model["versions"][0]["id"]
     flags = await h.history(_services[0]).flags(version_id)
-    assert sorted(f.get("statistic") for f in flags) == ["f1", "psi"]
+    assert sorted(f.statistic for f in flags) == ["f1", "psi"]
 
 
 @contextlib.asynccontextmanager
