@@ -11,7 +11,7 @@ from neo4j import AsyncDriver
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
-from app.graph.history_records import Deployment, Flag
+from app.graph.history_records import Deployment, DeploymentEvent, Flag, HealthWindow
 from app.graph.reads import entities, one, plain_rows, rows, total
 from app.graph.records import Evaluation
 
@@ -132,16 +132,9 @@ class HistoryReader:
         names = {"deployment_id": deployment_id, "deployment": name, "environment": environment}
         return [_span({**r, **names}) for r in found]
 
-    async def timeline(self, deployment_id: str, after: int = 0, limit: int = MAX_ROWS) -> list[Entity]:
-        return await entities(
-            self.driver,
-            self.db,
-            "DeploymentEvent",
-            q.TIMELINE,
-            id=deployment_id,
-            after=after,
-            limit=min(limit, MAX_ROWS),
-        )
+    async def timeline(self, deployment_id: str, after: int = 0, limit: int = MAX_ROWS) -> list[DeploymentEvent]:
+        params = {"id": deployment_id, "after": after, "limit": min(limit, MAX_ROWS)}
+        return [DeploymentEvent.of(r["props"]) for r in await rows(self.driver, self.db, q.TIMELINE, **params)]
 
     async def in_production_at(
         self, at: datetime, model: str | None, limit: int = MAX_ROWS, after: ProductionKey | None = None
@@ -167,17 +160,9 @@ class HistoryReader:
 
     async def health_windows(
         self, deployment_id: str, start: datetime, end: datetime, limit: int = MAX_ROWS
-    ) -> list[Entity]:
-        return await entities(
-            self.driver,
-            self.db,
-            "HealthWindow",
-            q.HEALTH_WINDOWS,
-            id=deployment_id,
-            **{"from": start},
-            to=end,
-            limit=min(limit, MAX_ROWS),
-        )
+    ) -> list[HealthWindow]:
+        params = {"id": deployment_id, "from": start, "to": end, "limit": min(limit, MAX_ROWS)}
+        return [HealthWindow.of(r["props"]) for r in await rows(self.driver, self.db, q.HEALTH_WINDOWS, **params)]
 
     async def evaluations_of(
         self,

@@ -3,11 +3,13 @@ app/graph/records.py for the provenance core)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
-from app.graph.records import Props, int_of, text_of, time_of
+from app.domain.history import SIGNALS
+from app.graph.records import Props, float_of, int_of, text_of, time_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,4 +65,75 @@ class Flag:
             value=float(p["value"]),
             reason=str(p.get("flag_reason")),
             observed_at=time_of(p.get("observed_at")),
+        )
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """One signal over a window's samples."""
+
+    min: float | None
+    max: float | None
+    sum: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthWindow:
+    """A deployment-minute of reported health: sample count, status and each signal's roll-up."""
+
+    kind: ClassVar[str] = "HealthWindow"
+    id: str
+    minute: datetime | None
+    count: int
+    status: str
+    signals: dict[str, Rollup]
+
+    def mean(self, signal: str) -> float | None:
+        total = self.signals[signal].sum
+        return total / self.count if total is not None and self.count else None
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            minute=time_of(p.get("minute")),
+            count=int(p.get("count") or 0),
+            status=str(p.get("status") or "UNKNOWN"),
+            signals={s: Rollup(*(float_of(p.get(f"{s}.{part}")) for part in ("min", "max", "sum"))) for s in SIGNALS},
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentEvent:
+    """An immutable event in a deployment's life, as stored or as published to subscribers (where
+    times are ISO text and details JSON text)."""
+
+    kind: ClassVar[str] = "DeploymentEvent"
+    id: str
+    deployment_id: str
+    seq: int
+    type: str
+    reason: str | None
+    actor: str | None
+    approved_by: str | None
+    occurred_at: datetime | None
+    from_state: str | None
+    to_state: str | None
+    details: Any
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        details, at = p.get("details"), p.get("occurred_at")
+        return cls(
+            id=str(p["id"]),
+            deployment_id=str(p["deployment_id"]),
+            seq=int(p["seq"]),
+            type=str(p["type"]),
+            reason=text_of(p.get("reason")),
+            actor=text_of(p.get("actor")),
+            approved_by=text_of(p.get("approved_by")),
+            occurred_at=datetime.fromisoformat(at) if isinstance(at, str) else time_of(at),
+            from_state=text_of(p.get("from_state")),
+            to_state=text_of(p.get("to_state")),
+            details=json.loads(details) if isinstance(details, str) else details,
         )

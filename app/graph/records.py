@@ -34,7 +34,7 @@ def int_of(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _float(value: Any) -> float | None:
+def float_of(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
@@ -230,7 +230,7 @@ class Run:
             metrics=_prefixed(p, PREFIX_METRIC),
             started_at=time_of(p.get("started_at")),
             ended_at=time_of(p.get("ended_at")),
-            duration_seconds=_float(p.get("duration_seconds")),
+            duration_seconds=float_of(p.get("duration_seconds")),
             code_version=text_of(p.get("code_version")),
             external_id=text_of(p.get("external_id")),
             notes=text_of(p.get("notes")),

@@ -12,7 +12,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.domain import validation as v
-from app.domain.entities import Entity
 from app.domain.history import HistoryBucket as Bucket
 from app.domain.history import HistoryPoint as Point
 from app.domain.history import Resolution
@@ -142,22 +141,19 @@ class DeploymentEvent:
     details: JSON | None = strawberry.field(description="Event details, e.g. the new traffic split.")
 
     @classmethod
-    def of(cls, p: dict[str, Any]) -> DeploymentEvent:
-        import json
-
-        details = p.get("details")
+    def of(cls, e: hrec.DeploymentEvent) -> DeploymentEvent:
         return cls(
-            id=strawberry.ID(p["id"]),
-            deployment_id=strawberry.ID(p["deployment_id"]),
-            seq=int(p["seq"]),
-            type=DeploymentEventType(p["type"]),
-            reason=p.get("reason"),
-            actor=p.get("actor"),
-            approved_by=p.get("approved_by"),
-            occurred_at=_time(p.get("occurred_at")),
-            from_state=_observed(p.get("from_state")),
-            to_state=_observed(p.get("to_state")),
-            details=json.loads(details) if isinstance(details, str) else details,
+            id=strawberry.ID(e.id),
+            deployment_id=strawberry.ID(e.deployment_id),
+            seq=e.seq,
+            type=DeploymentEventType(e.type),
+            reason=e.reason,
+            actor=e.actor,
+            approved_by=e.approved_by,
+            occurred_at=e.occurred_at,
+            from_state=_observed(e.from_state),
+            to_state=_observed(e.to_state),
+            details=e.details,
         )
 
 
@@ -183,22 +179,16 @@ class HealthWindow:
     request_rate_mean: float | None = strawberry.field(description="Mean reported request rate.")
 
     @classmethod
-    def of(cls, e: Entity) -> HealthWindow:
-        count = int(e.get("count") or 0)
-
-        def mean(name: str) -> float | None:
-            total = e.get(f"{name}.sum")
-            return total / count if total is not None and count else None
-
+    def of(cls, w: hrec.HealthWindow) -> HealthWindow:
         return cls(
-            id=strawberry.ID(e.id),
-            minute=e.time("minute") or datetime.now(UTC),
-            count=count,
-            status=HealthStatus(e.get("status") or "UNKNOWN"),
-            latency_p95_ms_max=e.get("latency_p95_ms.max"),
-            latency_p99_ms_max=e.get("latency_p99_ms.max"),
-            error_rate_mean=mean("error_rate"),
-            request_rate_mean=mean("request_rate"),
+            id=strawberry.ID(w.id),
+            minute=w.minute or datetime.now(UTC),
+            count=w.count,
+            status=HealthStatus(w.status),
+            latency_p95_ms_max=w.signals["latency_p95_ms"].max,
+            latency_p99_ms_max=w.signals["latency_p99_ms"].max,
+            error_rate_mean=w.mean("error_rate"),
+            request_rate_mean=w.mean("request_rate"),
         )
 
 
@@ -263,7 +253,7 @@ class Deployment:
         end = v.aware("until", until) or datetime.now(UTC) + timedelta(minutes=1)
         start = v.aware("since", since) or end - timedelta(hours=1)
         found = await _reader(info).health_windows(self.record.id, start, end)
-        return [HealthWindow.of(e) for e in found]
+        return [HealthWindow.of(w) for w in found]
 
 
 @strawberry.type(description="A production-feedback or drift flag on a model version.")
@@ -549,7 +539,7 @@ class HistoryQuery:
 
     @strawberry.field(description="A deployment's events in order (at most 1000 after `afterSeq`).")
     async def deployment_timeline(self, info: Info, id: strawberry.ID, after_seq: int = 0) -> list[DeploymentEvent]:
-        return [DeploymentEvent.of(e.props) for e in await _reader(info).timeline(str(id), after_seq)]
+        return [DeploymentEvent.of(e) for e in await _reader(info).timeline(str(id), after_seq)]
 
     @strawberry.field(
         description="What production deployments served at a point in time (at most 1000 spans; "
@@ -604,11 +594,12 @@ class HistorySubscription:
         self, info: Info, deployment_id: strawberry.ID, after_seq: int | None = None
     ) -> AsyncGenerator[DeploymentEvent, None]:
         if after_seq is None:
-            messages = broker.subscribe(DEPLOYMENT_EVENTS, str(deployment_id))
-        else:
-            messages = events_after(_reader(info), str(deployment_id), v.non_negative_int("afterSeq", after_seq) or 0)
-        async for message in messages:
-            yield DeploymentEvent.of(message)
+            async for message in broker.subscribe(DEPLOYMENT_EVENTS, str(deployment_id)):
+                yield DeploymentEvent.of(hrec.DeploymentEvent.of(message))
+            return
+        after = v.non_negative_int("afterSeq", after_seq) or 0
+        async for event in events_after(_reader(info), str(deployment_id), after):
+            yield DeploymentEvent.of(event)
 
     @strawberry.subscription(description="Health status changes of one deployment (through any replica).")
     async def health_changes(self, info: Info, deployment_id: strawberry.ID) -> AsyncGenerator[HealthChange, None]:

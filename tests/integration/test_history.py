@@ -195,8 +195,8 @@ async def test_canary_rolled_back_moves_traffic_in_same_transaction(model: dict[
     canary = await reader.serving_at(deployment, during)
     assert sorted((s.version, s.traffic_percent) for s in canary) == [(1, 90.0), (2, 10.0)]
     timeline = await reader.timeline(dep["id"])
-    assert [e.get("type") for e in timeline] == ["created", "canary_started", "rolled_back"]
-    assert timeline[-1].get("reason") == "p95 latency doubled"
+    assert [e.type for e in timeline] == ["created", "canary_started", "rolled_back"]
+    assert timeline[-1].reason == "p95 latency doubled"
     at_t = await reader.in_production_at(before_canary, "scorer")
     assert [(s.version, s.traffic_percent) for _, s in at_t] == [(1, 100.0)]
     # The list decodes its times itself (epoch seconds and microseconds): the same instants, to the
@@ -244,8 +244,9 @@ async def test_health_rolls_up_per_minute_and_derives_status(model: dict[str, An
     windows = await h.history(_services[0]).health_windows(dep["id"], ago(10), datetime.now(UTC))
     assert len(windows) == 1
     w = windows[0]
-    assert w.get("count") == 4 and w.get("latency_p95_ms.max") == 900 and w.get("latency_p95_ms.min") == 100
-    assert w.get("latency_p95_ms.sum") == 1500 and w.get("status") == "DEGRADED"
+    p95 = w.signals["latency_p95_ms"]
+    assert w.count == 4 and p95.max == 900 and p95.min == 100
+    assert p95.sum == 1500 and w.status == "DEGRADED"
     deployment = await h.history(_services[0]).deployment(dep["id"])
     assert deployment is not None and deployment.get("health_status") == "DEGRADED"
 
