@@ -173,8 +173,9 @@ def _project(
 
 
 def _shown(projected: dict[str, Any]) -> dict[str, Any]:
-    """A node's projected fields without the ones it does not have (a map projection gives null)."""
-    return {k: v for k, v in projected.items() if v is not None}
+    """A node's projected fields without the ones it does not have (a map projection gives null),
+    times as Python's."""
+    return _plain({k: v for k, v in projected.items() if v is not None})
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:

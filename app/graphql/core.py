@@ -70,7 +70,6 @@ def node_label(kind: str, props: dict[str, Any]) -> str:
 
 async def to_graph(info: Info, sub: Subgraph) -> LineageGraph:
     def plain(v: Any) -> Any:
-        v = v.to_native() if hasattr(v, "to_native") else v
         return v.isoformat() if isinstance(v, datetime) else v
 
     async def properties(kind: str, props: dict[str, Any]) -> dict[str, Any]:
