@@ -10,7 +10,51 @@ from typing import Any
 from neo4j import AsyncDriver
 
 from app.graph.reads import rows
+from app.graph.records import Props, text_of, time_of
 from app.graph.review_queries import PAGE_REVIEWS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Review:
+    """A change waiting for (or decided by) an approver, with the request decoded from its JSON."""
+
+    id: str
+    command: str
+    payload: Any
+    action: str
+    target_id: str | None
+    requested_by: str
+    reasons: list[str]
+    status: str
+    created_at: datetime | None
+    expires_at: datetime | None
+    decided_by: str | None
+    comment: str | None
+    result_id: str | None
+    escalated_at: datetime | None
+    escalated_to: list[str]
+    should_have_acted: list[str]
+
+    @classmethod
+    def of(cls, p: Props) -> Review:
+        return cls(
+            id=str(p["id"]),
+            command=str(p["command"]),
+            payload=json.loads(p["payload"]),
+            action=str(p["action"]),
+            target_id=text_of(p.get("target_id")),
+            requested_by=str(p["requested_by"]),
+            reasons=list(p.get("reasons") or []),
+            status=str(p["status"]),
+            created_at=time_of(p.get("created_at")),
+            expires_at=time_of(p.get("expires_at")),
+            decided_by=text_of(p.get("decided_by")),
+            comment=text_of(p.get("comment")),
+            result_id=text_of(p.get("result_id")),
+            escalated_at=time_of(p.get("escalated_at")),
+            escalated_to=list(p.get("escalated_to") or []),
+            should_have_acted=list(p.get("should_have_acted") or []),
+        )
 
 
 @dataclass(frozen=True)
@@ -23,7 +67,7 @@ class ReviewFilter:
 
 async def page_reviews(
     driver: AsyncDriver, database: str, f: ReviewFilter, before: tuple[datetime, str] | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[Review]:
     found = await rows(
         driver,
         database,
@@ -37,4 +81,4 @@ async def page_reviews(
         before_id=before[1] if before else None,
         limit=limit,
     )
-    return [r["props"] for r in found]
+    return [Review.of(r["props"]) for r in found]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -13,6 +12,7 @@ from strawberry.scalars import JSON
 from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
+from app.graph.review_reads import Review as StoredReview
 from app.graph.review_reads import ReviewFilter, page_reviews
 from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
 from app.graphql.context import Info
@@ -70,27 +70,24 @@ class Review:
     should_have_acted: list[str] = strawberry.field(description="For an expired review: who should have acted.")
 
     @classmethod
-    def of(cls, p: dict[str, Any]) -> Review:
-        def t(v: Any) -> datetime | None:
-            return v.to_native() if hasattr(v, "to_native") else None
-
+    def of(cls, r: StoredReview) -> Review:
         return cls(
-            id=strawberry.ID(p["id"]),
-            command=p["command"],
-            payload=json.loads(p["payload"]),
-            action=p["action"],
-            target_id=p.get("target_id"),
-            requested_by=p["requested_by"],
-            reasons=list(p.get("reasons") or []),
-            status=ReviewStatus(p["status"]),
-            created_at=t(p.get("created_at")),
-            expires_at=t(p.get("expires_at")),
-            decided_by=p.get("decided_by"),
-            comment=p.get("comment"),
-            result_id=p.get("result_id"),
-            escalated_at=t(p.get("escalated_at")),
-            escalated_to=list(p.get("escalated_to") or []),
-            should_have_acted=list(p.get("should_have_acted") or []),
+            id=strawberry.ID(r.id),
+            command=r.command,
+            payload=r.payload,
+            action=r.action,
+            target_id=strawberry.ID(r.target_id) if r.target_id is not None else None,
+            requested_by=r.requested_by,
+            reasons=r.reasons,
+            status=ReviewStatus(r.status),
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            decided_by=r.decided_by,
+            comment=r.comment,
+            result_id=strawberry.ID(r.result_id) if r.result_id is not None else None,
+            escalated_at=r.escalated_at,
+            escalated_to=r.escalated_to,
+            should_have_acted=r.should_have_acted,
         )
 
 
@@ -321,7 +318,7 @@ class GovernanceQuery:
             time_key(inp.after),
             limit + 1,
         )
-        return connection([(time_cursor_key(p["created_at"], p["id"]), Review.of(p)) for p in found], limit)
+        return connection([(time_cursor_key(r.created_at, r.id), Review.of(r)) for r in found], limit)
 
     @strawberry.field(description="The audit trail, newest first.")
     async def audit_trail(self, info: Info, input: AuditTrailInput) -> Connection[AuditEvent]:
@@ -413,4 +410,4 @@ class GovernanceMutation:
 async def _decide(info: Info, input: DecideReviewInput, *, approve: bool) -> ReviewDecided:
     meta = meta_of(info, None)
     decided = await approvals.decide_review(info.context.services, meta, str(input.id), approve, input.comment)
-    return ReviewDecided(review=Review.of(decided))
+    return ReviewDecided(review=Review.of(StoredReview.of(decided)))
