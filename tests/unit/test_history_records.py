@@ -29,18 +29,3 @@ def test_a_health_window_rolls_up_each_signal_and_means_over_its_samples() -> No
 def test_a_deployment_not_yet_reported_on_is_of_unknown_health() -> None:
     d = Deployment.of({"id": "dep_1", "name": "scorer", "rollback_target_id": ""})
     assert (d.health_status, d.health_at, d.rollback_target_id) == ("UNKNOWN", None, None)
-
-
-def test_a_review_decodes_its_request_and_times() -> None:
-    from app.graph.review_reads import Review
-
-    stored = {"id": "rev_1", "command": "archive_version", "payload": '{"model": "m"}', "action": "modify"}
-    r = Review.of(
-        {**stored, "requested_by": "ana", "status": "PENDING", "created_at": DateTime(2026, 1, 2, tzinfo=UTC)}
-    )
-    assert (r.payload, r.created_at, r.expires_at, r.reasons) == (
-        {"model": "m"},
-        datetime(2026, 1, 2, tzinfo=UTC),
-        None,
-        [],
-    )
