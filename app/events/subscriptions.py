@@ -20,6 +20,7 @@ from app.errors import NotFound, PermissionDenied
 from app.events import webhooks
 from app.events.catalog import TYPES, short_type
 from app.graph.reads import rows, tx_one
+from app.graph.webhook_records import WebhookDelivery, WebhookSubscription
 from app.registry.actor import RequestMeta
 from app.registry.commands import webhooks as cmd
 from app.registry.core import _model, owned
@@ -173,7 +174,7 @@ async def may_manage(services: Services, meta: RequestMeta, subscription: dict[s
     return bool(decision.allow)
 
 
-async def list_subscriptions(services: Services, meta: RequestMeta, limit: int) -> list[dict[str, Any]]:
+async def list_subscriptions(services: Services, meta: RequestMeta, limit: int) -> list[WebhookSubscription]:
     """Admins see every subscription; others those they created and may still manage."""
     admin = "admin" in meta.actor.roles
     found = await rows(
@@ -183,7 +184,7 @@ async def list_subscriptions(services: Services, meta: RequestMeta, limit: int) 
         mine=None if admin else meta.actor.name,
         limit=limit,
     )
-    return [r["s"] for r in found if admin or await may_manage(services, meta, r["s"])]
+    return [WebhookSubscription.of(r["s"]) for r in found if admin or await may_manage(services, meta, r["s"])]
 
 
 async def list_deliveries(
@@ -193,7 +194,7 @@ async def list_deliveries(
     state: str | None,
     before: datetime | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[WebhookDelivery]:
     subscription = await get_subscription(services, subscription_id)
     if not await may_manage(services, meta, subscription):
         raise PermissionDenied("only who may manage a webhook subscription sees its deliveries")
@@ -206,7 +207,7 @@ async def list_deliveries(
         before=before,
         limit=limit,
     )
-    return [r["d"] for r in found]
+    return [WebhookDelivery.of(r["d"]) for r in found]
 
 
 def now() -> datetime:

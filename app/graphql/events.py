@@ -21,6 +21,7 @@ from app.events import outbox, retention, webhooks
 from app.events import subscriptions as subs
 from app.events.broker import ALL, REGISTRY_EVENTS, broker
 from app.events.catalog import ADMIN_ONLY, TYPES, short_type
+from app.graph import webhook_records as wh
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command
 from app.registry.commands import webhooks as webhooks_cmd
@@ -116,21 +117,16 @@ class WebhookSubscription:
     created_at: datetime | None = strawberry.field(description="Created (UTC).")
 
     @classmethod
-    def of(cls, p: dict[str, Any]) -> WebhookSubscription:
+    def of(cls, r: wh.WebhookSubscription) -> WebhookSubscription:
         return cls(
-            id=strawberry.ID(p["id"]),
-            url=p["url"],
-            event_types=list(p.get("event_types") or []),
-            model=p.get("model"),
-            description=p.get("description"),
-            created_by=p.get("created_by"),
-            created_at=_t(p.get("created_at")),
+            id=strawberry.ID(r.id),
+            url=r.url,
+            event_types=r.event_types,
+            model=r.model,
+            description=r.description,
+            created_by=r.created_by,
+            created_at=r.created_at,
         )
-
-
-def _t(value: Any) -> datetime | None:
-    native = value.to_native() if hasattr(value, "to_native") else value
-    return native if isinstance(native, datetime) else None
 
 
 @strawberry.type(description="One event to send to one subscription, and how its last attempt went.")
@@ -153,24 +149,24 @@ class WebhookDelivery:
     dead_at: datetime | None = strawberry.field(description="When retries ran out.")
 
     @classmethod
-    def of(cls, d: dict[str, Any]) -> WebhookDelivery:
+    def of(cls, d: wh.WebhookDelivery) -> WebhookDelivery:
         return cls(
-            id=strawberry.ID(d["id"]),
-            subscription_id=strawberry.ID(d["subscription_id"]),
-            event_id=strawberry.ID(d["event_id"]),
-            event_sequence=int(d["event_seq"]),
-            event_type=d["event_type"],
-            state=d["state"],
-            attempts=int(d.get("attempts") or 0),
-            created_at=_t(d.get("created_at")),
-            next_attempt_at=_t(d.get("next_attempt_at")),
-            last_attempt_at=_t(d.get("last_attempt_at")),
-            last_status=d.get("last_status"),
-            last_response=d.get("last_response"),
-            last_error=d.get("last_error"),
-            last_duration_ms=d.get("last_duration_ms"),
-            delivered_at=_t(d.get("delivered_at")),
-            dead_at=_t(d.get("dead_at")),
+            id=strawberry.ID(d.id),
+            subscription_id=strawberry.ID(d.subscription_id),
+            event_id=strawberry.ID(d.event_id),
+            event_sequence=d.event_sequence,
+            event_type=d.event_type,
+            state=d.state,
+            attempts=d.attempts,
+            created_at=d.created_at,
+            next_attempt_at=d.next_attempt_at,
+            last_attempt_at=d.last_attempt_at,
+            last_status=d.last_status,
+            last_response=d.last_response,
+            last_error=d.last_error,
+            last_duration_ms=d.last_duration_ms,
+            delivered_at=d.delivered_at,
+            dead_at=d.dead_at,
         )
 
 
@@ -309,7 +305,8 @@ async def _create(info: Info, input: CreateWebhookSubscriptionInput) -> Any:
         reasons = list(outcome.decision.reasons) if outcome.decision else []
         return review_required(str(outcome.review["id"]), reasons)
     found = await subs.get_subscription(services, str((outcome.result or {})["id"]))
-    return WebhookSubscriptionCreated(subscription=WebhookSubscription.of(found), secret=secret)
+    created = WebhookSubscription.of(wh.WebhookSubscription.of(found))
+    return WebhookSubscriptionCreated(subscription=created, secret=secret)
 
 
 @strawberry.type
