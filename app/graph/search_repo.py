@@ -14,6 +14,7 @@ from neo4j.exceptions import ClientError
 from app.domain import search as s
 from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
 from app.errors import ValidationFailed
+from app.graph import records as rec
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
 from app.graph.reads import rows, total
@@ -34,11 +35,12 @@ MATCHABLE = {
 class SearchHit:
     id: str
     score: float
-    version: Entity
-    model: Entity
-    run: Entity | None
+    version: rec.ModelVersion
+    model: rec.Model
+    run: rec.Run | None
     aliases: list[str]
     matched_fields: list[str]
+    open_findings: list[str]  # as the search document records them
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,16 @@ def _hit(row: dict[str, Any], words: list[str]) -> SearchHit:
     version = Entity.of("ModelVersion", row["version"])
     run = Entity.of("Run", row["run"]) if row["run"] else None
     matched = _matched(words, {"model": model, "version": version, "run": run})
-    return SearchHit(version.id, float(row["score"]), version, model, run, list(row["aliases"]), matched)
+    return SearchHit(
+        version.id,
+        float(row["score"]),
+        rec.ModelVersion.of(row["version"]),
+        rec.Model.of(row["model"]),
+        rec.Run.of(row["run"]) if row["run"] else None,
+        list(row["aliases"]),
+        matched,
+        list(row["version"].get("s_findings") or []),
+    )
 
 
 def _matched(words: list[str], entities: dict[str, Entity | None]) -> list[str]:

@@ -193,15 +193,15 @@ def to_raw(value: Any) -> Any:
 def hit_type(h: search_repo.SearchHit) -> SearchHit:
     return SearchHit(
         id=strawberry.ID(h.id),
-        model_name=str(h.model.get("name")),
-        version=int(h.version.get("version") or 0),
+        model_name=h.model.name,
+        version=h.version.version,
         score=h.score,
         aliases=h.aliases,
         matched_fields=h.matched_fields,
-        domain=h.model.get("domain"),
-        task=h.model.get("task"),
+        domain=h.model.domain,
+        task=h.model.task,
         metrics=JSON(h.run.metrics if h.run else {}),
-        open_findings=list(h.version.get("s_findings") or []),
+        open_findings=h.open_findings,
     )
 
 
