@@ -18,6 +18,7 @@ from app.graph import records as rec
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
 from app.graph.reads import rows, total
+from app.graph.vocab_records import SavedSearch, Term
 
 MISSING_LOW = -1.0e300
 MISSING_HIGH = 1.0e300
@@ -308,23 +309,22 @@ class VocabReader:
         self.driver = driver
         self.db = database
 
-    async def term_entities(self, vocabulary: str | None = None) -> list[Entity]:
+    async def term_records(self, vocabulary: str | None = None) -> list[Term]:
         found = await rows(self.driver, self.db, vq.LIST_TERMS, vocabulary=vocabulary)
-        return [Entity.of("Term", r["props"]) for r in found]
+        return [Term.of(r["props"]) for r in found]
 
     async def terms(self, vocabulary: str | None = None) -> list[s.Term]:
         return [
-            s.Term(e.get("vocabulary"), e.get("value"), tuple(e.get("synonyms") or ()), e.get("broader"))
-            for e in await self.term_entities(vocabulary)
+            s.Term(t.vocabulary, t.value, tuple(t.synonyms), t.broader) for t in await self.term_records(vocabulary)
         ]
 
     async def count_saved_searches(self) -> int:
         return await total(self.driver, self.db, vq.COUNT_SAVED_SEARCHES)
 
-    async def saved_searches(self, after: str | None, limit: int) -> list[Entity]:
+    async def saved_searches(self, after: str | None, limit: int) -> list[SavedSearch]:
         found = await rows(self.driver, self.db, vq.LIST_SAVED_SEARCHES, after=after, limit=limit)
-        return [Entity.of("SavedSearch", r["props"]) for r in found]
+        return [SavedSearch.of(r["props"]) for r in found]
 
-    async def saved_search(self, name: str) -> Entity | None:
+    async def saved_search(self, name: str) -> SavedSearch | None:
         found = await rows(self.driver, self.db, vq.SAVED_SEARCH_BY_NAME, name=name)
-        return Entity.of("SavedSearch", found[0]["props"]) if found else None
+        return SavedSearch.of(found[0]["props"]) if found else None

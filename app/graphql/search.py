@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -263,16 +262,16 @@ class SearchQuery:
         total = await reader.count_saved_searches() if asks_for_total(info) else None
         rows = [
             (
-                str(e.get("name")),
+                r.name,
                 SavedSearch(
-                    id=strawberry.ID(e.id),
-                    name=e.get("name"),
-                    description=e.get("description"),
-                    input=json.loads(e.get("input") or "{}"),
-                    created_by=e.get("created_by"),
+                    id=strawberry.ID(r.id),
+                    name=r.name,
+                    description=r.description,
+                    input=r.input,
+                    created_by=r.created_by,
                 ),
             )
-            for e in found
+            for r in found
         ]
         return connection(rows, limit, total)
 
@@ -280,19 +279,19 @@ class SearchQuery:
     async def terms(
         self, info: Info, vocabulary: str | None = None, first: int = 50, after: str | None = None
     ) -> Connection[Term]:
-        found = await vocab.vocab_reader(info.context.services).term_entities(vocabulary)
+        found = await vocab.vocab_reader(info.context.services).term_records(vocabulary)
         rows = [
             (
-                f"{e.get('vocabulary')}\x1f{e.get('value')}",
+                f"{t.vocabulary}\x1f{t.value}",
                 Term(
-                    id=strawberry.ID(e.id),
-                    vocabulary=e.get("vocabulary"),
-                    value=e.get("value"),
-                    synonyms=list(e.get("synonyms") or []),
-                    broader=e.get("broader"),
+                    id=strawberry.ID(t.id),
+                    vocabulary=t.vocabulary,
+                    value=t.value,
+                    synonyms=t.synonyms,
+                    broader=t.broader,
                 ),
             )
-            for e in found
+            for t in found
         ]
         return sliced(rows, first, after)
 

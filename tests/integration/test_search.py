@@ -329,7 +329,7 @@ async def test_saved_searches_are_shared_and_seeded(registry: dict[str, Any], se
         },
     )
     saved = await vocab.vocab_reader(services).saved_searches(None, 50)
-    names = [s.get("name") for s in saved]
+    names = [s.name for s in saved]
     assert "my-finance" in names and "production-finance-classifiers" in names
     with pytest.raises(ValidationFailed, match="op"):
         await do(
