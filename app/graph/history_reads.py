@@ -11,8 +11,8 @@ from neo4j import AsyncDriver
 from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
-from app.graph.history_records import Deployment, DeploymentEvent, Flag, HealthWindow
-from app.graph.reads import entities, one, plain_rows, rows, total
+from app.graph.history_records import Annotation, Deployment, DeploymentEvent, Flag, HealthWindow
+from app.graph.reads import one, plain_rows, rows, total
 from app.graph.records import Evaluation
 
 MAX_POINTS = 10_000
@@ -197,12 +197,12 @@ class HistoryReader:
             include_superseded=include_superseded,
         )
 
-    async def annotations(self, ids: Sequence[str]) -> list[list[Entity]]:
+    async def annotations(self, ids: Sequence[str]) -> list[list[Annotation]]:
         """The notes about each of `ids` (in order), oldest first: one query for a whole page."""
-        found = await entities(self.driver, self.db, "Annotation", q.ANNOTATIONS_OF, ids=list(ids))
-        by_target: dict[str, list[Entity]] = {}
-        for note in found:
-            by_target.setdefault(str(note.get("about_id")), []).append(note)
+        found = await rows(self.driver, self.db, q.ANNOTATIONS_OF, ids=list(ids))
+        by_target: dict[str, list[Annotation]] = {}
+        for note in (Annotation.of(r["props"]) for r in found):
+            by_target.setdefault(note.about_id, []).append(note)
         return [by_target.get(i, []) for i in ids]
 
     async def flags(self, version_id: str, limit: int = 100) -> list[Flag]:

@@ -137,3 +137,27 @@ class DeploymentEvent:
             to_state=text_of(p.get("to_state")),
             details=json.loads(details) if isinstance(details, str) else details,
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Annotation:
+    """A note someone attached to a point in history."""
+
+    kind: ClassVar[str] = "Annotation"
+    id: str
+    text: str | None
+    actor: str
+    created_at: datetime | None
+    about_id: str
+    about_kind: str
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(
+            id=str(p["id"]),
+            text=text_of(p.get("text")),
+            actor=str(p.get("actor")),
+            created_at=time_of(p.get("created_at")),
+            about_id=str(p.get("about_id")),
+            about_kind=str(p.get("about_kind")),
+        )

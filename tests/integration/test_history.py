@@ -149,7 +149,7 @@ async def test_annotation_on_evaluation(model: dict[str, Any]) -> None:
     ev = await evaluate(1, 0.8, ago(1))
     await run("annotate", {"target_id": ev["id"], "text": "label leak fixed in v2"})
     [notes] = await h.history(_services[0]).annotations([ev["id"]])
-    assert [(n.get("text"), n.get("actor")) for n in notes] == [("label leak fixed in v2", "alice")]
+    assert [(n.text, n.actor) for n in notes] == [("label leak fixed in v2", "alice")]
     with pytest.raises(NotFound, match="targetId"):
         await run("annotate", {"target_id": "eval_nope", "text": "x"})
 
