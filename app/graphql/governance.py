@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,6 +11,8 @@ from strawberry.scalars import JSON
 from app.auth.tokens import hash_key, new_api_key
 from app.domain import validation as v
 from app.errors import ValidationFailed
+from app.graph.governance_records import AuditEvent as StoredAuditEvent
+from app.graph.governance_records import Grant as StoredGrant
 from app.graph.review_reads import Review as StoredReview
 from app.graph.review_reads import ReviewFilter, page_reviews
 from app.graphql.connection import Connection, connection, decode, page_size, sliced, time_cursor_key, time_key
@@ -189,17 +190,17 @@ class Grant:
     revoked_by: str | None = strawberry.field(description="Who revoked it.")
 
     @classmethod
-    def of(cls, p: dict[str, Any]) -> Grant:
+    def of(cls, g: StoredGrant) -> Grant:
         return cls(
-            id=strawberry.ID(p["id"]),
-            principal=p["principal"],
-            action=p["action"],
-            resource_id=p.get("resource_id") or "*",
-            expires_at=p.get("expires_at"),
-            created_at=p.get("created_at"),
-            created_by=p.get("created_by"),
-            revoked_at=p.get("revoked_at"),
-            revoked_by=p.get("revoked_by"),
+            id=strawberry.ID(g.id),
+            principal=g.principal,
+            action=g.action,
+            resource_id=g.resource_id,
+            expires_at=g.expires_at,
+            created_at=g.created_at,
+            created_by=g.created_by,
+            revoked_at=g.revoked_at,
+            revoked_by=g.revoked_by,
         )
 
 
@@ -333,7 +334,7 @@ class GovernanceQuery:
             before=_position(input.after),
             limit=limit + 1,
         )
-        return connection([(str(e.get("position")), _event_info(e)) for e in events], limit)
+        return connection([(str(e.position), _event_info(e)) for e in events], limit)
 
     @strawberry.field(description="What policy would decide for a command now (nothing is written).")
     async def policy_check(self, info: Info, input: PolicyCheckInput) -> PolicyDecision:
@@ -342,25 +343,24 @@ class GovernanceQuery:
         return PolicyDecision(allow=d.allow, requires_review=d.requires_review, reasons=list(d.reasons))
 
 
-def _event_info(e: dict[str, Any]) -> AuditEvent:
-    details = gov.audit_details(e)
+def _event_info(e: StoredAuditEvent) -> AuditEvent:
     return AuditEvent(
-        stream=e.get("chain") or "legacy",
-        seq=e["seq"],
-        position=str(e.get("position")),
-        at=e["at"].to_native(),
-        actor=e["actor"],
-        action=e["action"],
-        target_id=e.get("target_id"),
-        decision=AuditDecision(e["decision"]),
-        reasons=list(e.get("reasons") or []),
-        request_id=e.get("request_id"),
-        purpose=e.get("purpose"),
-        approved_by=details.get("approved_by") or (e["actor"] if e["action"] == "review:approved" else None),
-        review_id=details.get("review_id"),
-        subjects=[str(s) for s in details.get("subjects") or []],
-        hash=e["hash"],
-        prev_hash=e["prev_hash"],
+        stream=e.stream,
+        seq=e.seq,
+        position=str(e.position),
+        at=e.at,
+        actor=e.actor,
+        action=e.action,
+        target_id=strawberry.ID(e.target_id) if e.target_id is not None else None,
+        decision=AuditDecision(e.decision),
+        reasons=e.reasons,
+        request_id=e.request_id,
+        purpose=e.purpose,
+        approved_by=e.approved_by,
+        review_id=strawberry.ID(e.review_id) if e.review_id is not None else None,
+        subjects=e.subjects,
+        hash=e.hash,
+        prev_hash=e.prev_hash,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from app.graph.governance_queries import (
     LIST_GRANTS,
     REVOKE_GRANT,
 )
+from app.graph.governance_records import AuditEvent, Grant
 from app.graph.ids import new_id
 from app.graph.reads import rows, tx_one
 from app.registry.actor import RequestMeta
@@ -114,7 +114,7 @@ async def revoke_grant(services: Services, meta: RequestMeta, c: cmd.RevokeGrant
 
 async def list_grants(
     services: Services, principal: str, *, include_revoked: bool = False, limit: int = 200
-) -> list[dict[str, Any]]:
+) -> list[Grant]:
     """A principal's grants, newest first (revoked ones only when asked)."""
     found = await rows(
         services.driver,
@@ -124,11 +124,7 @@ async def list_grants(
         include_revoked=include_revoked,
         limit=limit,
     )
-    return [{k: _native(val) for k, val in r["props"].items()} for r in found]
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
+    return [Grant.of(r["props"]) for r in found]
 
 
 async def audit_trail(
@@ -141,7 +137,7 @@ async def audit_trail(
     end: datetime | None,
     before: int | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[AuditEvent]:
     found = await rows(
         services.driver,
         services.settings.neo4j_database,
@@ -154,16 +150,7 @@ async def audit_trail(
         limit=limit,
         **{"from": start},
     )
-    return [r["props"] for r in found]
-
-
-def audit_details(event: dict[str, Any]) -> dict[str, Any]:
-    """An audit event's details (stored as JSON text); anything unreadable is no details."""
-    try:
-        details = json.loads(event.get("details") or "{}")
-    except ValueError:
-        return {}
-    return details if isinstance(details, dict) else {}
+    return [AuditEvent.of(r["props"]) for r in found]
 
 
 async def may_approve_reviews(services: Services, meta: RequestMeta) -> bool:

@@ -150,8 +150,8 @@ async def test_trail_of_one_target_pages_newest_first(clean_graph: Services) -> 
     page = await audit_trail(
         clean_graph, target=ids["model"], actor=None, action=None, start=None, end=None, before=None, limit=3
     )
-    assert [e["target_id"] for e in page] == [ids["model"]] * 3
-    assert [e["action"] for e in page] == ["modify:update_metadata"] * 3
+    assert [e.target_id for e in page] == [ids["model"]] * 3
+    assert [e.action for e in page] == ["modify:update_metadata"] * 3
     rest = await audit_trail(
         clean_graph,
         target=ids["model"],
@@ -159,11 +159,11 @@ async def test_trail_of_one_target_pages_newest_first(clean_graph: Services) -> 
         action=None,
         start=None,
         end=None,
-        before=page[-1]["position"],
+        before=page[-1].position,
         limit=10,
     )
     # Registering a version is part of the model's own trail.
-    assert [e["action"] for e in rest] == ["publish:register_model_version", "publish:create_model"]
+    assert [e.action for e in rest] == ["publish:register_model_version", "publish:create_model"]
 
 
 async def test_the_global_chain_from_before_streams_stays_verifiable(clean_graph: Services) -> None:

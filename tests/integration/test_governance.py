@@ -248,7 +248,7 @@ async def test_a_revoked_grant_stops_working_and_stays_listed(clean_graph: Servi
         await run(clean_graph, "revoke_grant", {"id": grant["id"]})
     assert await list_grants(clean_graph, "gus") == []
     listed = await list_grants(clean_graph, "gus", include_revoked=True)
-    assert [(g["id"], g["revoked_by"], g["revoke_reason"]) for g in listed] == [(grant["id"], "root", "project over")]
+    assert [(g.id, g.revoked_by, g.revoke_reason) for g in listed] == [(grant["id"], "root", "project over")]
     records, _, _ = await clean_graph.driver.execute_query(
         "MATCH (e:AuditEvent {target_id: $id}) RETURN e.action AS a, e.decision AS d ORDER BY e.seq", id=grant["id"]
     )
