@@ -80,10 +80,9 @@ def decode(cursor: str | None) -> str | None:
     return text[2:]
 
 
-def time_cursor_key(at: object, node_id: str) -> str:
-    """The key of a newest-first list ordered by (time, id); `at` is a driver or Python datetime."""
-    native = at.to_native() if hasattr(at, "to_native") else at
-    return f"{native.isoformat() if isinstance(native, datetime) else ''}|{node_id}"
+def time_cursor_key(at: datetime | None, node_id: str) -> str:
+    """The key of a newest-first list ordered by (time, id)."""
+    return f"{at.isoformat() if at is not None else ''}|{node_id}"
 
 
 def time_key(cursor: str | None) -> tuple[datetime, str] | None:

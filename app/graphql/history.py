@@ -39,10 +39,6 @@ def _reader(info: Info) -> HistoryReader:
     return h.history(info.context.services)
 
 
-def _iso(value: Any) -> datetime | None:
-    return value.to_native() if hasattr(value, "to_native") else value  # type: ignore[no-any-return]
-
-
 @strawberry.type(description="A metric of one version in a comparison (null when it has none).")
 class ComparedMetric:
     name: str = strawberry.field(description="Metric name, e.g. f1.")
@@ -162,9 +158,10 @@ def _observed(value: Any) -> ObservedState | None:
 
 
 def _time(value: Any) -> datetime | None:
+    """A time of a broker message (ISO text)."""
     if isinstance(value, str):
         return datetime.fromisoformat(value)
-    return _iso(value)
+    return value if isinstance(value, datetime) else None
 
 
 @strawberry.type(description="Health of a deployment over one minute (roll-up of reported samples).")
