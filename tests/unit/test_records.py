@@ -72,7 +72,7 @@ def test_the_graphql_type_answers_the_record_attributes() -> None:
 
 
 def test_a_plain_field_without_a_record_attribute_of_its_type_fails_at_import() -> None:
-    with pytest.raises(TypeError, match=r"Gone\.name: Feature has no attribute name: int"):
+    with pytest.raises(TypeError, match=r"Gone\.name: Feature has no attribute name of type int"):
 
         @t.node_type(rec.Feature, description="Not a real type.")
         class Gone(t.Node):

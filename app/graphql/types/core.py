@@ -105,7 +105,7 @@ def node_type(record: type[Any], description: str) -> Any:
             declared = vars(cls)[name].type_annotation.annotation
             if hints.get(name) not in (declared, Any):
                 shown = declared.__name__ if isinstance(declared, type) else repr(declared)
-                raise TypeError(f"{cls.__name__}.{name}: {record.__name__} has no attribute {name}: {shown}")
+                raise TypeError(f"{cls.__name__}.{name}: {record.__name__} has no attribute {name} of type {shown}")
         return strawberry.type(cls, description=description)
 
     return wrap
