@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from playwright.async_api import Page, expect
+from playwright.async_api import FloatRect, Page, expect
 
 from app.config import Settings
 from tests.browser.conftest import MARKS, admin_key, gql, shot, sign_in
@@ -84,10 +84,17 @@ async def test_the_chart_marks_the_annotations_the_api_returns_and_lists_them(
     await expect(marks.nth(1)).to_have_attribute("title", re.compile("on v3 at .*bureau feed changed its score"))
     for mark in (marks.first, marks.nth(1)):
         await expect(mark).to_be_visible()
-    # Each mark sits over the chart's plotting area, the older one further left.
-    first, second = await marks.first.bounding_box(), await marks.nth(1).bounding_box()
-    canvas = await chart.locator("canvas").bounding_box()
-    assert first and second and canvas
+    # Each mark sits over the chart's plotting area, the older one further left. The chart may draw
+    # again (a resize, a live update) between two reads, so the three boxes are read until all are laid out.
+    boxes: list[FloatRect | None] = [None]
+    for _ in range(50):
+        boxes = [await marks.first.bounding_box(), await marks.nth(1).bounding_box()]
+        boxes.append(await chart.locator("canvas").bounding_box())
+        if all(boxes):
+            break
+        await page.wait_for_timeout(100)
+    first, second, canvas = boxes
+    assert first and second and canvas, boxes
     assert canvas["x"] < first["x"] < second["x"] < canvas["x"] + canvas["width"]
     listed = page.get_by_test_id("annotations").locator("li")
     await expect(listed).to_have_count(len(notes))
