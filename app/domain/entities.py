@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,19 +13,15 @@ PREFIX_CLASSIFICATION = "cc."  # a custom property's classification (app/domain/
 PREFIX_IMPORTANCE = "fi."
 
 
-def _time(value: Any) -> datetime | None:
+def time_of(value: Any) -> datetime | None:
     if value is None:
         return None
     native = value.to_native() if hasattr(value, "to_native") else value
     return native if isinstance(native, datetime) else None
 
 
-def _prefixed(props: dict[str, Any], prefix: str) -> dict[str, Any]:
+def prefixed(props: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {k[len(prefix) :]: v for k, v in props.items() if k.startswith(prefix)}
-
-
-def _json(value: Any, default: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) and value else default
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class Entity:
         return self.props.get(name, default)
 
     def time(self, name: str) -> datetime | None:
-        return _time(self.props.get(name))
+        return time_of(self.props.get(name))
 
     @property
     def created_at(self) -> datetime | None:
@@ -61,26 +56,7 @@ class Entity:
 
     @property
     def metrics(self) -> dict[str, float]:
-        return _prefixed(self.props, PREFIX_METRIC)
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return _prefixed(self.props, PREFIX_PARAM)
-
-    @property
-    def custom(self) -> dict[str, Any]:
-        return _prefixed(self.props, PREFIX_CUSTOM)
-
-    @property
-    def custom_classes(self) -> dict[str, str]:
-        return _prefixed(self.props, PREFIX_CLASSIFICATION)
-
-    @property
-    def feature_importance(self) -> dict[str, float]:
-        return _prefixed(self.props, PREFIX_IMPORTANCE)
-
-    def json_field(self, name: str, default: Any = None) -> Any:
-        return _json(self.props.get(name), default)
+        return prefixed(self.props, PREFIX_METRIC)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from app.graph.records import Props, int_of, text_of, time_of
+from app.domain.entities import time_of
+from app.graph.records import Props, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
+from app.domain.entities import time_of
 from app.domain.history import SIGNALS
-from app.graph.records import Props, float_of, int_of, text_of, time_of
+from app.graph.records import Props, float_of, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

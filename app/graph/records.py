@@ -16,14 +16,11 @@ from app.domain.entities import (
     PREFIX_METRIC,
     PREFIX_PARAM,
     Entity,
+    prefixed,
+    time_of,
 )
 
 Props = dict[str, Any]
-
-
-def time_of(value: Any) -> datetime | None:
-    native = value.to_native() if hasattr(value, "to_native") else value
-    return native if isinstance(native, datetime) else None
 
 
 def text_of(value: Any) -> str | None:
@@ -46,10 +43,6 @@ def _json(value: Any) -> Any:
     return None if value is None else json.loads(str(value))
 
 
-def _prefixed(p: Props, prefix: str) -> dict[str, Any]:
-    return {k[len(prefix) :]: v for k, v in p.items() if k.startswith(prefix)}
-
-
 def _revision(p: Props) -> int:
     return int(p.get("revision") or 1)
 
@@ -63,7 +56,7 @@ class Custom:
 
     @classmethod
     def of(cls, p: Props) -> Custom:
-        return cls(_prefixed(p, PREFIX_CUSTOM), _prefixed(p, PREFIX_CLASSIFICATION))
+        return cls(prefixed(p, PREFIX_CUSTOM), prefixed(p, PREFIX_CLASSIFICATION))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,8 +219,8 @@ class Run:
             id=str(p["id"]),
             name=text_of(p.get("name")),
             status=text_of(p.get("status")),
-            params=_prefixed(p, PREFIX_PARAM),
-            metrics=_prefixed(p, PREFIX_METRIC),
+            params=prefixed(p, PREFIX_PARAM),
+            metrics=prefixed(p, PREFIX_METRIC),
             started_at=time_of(p.get("started_at")),
             ended_at=time_of(p.get("ended_at")),
             duration_seconds=float_of(p.get("duration_seconds")),
@@ -294,7 +287,7 @@ class ModelVersion:
                 format=text_of(p.get("artifact_format")),
             ),
             signature=text_of(p.get("signature")),
-            feature_importance=_prefixed(p, PREFIX_IMPORTANCE),
+            feature_importance=prefixed(p, PREFIX_IMPORTANCE),
             notes=text_of(p.get("notes")),
             revision=_revision(p),
             created_at=time_of(p.get("created_at")),
@@ -378,7 +371,7 @@ class Evaluation:
             notes=text_of(p.get("notes")),
             created_at=time_of(p.get("created_at")),
             created_by=text_of(p.get("created_by")),
-            metrics=_prefixed(p, PREFIX_METRIC),
+            metrics=prefixed(p, PREFIX_METRIC),
             confidence=(json.loads(confidence) if isinstance(confidence, str) and confidence else None) or {},
             dataset_version_id=text_of(p.get("dataset_version_id")) or None,
             supersedes_id=text_of(p.get("supersedes")) or None,

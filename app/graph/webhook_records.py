@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Self
 
-from app.graph.records import Props, float_of, int_of, text_of, time_of
+from app.domain.entities import time_of
+from app.graph.records import Props, float_of, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
