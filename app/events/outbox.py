@@ -33,6 +33,8 @@ SET o = $events[i], o.seq = base + i + 1
 RETURN o.seq AS seq
 """
 APPEND: LiteralString = "MATCH (c:OutboxCounter {id: 'outbox'})" + _SEQUENCE_AND_CREATE
+# The same, continuing the statement that stored the write's audit event (`e`): one round trip for both.
+AFTER_AUDIT: LiteralString = "\nWITH e MATCH (c:OutboxCounter {id: 'outbox'})" + _SEQUENCE_AND_CREATE
 # Only the very first event of a graph creates the counter (MERGE would take a shared lock first,
 # and concurrent writers would deadlock upgrading it, as with audit stream heads).
 APPEND_FIRST: LiteralString = (
@@ -77,9 +79,12 @@ async def append(tx: AsyncManagedTransaction, events: list[Event], audit: dict[s
         return []
     rows = rows_for(events, audit, at)
     found = [r["seq"] async for r in await tx.run(APPEND, events=rows)]
-    if not found:
-        found = [r["seq"] async for r in await tx.run(APPEND_FIRST, events=rows)]
-    return [int(s) for s in found]
+    return [int(s) for s in found] if found else await append_first(tx, rows)
+
+
+async def append_first(tx: AsyncManagedTransaction, rows: list[dict[str, Any]]) -> list[int]:
+    """Sequence rows when the counter does not exist yet (the graph's very first events)."""
+    return [int(r["seq"]) async for r in await tx.run(APPEND_FIRST, events=rows)]
 
 
 async def last_sequence(driver: AsyncDriver, database: str) -> int:

@@ -125,6 +125,13 @@ async def append(
     idempotency: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Append one event after the locked head (with the write's idempotency record, if any)."""
+    props = event_props(record, at, head)
+    await write_event(tx, props, record.target_id, idempotency)
+    return props
+
+
+def event_props(record: AuditRecord, at: datetime, head: Head) -> dict[str, Any]:
+    """The stored properties of the record's event after the locked head, its chain hash included."""
     props: dict[str, Any] = {
         "id": "ae_" + uuid.uuid4().hex,
         "format": FORMAT,
@@ -145,10 +152,28 @@ async def append(
     }
     props = {k: v for k, v in props.items() if v is not None}
     props["hash"] = chain_hash(head.prev_hash, props)
-    label = label_of(record.target_id) if record.target_id else None
-    query = APPEND_AUDIT_ABOUT[label] if label in APPEND_AUDIT_ABOUT else APPEND_AUDIT
-    await (await tx.run(query, props=props, target_id=record.target_id, idempotency=idempotency)).consume()
     return props
+
+
+async def write_event(
+    tx: AsyncManagedTransaction,
+    props: dict[str, Any],
+    target_id: str | None,
+    idempotency: dict[str, str] | None = None,
+    *,
+    then: LiteralString = "",
+    **params: Any,
+) -> list[Any]:
+    """Store an event built by `event_props`. `then` continues the same statement after the event
+    (with `e` bound to it, `params` as its parameters) and its rows are returned: a write's last
+    statements share one round trip."""
+    label = label_of(target_id) if target_id else None
+    query = APPEND_AUDIT_ABOUT[label] if label in APPEND_AUDIT_ABOUT else APPEND_AUDIT
+    result = await tx.run(query + then, props=props, target_id=target_id, idempotency=idempotency, **params)
+    if not then:
+        await result.consume()
+        return []
+    return [record async for record in result]
 
 
 async def link_about(

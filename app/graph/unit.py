@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 from app.errors import Conflict, DependencyUnavailable, RegistryError
 from app.events import outbox
 from app.events.catalog import Event
-from app.graph import audit, deadline
+from app.graph import audit, deadline, reads
 
 GET_IDEMPOTENCY: LiteralString = """
 MATCH (r:IdempotencyRecord {key: $key})
@@ -94,9 +94,15 @@ async def write(
                 "fingerprint": request_fingerprint,
                 "result": json.dumps(result, default=str),
             }
-        appended = await audit.append(tx, record, at, head, idempotency)
-        # Last: the outbox counter's lock is held only while this transaction commits.
-        sequenced[:] = await outbox.append(tx, events(result), appended, at) if events is not None else []
+        props = audit.event_props(record, at, head)
+        rows = outbox.rows_for(events(result), props, at) if events is not None else []
+        # Last, in the audit event's statement: the outbox counter's lock is held only while this
+        # transaction commits.
+        then = outbox.AFTER_AUDIT if rows else ""
+        found = await audit.write_event(tx, props, record.target_id, idempotency, then=then, events=rows)
+        sequenced[:] = [int(r["seq"]) for r in found]
+        if rows and not sequenced:  # the graph's first events: the counter is created now
+            sequenced[:] = await outbox.append_first(tx, rows)
         return WriteOutcome(result, replayed=False)
 
     left = deadline.remaining()
@@ -144,7 +150,11 @@ def new_stream(result: dict[str, Any]) -> str:
 
 
 async def _previous(tx: AsyncManagedTransaction, key: str, request_fingerprint: str) -> dict[str, Any] | None:
-    row = await (await tx.run(GET_IDEMPOTENCY, key=key)).single()
+    return _replayed(await (await tx.run(GET_IDEMPOTENCY, key=key)).single(), request_fingerprint)
+
+
+def _replayed(row: Any, request_fingerprint: str) -> dict[str, Any] | None:
+    """The stored result of the key's request, if any; a different request under the key conflicts."""
     if row is None:
         return None
     if row["fingerprint"] != request_fingerprint:
@@ -170,9 +180,12 @@ async def record_only(driver: AsyncDriver, database: str, record: audit.AuditRec
 
 
 async def replay(driver: AsyncDriver, database: str, key: str, request_fingerprint: str) -> dict[str, Any] | None:
-    """The stored result of an earlier request with this key, if any (checked before policy)."""
+    """The stored result of an earlier request with this key, if any (checked before policy).
+    An auto-commit read: one round trip where a managed transaction takes three."""
     try:
-        async with driver.session(database=database) as session:
-            return await session.execute_read(_previous, key, request_fingerprint)
-    except (ServiceUnavailable, SessionExpired, OSError):
+        found = await reads.plain_rows(driver, database, GET_IDEMPOTENCY, key=key)
+    except deadline.DeadlineExceeded:
+        raise
+    except DependencyUnavailable:
         raise DependencyUnavailable("neo4j unavailable; nothing was written") from None
+    return _replayed(found[0] if found else None, request_fingerprint)

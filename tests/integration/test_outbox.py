@@ -10,6 +10,7 @@ import pytest
 
 from app.errors import Conflict, RegistryError
 from app.events import outbox
+from app.graph import audit
 from app.registry.actor import Actor, RequestMeta
 from app.registry.approvals import decide_review
 from app.registry.commands.core import MoveAlias
@@ -70,18 +71,20 @@ async def test_a_failed_write_leaves_no_event_and_a_replay_adds_none(clean_graph
 async def test_the_outbox_row_commits_with_the_change_or_not_at_all(
     clean_graph: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failure while writing the outbox rolls back the change and its audit event too."""
+    """A failure after the outbox rows were written rolls back the change and its audit event too."""
     await build_chain(clean_graph, "churn")
-    real = outbox.append
+    real = audit.write_event
+    written: list[Any] = []
 
-    async def failing(tx: Any, evs: Any, audit: Any, at: Any) -> list[int]:
-        await real(tx, evs, audit, at)
+    async def failing(*args: Any, **kwargs: Any) -> list[Any]:
+        written.extend(await real(*args, **kwargs))
         raise Conflict("outbox write failed (test)")
 
-    monkeypatch.setattr(outbox, "append", failing)
+    monkeypatch.setattr(audit, "write_event", failing)
     with pytest.raises(Conflict):
         await run(clean_graph, "move_alias", {"model": "churn", "alias": "staging", "version": 1})
-    monkeypatch.setattr(outbox, "append", real)
+    monkeypatch.setattr(audit, "write_event", real)
+    assert written, "the outbox rows were sequenced in the audit event's statement before the failure"
     records, _, _ = await clean_graph.driver.execute_query(
         "MATCH (a:Alias {name: 'staging'}) RETURN count(a) AS aliases", database_=clean_graph.settings.neo4j_database
     )
