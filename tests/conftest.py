@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import uvicorn
@@ -71,13 +72,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The real app under uvicorn on a loopback port, for HTTP and websocket tests."""
+def serve(settings: Settings, app: Any = None) -> Iterator[str]:
+    """The real app (or `app`, made by create_app) under uvicorn on a loopback port, for HTTP and
+    websocket tests."""
     from app.main import create_app
 
     port = _free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
+        app or create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from app.registry.decisions import ReadCheck
 from app.services import Services
 
 
@@ -25,6 +26,8 @@ class Context:
     connection_params: Any = None  # graphql-transport-ws connection_init payload
     # Root fields (response keys) whose payload reported an expected failure: key -> error code.
     failures: dict[str, str] = field(default_factory=dict)
+    # A mutation's read permission, asked with its first command decision (app/graphql/read_gate.py).
+    read_check: ReadCheck | None = None
 
     def __post_init__(self) -> None:
         """Over HTTP the request id is the one the request log line carries (app/web/request_log.py)."""

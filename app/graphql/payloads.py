@@ -134,6 +134,7 @@ def meta_of(info: Info, idempotency_key: str | None, purpose: str | None = None)
         idempotency_key=idempotency_key,
         purpose=purpose,
         correlation_id=correlation_id(request) if request is not None else None,
+        read_check=getattr(info.context, "read_check", None),
     )
 
 

@@ -1,6 +1,11 @@
 """Every GraphQL operation asks policy once: a principal may read the registry only when policy says
 `read` is allowed. Mutations pass the same gate (their payloads carry versions and metrics back) and
-then make their own, finer decisions."""
+then make their own, finer decisions.
+
+A query or subscription is asked before it runs. A mutation over HTTP whose root fields all write
+through the command path (`execute`, which decides before it writes) is asked together with its first
+command decision, in one policy call (app/registry/decisions.py `ReadCheck`); if it ends before deciding
+anything, it is asked alone before its answer leaves, and a refusal replaces that answer."""
 
 from __future__ import annotations
 
@@ -8,17 +13,44 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError
+from graphql.language import OperationDefinitionNode
+from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import DependencyUnavailable, PermissionDenied, RegistryError, Unauthenticated
 from app.registry.actor import RequestMeta
-from app.registry.decisions import decide
-from app.registry.plan import Plan
+from app.registry.decisions import ReadCheck
 
-
-async def _nothing(*_: object) -> dict[str, object]:
-    return {}
+# Mutations whose resolvers change nothing except through `execute` (so nothing is written before
+# the command's decision, which carries the read check along). Any other mutation is asked up front.
+ASKED_WITH_THE_COMMAND = frozenset(
+    {
+        "createProject",
+        "createExperiment",
+        "registerDatasetVersion",
+        "registerFeature",
+        "startRun",
+        "addRunInputs",
+        "finishRun",
+        "createModel",
+        "registerModelVersion",
+        "registerModelVersions",
+        "setAlias",
+        "removeAlias",
+        "archiveVersion",
+        "updateMetadata",
+        "recordEvaluation",
+        "annotate",
+        "recordFeedback",
+        "createDeployment",
+        "recordDeploymentEvent",
+        "reportHealth",
+        "logRunMetrics",
+        "upsertTerm",
+        "saveSearch",
+    }
+)
 
 
 class ReadGate(SchemaExtension):
@@ -26,36 +58,70 @@ class ReadGate(SchemaExtension):
         ctx = self.execution_context
         operation = ctx.operation_type
         gated = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
-        if operation in gated and not _introspection_only(ctx):
-            refusal = await _refusal(ctx.context, operation is OperationType.MUTATION)
-            if refusal is not None and operation is not OperationType.SUBSCRIPTION:
-                # Answered here (not raised) so the error goes through TypedErrors like any other:
-                # counted in /metrics, and a 503 when policy could not be asked.
-                ctx.result = ExecutionResult(data=None, errors=[refusal])
-            elif refusal is not None:
-                raise refusal
+        if operation not in gated or _introspection_only(ctx):
+            yield
+            return
+        context = ctx.context
+        mutation = operation is OperationType.MUTATION
+        context.read_check = None
+        if context.principal is None:
+            refusal: GraphQLError | None = _error(Unauthenticated("a bearer token is required"), mutation)
+        else:
+            check = ReadCheck(context.services, RequestMeta(actor=context.principal, request_id=context.request_id))
+            if mutation and isinstance(context.request, Request) and _asked_with_the_command(ctx):
+                context.read_check = check
+                yield
+                await _replace_if_refused(ctx, _error(await check.refusal(), mutation))
+                return
+            refusal = _error(await check.refusal(), mutation)
+        if refusal is not None and operation is not OperationType.SUBSCRIPTION:
+            # Answered here (not raised) so the error goes through TypedErrors like any other:
+            # counted in /metrics, and a 503 when policy could not be asked.
+            ctx.result = ExecutionResult(data=None, errors=[refusal])
+        elif refusal is not None:
+            raise refusal
         yield
 
 
-async def _refusal(context: Any, mutation: bool) -> GraphQLError | None:
+async def _replace_if_refused(ctx: Any, refusal: GraphQLError | None) -> None:
+    """A mutation that ran before its read check was answered: a refusal is all its caller sees."""
+    if refusal is None:
+        return
+    ctx.context.failures = {}
+    if ctx.result is None:
+        ctx.result = ExecutionResult(data=None, errors=[refusal])
+    else:
+        ctx.result.data, ctx.result.errors = None, [refusal]
+
+
+def _error(exc: RegistryError | None, mutation: bool) -> GraphQLError | None:
     """None when policy lets the caller read; otherwise the error that says why not."""
-    try:
-        if context.principal is None:
-            raise Unauthenticated("a bearer token is required")
-        meta = RequestMeta(actor=context.principal, request_id=context.request_id)
-        await decide(context.services, meta, Plan("read", {"kind": "registry"}, _nothing), "read")
-    except DependencyUnavailable:
-        # A mutation stops here before it runs; a query or subscription changes nothing anyway.
+    if exc is None:
+        return None
+    if isinstance(exc, DependencyUnavailable):
+        # A mutation stops before it writes; a query or subscription changes nothing anyway.
         message = (
             "policy engine unavailable; the request was denied and nothing was written"
             if mutation
             else "policy engine unavailable; the read was refused, retry shortly"
         )
         return GraphQLError(message, extensions={"code": DependencyUnavailable.code, "reasons": []})
-    except RegistryError as exc:
-        reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
-        return GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons})
-    return None
+    reasons = exc.reasons if isinstance(exc, PermissionDenied) else []
+    return GraphQLError(exc.message, extensions={"code": exc.code, "reasons": reasons})
+
+
+def _asked_with_the_command(ctx: Any) -> bool:
+    """Every root field of the operation is a mutation that writes only through `execute`."""
+    document = getattr(ctx, "graphql_document", None)
+    if document is None:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if ctx.operation_name is None or (o.name and o.name.value == ctx.operation_name)]
+    if len(chosen) != 1:
+        return False
+    selections = chosen[0].selection_set.selections
+    names = [getattr(getattr(s, "name", None), "value", None) for s in selections]
+    return bool(names) and all(name in ASKED_WITH_THE_COMMAND for name in names)
 
 
 def _introspection_only(ctx: object) -> bool:

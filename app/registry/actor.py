@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the check asks policy; meta only carries it to the decision
+    from app.registry.decisions import ReadCheck
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class RequestMeta:
     correlation_id: str | None = None
     # Set when the change is an approved review being applied: who approved it.
     approved_by: str | None = None
+    # A GraphQL request's read permission, asked with its first command decision (app/registry/decisions.py).
+    read_check: ReadCheck | None = field(default=None, compare=False, repr=False)
 
     def audit_details(self) -> dict[str, object]:
         """What every audit event of this request carries besides its own details."""

@@ -11,7 +11,9 @@ import pytest
 
 from app.auth.tokens import hash_key, new_api_key
 from app.config import Settings
+from app.main import create_app
 from app.services import Services
+from tests.conftest import serve
 from tests.integration.chain import build_chain, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.usefixtures("always_working_hours")]
@@ -36,6 +38,8 @@ async def gql(
     return body
 
 
+SET_ALIAS = """mutation($m: String!, $v: Int!) { setAlias(input: {model: $m, alias: "staging", version: $v}) {
+  __typename ... on Error { code message } } }"""
 CREATE_PROJECT = """mutation($n: String!) { createProject(input: {name: $n}) { __typename
   ... on ProjectSuccess { project { name } } ... on ValidationError { field message } } }"""
 
@@ -52,6 +56,59 @@ async def test_a_mutation_without_read_returns_no_registry_data(
     assert "cid has no role that may read registry" in body["errors"][0]["extensions"]["reasons"]
     records, _, _ = await clean_graph.driver.execute_query("MATCH (p:Project) RETURN count(p) AS c")
     assert records[0]["c"] == 0
+
+
+async def test_a_mutation_failing_before_any_decision_still_needs_read(
+    live_server: str, settings: Settings, clean_graph: Services
+) -> None:
+    """Without read, a mutation that ends before policy judged its command (here: the model does
+    not exist) answers the read refusal, not what it found."""
+    token = await key_for(clean_graph, "cid")
+    await run(clean_graph, "create_grant", {"principal": "cid", "action": "promote"})
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        body = await gql(http, token, SET_ALIAS, {"m": "no-such-model", "v": 1})
+        admin = await gql(
+            http, settings.bootstrap_admin_key.get_secret_value(), SET_ALIAS, {"m": "no-such-model", "v": 1}
+        )
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+    assert "cid has no role that may read registry" in body["errors"][0]["extensions"]["reasons"]
+    assert admin["data"]["setAlias"]["__typename"] == "NotFoundError"
+    records, _, _ = await clean_graph.driver.execute_query(
+        "MATCH (e:AuditEvent {actor: 'cid', decision: 'denied'}) RETURN e.action AS action"
+    )
+    assert [r["action"] for r in records] == ["read:read"]
+
+
+async def test_each_request_asks_policy_once(settings: Settings, clean_graph: Services) -> None:
+    """A query asks whether its caller may read; a mutation asks that together with its command's
+    decision, in the same call."""
+    await build_chain(clean_graph, "once")
+    admin = settings.bootstrap_admin_key.get_secret_value()
+    app = create_app(settings)
+    with serve(settings, app) as url:
+        policy = app.state.services.policy
+        calls: list[str] = []
+        for name in ("decide", "decide_many", "query"):
+            real = getattr(policy, name)
+
+            def counted(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+                calls.append(_name)
+                return _real(*args, **kwargs)
+
+            setattr(policy, name, counted)
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            moved = await gql(http, admin, SET_ALIAS, {"m": "once", "v": 1})
+            assert moved["data"]["setAlias"]["__typename"] == "AliasSuccess", moved
+            assert calls == ["decide_many"]
+            calls.clear()
+            read = await gql(http, admin, "query($m: String!) { model(name: $m) { name } }", {"m": "once"})
+            assert read["data"]["model"] == {"name": "once"}
+            assert calls == ["decide"]
+            calls.clear()
+            missing = await gql(http, admin, SET_ALIAS, {"m": "no-such-model", "v": 1})
+            assert missing["data"]["setAlias"]["__typename"] == "NotFoundError"
+            assert calls == ["decide"]  # ended before a decision: the read check was asked alone
 
 
 async def test_revoke_grant_and_list_grants_over_graphql(

@@ -111,3 +111,14 @@ def test_the_additive_check_catches_removals_and_new_required_arguments_but_not_
     assert breaking_changes(released, "type Query { a: Int }") == ["FIELD_REMOVED: Field Query.b was removed."]
     required = breaking_changes(released, "type Query { a: Int\n b(x: Int, y: Int!): String }")
     assert required == ["REQUIRED_ARG_ADDED: A required argument Query.b(y:) was added."]
+
+
+def test_mutations_asked_with_their_command_exist_and_exclude_those_writing_elsewhere() -> None:
+    """The read gate defers only for mutations that write through `execute`; a renamed field would
+    silently fall back to asking up front, and these write (or decide) outside it."""
+    from app.graphql.read_gate import ASKED_WITH_THE_COMMAND
+
+    fields = set(_schema().mutation_type.fields)  # type: ignore[attr-defined]
+    assert ASKED_WITH_THE_COMMAND <= fields, ASKED_WITH_THE_COMMAND - fields
+    writing_elsewhere = {"createWebhookSubscription", "approveReview", "rejectReview", "redeliverWebhook"}
+    assert not ASKED_WITH_THE_COMMAND & writing_elsewhere

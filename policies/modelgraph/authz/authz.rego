@@ -31,6 +31,16 @@ decision := lib.shape_decision(input_problems, set()) if {
 } else := lib.shape_decision(deny, review)
 
 # METADATA
+# title: Decisions (batched)
+# description: >-
+#   POST /v1/data/modelgraph/authz/decisions with {"input": {"questions": {name: input, ...}}}:
+#   each question's decision, exactly as the decision rule gives it for that input, in one call.
+decisions[name] := answer if {
+	some name, question in input.questions
+	answer := decision with input as question
+}
+
+# METADATA
 # title: Deny
 # description: Deny reasons of every concern.
 deny := (((roles.deny | rights.deny) | promotion.deny) | lifecycle.deny) | reviews.deny

@@ -170,3 +170,17 @@ never(_, _) := x if {
 	x := 1
 	x == 2
 }
+
+# METADATA
+# title: Batched decisions
+# description: Each batched question gets the decision it gets when asked alone.
+test_batched_decisions_match_single_ones if {
+	reader := request("read", ["viewer"], {"kind": "registry"}, {})
+	writer := request("publish", ["viewer"], {"kind": "model", "id": "m1", "name": "churn"}, {})
+	answers := authz.decisions with input as {"questions": {"read": reader, "command": writer}}
+	answers.read == authz.decision with input as reader
+	answers.command == authz.decision with input as writer
+	answers.read.allow
+	not answers.command.allow
+	count(answers) == 2
+}
