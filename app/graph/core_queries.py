@@ -147,15 +147,18 @@ RETURN properties(m) AS props
 # Batches register set-wise: numbers reserved in one step under the model's lock, every version
 # created by one UNWIND (a batch of 500 was 2,500 round trips when each version went alone); the
 # (model_id, version) uniqueness constraint backs the numbering.
+# The model's write lock and its next numbers, with the status of each run to register from (one
+# round trip: a missing model returns no row, a missing run a null status).
 RESERVE_VERSION_NUMBERS: LiteralString = """
 MATCH (m:Model {name: $model})
 SET m.seq = m.seq + $count, m.updated_at = $at
-RETURN m.seq - $count AS base
-"""
-RUN_STATUSES: LiteralString = """
-UNWIND $ids AS run_id
-OPTIONAL MATCH (r:Run {id: run_id})
-RETURN run_id, r.status AS status
+WITH m.seq - $count AS base
+CALL () {
+  UNWIND $ids AS run_id
+  OPTIONAL MATCH (r:Run {id: run_id})
+  RETURN collect({run_id: run_id, status: r.status}) AS runs
+}
+RETURN base, runs
 """
 MISSING_VERSIONS: LiteralString = """
 UNWIND $ids AS version_id

@@ -265,14 +265,15 @@ async def _register(
     tx: AsyncManagedTransaction, at: datetime, model: str, items: list[dict[str, Any]], actor: str, *, batch: bool
 ) -> list[tuple[str, int]]:
     """Reserve the numbers first (the model's write lock), check the runs and bases, create all."""
-    reserved = await tx_one(tx, q.RESERVE_VERSION_NUMBERS, model=model, count=len(items), at=at)
+    run_ids = [p["run_id"] for p in items]
+    reserved = await tx_one(tx, q.RESERVE_VERSION_NUMBERS, model=model, count=len(items), at=at, ids=run_ids)
     if reserved is None:
         raise NotFound(f"model: no model named {model!r}", field="model")
 
     def where(index: int, name: str) -> str:
         return f"versions[{index}].{name}" if batch else name
 
-    statuses = {r["run_id"]: r["status"] for r in await tx_rows(tx, q.RUN_STATUSES, ids=[p["run_id"] for p in items])}
+    statuses = {r["run_id"]: r["status"] for r in reserved["runs"]}
     for index, p in enumerate(items):
         status = statuses.get(p["run_id"])
         if status is None:
@@ -290,8 +291,7 @@ async def _register(
             raise NotFound(f"{field}: no model version {p['fine_tuned_from']!r}", field=field)
     rows = [_version_row(p, int(reserved["base"]) + index + 1) for index, p in enumerate(items)]
     created_rows = await tx_rows(tx, q.REGISTER_MODEL_VERSIONS, model=model, rows=rows, at=at, actor=actor)
-    run_ids = list(dict.fromkeys(p["run_id"] for p in items))
-    await (await tx.run(q.ADD_KNOWN_SOURCES, model=model, run_ids=run_ids)).consume()
+    await (await tx.run(q.ADD_KNOWN_SOURCES, model=model, run_ids=list(dict.fromkeys(run_ids)))).consume()
     await refresh_search_docs(tx, [r["id"] for r in created_rows])
     return [(str(r["id"]), int(r["version"])) for r in created_rows]
 

@@ -70,14 +70,17 @@ async def write(
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
     events: EventsOf | None = None,
+    replay_checked: bool = False,
 ) -> WriteOutcome:
     """Run `work` and append its audit event and its outbox events atomically; replay returns the
-    first result (and writes no events: the first request wrote them)."""
+    first result (and writes no events: the first request wrote them). `replay_checked`: the caller
+    has just looked the key up (`replay`), so the transaction does not again; a request with the key
+    committing in between makes this one's idempotency record collide, and its result is returned."""
     sequenced: list[int] = []
 
     async def tx_fn(tx: AsyncManagedTransaction) -> WriteOutcome:
         deadline.remaining()  # past the request's deadline: no (further) attempt
-        if idempotency_key:
+        if idempotency_key and not replay_checked:
             previous = await _previous(tx, idempotency_key, request_fingerprint)
             if previous is not None:
                 return WriteOutcome(previous, replayed=True)

@@ -102,6 +102,7 @@ async def execute(
         idempotency_key=key,
         request_fingerprint=fingerprint,
         events=events,
+        replay_checked=key is not None,
     )
     if type(command) in CHANGES_PRINCIPALS:
         services.forget_principals()
