@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from neo4j import AsyncManagedTransaction
 from strawberry.extensions import SchemaExtension
 
@@ -24,6 +24,7 @@ from app.domain.search import Reader
 from app.errors import DependencyUnavailable
 from app.graph import unit
 from app.graph.audit import AuditRecord
+from app.graphql.outcomes import answer_instead
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,9 @@ class DisclosureAudit(SchemaExtension):
         found = getattr(context, "loaders", {}).get("disclosure")
         if not isinstance(found, DisclosureGate) or not found.disclosed or context.principal is None:
             return
+        check = getattr(context, "read_check", None)
+        if check is not None and await check.refusal() is not None:
+            return  # a mutation whose caller may not read: the read gate sends its refusal instead
         record = AuditRecord(
             actor=context.principal.name,
             action="read:disclose",
@@ -178,7 +182,7 @@ class DisclosureAudit(SchemaExtension):
                 "the read disclosed audited data and the audit could not be written; nothing was returned",
                 extensions={"code": DependencyUnavailable.code, "reasons": []},
             )
-            self.execution_context.result = ExecutionResult(data=None, errors=[error])
+            answer_instead(self.execution_context, error)
 
 
 async def _nothing(tx: AsyncManagedTransaction, at: datetime) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import ASTValidationRule, FloatValueNode, GraphQLError, IntValueNode, Node
+from graphql import ASTValidationRule, ExecutionResult, FloatValueNode, GraphQLError, IntValueNode, Node
 from graphql.language import FieldNode, OperationDefinitionNode
 from strawberry.extensions import MaskErrors
 
@@ -105,6 +105,18 @@ def _root_fields(execution_context: Any) -> dict[str, str]:
             key = selection.alias.value if selection.alias else selection.name.value
             fields[key] = selection.name.value if selection.name.value in known else "other"
     return fields
+
+
+def answer_instead(execution_context: Any, error: GraphQLError) -> None:
+    """Make `error` the whole answer of an operation that already ran (from an extension's
+    `on_execute`, after its yield). The result is changed in place: Strawberry returns the object it
+    executed, so assigning a new result there would be ignored and the data sent anyway."""
+    execution_context.context.failures = {}
+    result = execution_context.result
+    if result is None:
+        execution_context.result = ExecutionResult(data=None, errors=[error])
+    else:
+        result.data, result.errors = None, [error]
 
 
 def record_outcomes(execution_context: Any, errors: list[GraphQLError]) -> None:

@@ -19,6 +19,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.errors import DependencyUnavailable, PermissionDenied, RegistryError, Unauthenticated
+from app.graphql.outcomes import answer_instead
 from app.registry.actor import RequestMeta
 from app.registry.decisions import ReadCheck
 
@@ -71,7 +72,9 @@ class ReadGate(SchemaExtension):
             if mutation and isinstance(context.request, Request) and _asked_with_the_command(ctx):
                 context.read_check = check
                 yield
-                await _replace_if_refused(ctx, _error(await check.refusal(), mutation))
+                refused = _error(await check.refusal(), mutation)
+                if refused is not None:  # it ran before the check was answered: the refusal is all it says
+                    answer_instead(ctx, refused)
                 return
             refusal = _error(await check.refusal(), mutation)
         if refusal is not None and operation is not OperationType.SUBSCRIPTION:
@@ -81,17 +84,6 @@ class ReadGate(SchemaExtension):
         elif refusal is not None:
             raise refusal
         yield
-
-
-async def _replace_if_refused(ctx: Any, refusal: GraphQLError | None) -> None:
-    """A mutation that ran before its read check was answered: a refusal is all its caller sees."""
-    if refusal is None:
-        return
-    ctx.context.failures = {}
-    if ctx.result is None:
-        ctx.result = ExecutionResult(data=None, errors=[refusal])
-    else:
-        ctx.result.data, ctx.result.errors = None, [refusal]
 
 
 def _error(exc: RegistryError | None, mutation: bool) -> GraphQLError | None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from app.errors import DependencyUnavailable
+from app.graph import unit
 from app.graphql.context import Context
 from app.graphql.schema import build_schema
 from app.registry.actor import Actor
@@ -186,3 +188,18 @@ async def test_an_unknown_classification_is_refused_naming_the_property(clean_gr
             ),
         )
     assert refused.value.field == "custom.k.classification"
+
+
+async def test_when_a_disclosure_cannot_be_audited_nothing_is_returned(
+    clean_graph: Services, classified: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unwritable(*_: object, **__: object) -> None:
+        raise DependencyUnavailable("neo4j unavailable (test)")
+
+    monkeypatch.setattr(unit, "write", unwritable)  # the one audit write of a read
+    request = SimpleNamespace(headers={})
+    context = Context(request=request, response=None, services=clean_graph, principal=ADMIN)  # type: ignore[arg-type]
+    out = await build_schema(clean_graph.settings).execute(MODEL, context_value=context)
+    assert out.data is None
+    assert out.errors is not None and len(out.errors) == 1
+    assert "the audit could not be written; nothing was returned" in out.errors[0].message
