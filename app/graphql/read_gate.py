@@ -2,13 +2,16 @@
 `read` is allowed. Mutations pass the same gate (their payloads carry versions and metrics back) and
 then make their own, finer decisions.
 
-A query or subscription is asked before it runs. A mutation over HTTP whose root fields all write
+A subscription (and anything not sent over HTTP) is asked before it runs. A query over HTTP is asked
+while it runs, and a refusal replaces its answer (a query writes nothing; the disclosure audit waits for
+the answer). A mutation over HTTP whose root fields all write
 through the command path (`execute`, which decides before it writes) is asked together with its first
 command decision, in one policy call (app/registry/decisions.py `ReadCheck`); if it ends before deciding
 anything, it is asked alone before its answer leaves, and a refusal replaces that answer."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -69,7 +72,19 @@ class ReadGate(SchemaExtension):
             refusal: GraphQLError | None = _error(Unauthenticated("a bearer token is required"), mutation)
         else:
             check = ReadCheck(context.services, RequestMeta(actor=context.principal, request_id=context.request_id))
-            if mutation and isinstance(context.request, Request) and _asked_with_the_command(ctx):
+            over_http = isinstance(context.request, Request)
+            if over_http and operation is OperationType.QUERY:
+                # Asked while the query runs: a query changes nothing, and a refusal replaces its answer.
+                context.read_check = check
+                asked = asyncio.ensure_future(check.refusal())
+                try:
+                    yield
+                finally:
+                    refused = _error(await asked, mutation)
+                if refused is not None:
+                    answer_instead(ctx, refused)
+                return
+            if over_http and mutation and _asked_with_the_command(ctx):
                 context.read_check = check
                 yield
                 refused = _error(await check.refusal(), mutation)

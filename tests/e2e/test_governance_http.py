@@ -62,22 +62,26 @@ async def test_a_mutation_failing_before_any_decision_still_needs_read(
     live_server: str, settings: Settings, clean_graph: Services
 ) -> None:
     """Without read, a mutation that ends before policy judged its command (here: the model does
-    not exist) answers the read refusal, not what it found."""
+    not exist) answers the read refusal, not what it found; so does a query, which is asked while it runs."""
+    await build_chain(clean_graph, "seen")
     token = await key_for(clean_graph, "cid")
     await run(clean_graph, "create_grant", {"principal": "cid", "action": "promote"})
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        seen = '{ model(name: "seen") { name versions(first: 5) { edges { node { id } } } } }'
+        query = await gql(http, token, seen)
         body = await gql(http, token, SET_ALIAS, {"m": "no-such-model", "v": 1})
         admin = await gql(
             http, settings.bootstrap_admin_key.get_secret_value(), SET_ALIAS, {"m": "no-such-model", "v": 1}
         )
-    assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
-    assert "cid has no role that may read registry" in body["errors"][0]["extensions"]["reasons"]
+    for refused in (query, body):
+        assert refused["data"] is None and len(refused["errors"]) == 1, refused
+        assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+        assert "cid has no role that may read registry" in refused["errors"][0]["extensions"]["reasons"]
     assert admin["data"]["setAlias"]["__typename"] == "NotFoundError"
     records, _, _ = await clean_graph.driver.execute_query(
         "MATCH (e:AuditEvent {actor: 'cid', decision: 'denied'}) RETURN e.action AS action"
     )
-    assert [r["action"] for r in records] == ["read:read"]
+    assert [r["action"] for r in records] == ["read:read", "read:read"]
 
 
 async def test_each_request_asks_policy_once(settings: Settings, clean_graph: Services) -> None:
