@@ -24,6 +24,7 @@ from app.graph.checkpoints import run_periodically
 from app.graphql.schema import build_schema
 from app.graphql.view import RegistryGraphQL
 from app.services import Services
+from app.web import loop_lag
 from app.web.artifact_manifests import upload_manifest
 from app.web.artifacts import download_artifact, upload_artifact
 from app.web.backpressure import BackpressureMiddleware
@@ -61,7 +62,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         validator = _start_validator(settings, app.state.services, metrics)
         events = _start_events(settings, app.state.services, metrics)
         pruner = _start_outbox_retention(settings, app.state.services)
-        background = [t for t in (checkpointer, validator, pruner, *events) if t is not None]
+        lag = asyncio.create_task(loop_lag.watch(metrics.loop_lag.observe), name="loop-lag")
+        background = [t for t in (checkpointer, validator, pruner, lag, *events) if t is not None]
         try:
             yield
         finally:

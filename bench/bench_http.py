@@ -31,6 +31,7 @@ from common import pct
 
 from app.config import Settings, load_settings
 from app.graph.driver import open_driver
+from app.web import loop_lag
 
 DIGEST = "sha256:" + "cd" * 32
 # 10k evaluations of one model, 10 versions, one every 10 minutes, ending now (bench=true).
@@ -439,18 +440,49 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
             await client.close()
 
     deadline = time.monotonic() + seconds
+    before = await loop_lag_buckets(api)
+    own_lag: list[float] = []  # this client process's own loop lag: a late client inflates what it measures
+    watcher = asyncio.create_task(loop_lag.watch(lambda lag: own_lag.append(lag * 1000)))
     started = time.perf_counter()
     await asyncio.gather(*(client_loop(i, deadline) for i in range(clients)))
     rate = len(lat) / (time.perf_counter() - started)
+    watcher.cancel()
+    service_lag = lag_summary(before, await loop_lag_buckets(api))
     kinds = "\n".join(
         f"|   {what} ({len(found)}) | | p50 {pct(found, 50):.0f} ms, p99 {pct(found, 99):.0f} ms, "
         f"max {max(found):.0f} ms | |"
         for what, found in sorted(by_kind.items(), key=lambda kv: -max(kv[1]))
     )
+    lags = (
+        f"|   event loop lag | | service: {service_lag}; this client: p99 {pct(own_lag, 99):.0f} ms, "
+        f"max {max(own_lag):.0f} ms | |"
+    )
     return (
         f"| mixed load, {clients} clients, {seconds:.0f} s | {rate:.0f} req/s | p50 {pct(lat, 50):.0f} ms, "
-        f"p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms | {outcomes} |\n{kinds}"
+        f"p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms | {outcomes} |\n{kinds}\n{lags}"
     )
+
+
+async def loop_lag_buckets(api: Api) -> dict[float, float]:
+    """The service's event-loop lag histogram (cumulative count per upper bound, seconds)."""
+    text = (await api.client.get("/metrics")).text
+    found: dict[float, float] = {}
+    for line in text.splitlines():
+        if line.startswith("modelgraph_event_loop_lag_seconds_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            found[float("inf") if bound == "+Inf" else float(bound)] = float(line.rsplit(" ", 1)[1])
+    return found
+
+
+def lag_summary(before: dict[float, float], after: dict[float, float]) -> str:
+    """p99 and the largest lag bucket reached, from two scrapes of the histogram."""
+    counts = {bound: after[bound] - before.get(bound, 0.0) for bound in sorted(after)}
+    total = counts.get(float("inf"), 0.0)
+    if not total:
+        return "no samples"
+    p99 = next(bound for bound, n in counts.items() if n >= 0.99 * total)
+    worst = next(bound for bound, n in counts.items() if n >= total)
+    return f"p99 <= {p99 * 1000:.0f} ms, max <= {worst * 1000:.0f} ms ({total:.0f} samples)"
 
 
 async def clear_all(driver: Any, db: str) -> None:

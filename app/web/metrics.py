@@ -83,6 +83,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.loop_lag = Histogram(
+            "modelgraph_event_loop_lag_seconds",
+            "How much later than asked the event loop ran a 50 ms timer: the wait before a request is read",
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
         self.webhook_attempts = Counter(
             "modelgraph_webhook_attempts_total",
             "Webhook delivery attempts by this process, by what followed (delivered, retrying, dead, cancelled)",

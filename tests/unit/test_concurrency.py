@@ -4,9 +4,11 @@ queueing grow it back, never past its bounds; waiters are admitted in order or t
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
+from app.web import loop_lag
 from app.web.concurrency import AdaptiveLimit
 
 
@@ -76,3 +78,14 @@ async def test_a_newcomer_does_not_overtake_the_queue() -> None:
     limit.release(started=0.0, now=0.0)
     await waiting
     assert limit.in_flight == 1
+
+
+async def test_loop_lag_reports_how_long_the_loop_was_blocked() -> None:
+    seen: list[float] = []
+    watcher = asyncio.create_task(loop_lag.watch(seen.append, every=0.01))
+    await asyncio.sleep(0.05)
+    time.sleep(0.2)  # noqa: ASYNC251 -- blocking the loop on purpose: the watcher's timer fires late
+    await asyncio.sleep(0.05)
+    watcher.cancel()
+    assert max(seen) >= 0.15
+    assert min(seen) < 0.05
