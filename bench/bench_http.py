@@ -422,8 +422,12 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
             return kind, str(response.status_code)
         return kind, "errors" if response.json().get("errors") else "ok"
 
+    # Made before the clock starts: making an httpx client loads TLS settings (tens of ms, blocking),
+    # and 64 of them made inside the timed loop held the first requests' replies for seconds.
+    pool = [api_for() for _ in range(clients)]
+
     async def client_loop(i: int, deadline: float) -> None:
-        client: Api = api_for()
+        client = pool[i]
         state: dict[str, Any] = {}
         try:
             while time.monotonic() < deadline:
