@@ -14,8 +14,12 @@ from neo4j import AsyncDriver
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph import core_queries as q
 from app.graph import records as rec
+from app.graph.dataset_records import DatasetVersion, Feature
 from app.graph.ids import label_of
+from app.graph.model_records import Model, ModelVersion
+from app.graph.props import Props
 from app.graph.reads import entities, one, rows, total
+from app.graph.run_records import Experiment, Run
 
 R = TypeVar("R")
 
@@ -48,27 +52,27 @@ class CoreReader:
         """A node with every stored property (commands build policy resources from them)."""
         return (await self._entities([node_id]))[0]
 
-    async def _typed(self, decode: Callable[[rec.Props], R], query: LiteralString, **params: Any) -> list[R]:
+    async def _typed(self, decode: Callable[[Props], R], query: LiteralString, **params: Any) -> list[R]:
         return [decode(r["props"]) for r in await rows(self.driver, self.db, query, **params)]
 
-    async def _first(self, decode: Callable[[rec.Props], R], query: LiteralString, **params: Any) -> R | None:
+    async def _first(self, decode: Callable[[Props], R], query: LiteralString, **params: Any) -> R | None:
         found = await self._typed(decode, query, **params)
         return found[0] if found else None
 
     async def model_by_name(self, name: str) -> Entity | None:
         return await one(self.driver, self.db, "Model", q.MODEL_BY_NAME, name=name)
 
-    async def model_record(self, name: str) -> rec.Model | None:
+    async def model_record(self, name: str) -> Model | None:
         """`model_by_name` as the API reads it."""
-        return await self._first(rec.Model.of, q.MODEL_BY_NAME, name=name)
+        return await self._first(Model.of, q.MODEL_BY_NAME, name=name)
 
-    async def models(self, after: str | None, limit: int) -> list[rec.Model]:
-        return await self._typed(rec.Model.of, q.LIST_MODELS, after=after, limit=limit)
+    async def models(self, after: str | None, limit: int) -> list[Model]:
+        return await self._typed(Model.of, q.LIST_MODELS, after=after, limit=limit)
 
-    async def version_by_ref(self, model: str, number: int | None, alias: str | None) -> rec.ModelVersion | None:
+    async def version_by_ref(self, model: str, number: int | None, alias: str | None) -> ModelVersion | None:
         """A version by model name and number, or by alias when one is given."""
         params = {"model": model, "version": number, "alias": alias}
-        return await self._first(rec.ModelVersion.of, q.VERSION_BY_REF, **params)
+        return await self._first(ModelVersion.of, q.VERSION_BY_REF, **params)
 
     async def version(self, model_id: str, number: int) -> Entity | None:
         return await one(
@@ -83,12 +87,12 @@ class CoreReader:
     async def run_by_external_id(self, external_id: str) -> Entity | None:
         return await one(self.driver, self.db, "Run", q.RUN_BY_EXTERNAL_ID, external_id=external_id)
 
-    async def run_record(self, external_id: str) -> rec.Run | None:
+    async def run_record(self, external_id: str) -> Run | None:
         """`run_by_external_id` as the API reads it."""
-        return await self._first(rec.Run.of, q.RUN_BY_EXTERNAL_ID, external_id=external_id)
+        return await self._first(Run.of, q.RUN_BY_EXTERNAL_ID, external_id=external_id)
 
-    async def latest_dataset_version(self, source_uri: str) -> rec.DatasetVersion | None:
-        return await self._first(rec.DatasetVersion.of, q.LATEST_DATASET_VERSION_BY_SOURCE, source_uri=source_uri)
+    async def latest_dataset_version(self, source_uri: str) -> DatasetVersion | None:
+        return await self._first(DatasetVersion.of, q.LATEST_DATASET_VERSION_BY_SOURCE, source_uri=source_uri)
 
     async def dataset_of_source(self, key: str) -> Entity | None:
         """The dataset registered with this source (an OpenLineage identity key)."""
@@ -100,17 +104,17 @@ class CoreReader:
     async def latest_version_of_source(self, key: str) -> Entity | None:
         return await one(self.driver, self.db, "DatasetVersion", q.LATEST_VERSION_OF_SOURCE, key=key)
 
-    async def run_outputs_of(self, run_ids: Sequence[str]) -> list[list[rec.DatasetVersion]]:
+    async def run_outputs_of(self, run_ids: Sequence[str]) -> list[list[DatasetVersion]]:
         """Dataset versions each run produced, in the order asked (one query for a whole page)."""
-        found: dict[str, list[rec.DatasetVersion]] = defaultdict(list)
+        found: dict[str, list[DatasetVersion]] = defaultdict(list)
         for r in await rows(self.driver, self.db, q.RUN_OUTPUTS_OF_RUNS, ids=list(run_ids)):
-            found[str(r["run_id"])].append(rec.DatasetVersion.of(r["props"]))
+            found[str(r["run_id"])].append(DatasetVersion.of(r["props"]))
         return [found.get(run_id, []) for run_id in run_ids]
 
-    async def producers_of(self, version_ids: Sequence[str]) -> list[rec.Run | None]:
+    async def producers_of(self, version_ids: Sequence[str]) -> list[Run | None]:
         """The run that produced each dataset version (None when none did), in the order asked."""
         found = {
-            str(r["version_id"]): rec.Run.of(r["props"])
+            str(r["version_id"]): Run.of(r["props"])
             for r in await rows(self.driver, self.db, q.PRODUCERS_OF_VERSIONS, ids=list(version_ids))
         }
         return [found.get(i) for i in version_ids]
@@ -137,12 +141,12 @@ class CoreReader:
 
     async def versions_of_models(
         self, model_ids: Sequence[str], before: int | None, limit: int
-    ) -> list[list[rec.ModelVersion]]:
+    ) -> list[list[ModelVersion]]:
         """A page of versions of each model, in the order asked (one query for a page of models)."""
-        found: dict[str, list[rec.ModelVersion]] = defaultdict(list)
+        found: dict[str, list[ModelVersion]] = defaultdict(list)
         params = {"model_ids": list(model_ids), "before": before, "limit": limit}
         for r in await rows(self.driver, self.db, q.VERSIONS_OF_MODELS, **params):
-            found[str(r["model_id"])].append(rec.ModelVersion.of(r["props"]))
+            found[str(r["model_id"])].append(ModelVersion.of(r["props"]))
         return [found.get(model_id, []) for model_id in model_ids]
 
     async def alias_at(self, model_id: str, alias: str, at: datetime) -> AliasPointer | None:
@@ -162,15 +166,15 @@ class CoreReader:
             found[str(r["model_id"])].append(_pointer(r))
         return [found.get(model_id, []) for model_id in model_ids]
 
-    async def models_in_project(self, project_id: str, after: str | None, limit: int) -> list[rec.Model]:
+    async def models_in_project(self, project_id: str, after: str | None, limit: int) -> list[Model]:
         """A project's models by name, after the name `after`."""
         query = q.IN_PROJECT_BY_NAME["Model"]
-        return await self._typed(rec.Model.of, query, parent=project_id, after=after, limit=limit)
+        return await self._typed(Model.of, query, parent=project_id, after=after, limit=limit)
 
-    async def experiments_in_project(self, project_id: str, after: str | None, limit: int) -> list[rec.Experiment]:
+    async def experiments_in_project(self, project_id: str, after: str | None, limit: int) -> list[Experiment]:
         """A project's experiments by name, after the name `after`."""
         query = q.IN_PROJECT_BY_NAME["Experiment"]
-        return await self._typed(rec.Experiment.of, query, parent=project_id, after=after, limit=limit)
+        return await self._typed(Experiment.of, query, parent=project_id, after=after, limit=limit)
 
     async def count_models(self) -> int:
         return await total(self.driver, self.db, q.COUNT_MODELS)
@@ -181,11 +185,11 @@ class CoreReader:
     async def count_runs_of(self, experiment_id: str) -> int:
         return await total(self.driver, self.db, q.COUNT_RUNS_OF_EXPERIMENT, parent=experiment_id)
 
-    async def runs_of(self, experiment_id: str, before: tuple[datetime, str] | None, limit: int) -> list[rec.Run]:
+    async def runs_of(self, experiment_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Run]:
         """An experiment's runs, newest first, before the (started_at, id) key `before`."""
         at, run_id = before or (None, None)
         query = q.RUNS_OF_EXPERIMENT
-        return await self._typed(rec.Run.of, query, parent=experiment_id, before_at=at, before_id=run_id, limit=limit)
+        return await self._typed(Run.of, query, parent=experiment_id, before_at=at, before_id=run_id, limit=limit)
 
     async def revisions(self, node_id: str, limit: int = 100) -> list[Revision]:
         return (await self.revisions_of([node_id], limit))[0]
@@ -198,36 +202,34 @@ class CoreReader:
             found[str(r["target"])].append(Revision(r["revision"], at, r["actor"], json.loads(r["changes"] or "{}")))
         return [found.get(node_id, []) for node_id in node_ids]
 
-    async def run_inputs(self, run_id: str) -> list[rec.DatasetVersion | rec.Feature]:
+    async def run_inputs(self, run_id: str) -> list[DatasetVersion | Feature]:
         return (await self.run_inputs_of([run_id]))[0]
 
-    async def run_inputs_of(self, run_ids: Sequence[str]) -> list[list[rec.DatasetVersion | rec.Feature]]:
+    async def run_inputs_of(self, run_ids: Sequence[str]) -> list[list[DatasetVersion | Feature]]:
         """What each run used, in the order asked (one query for a whole page)."""
-        found: dict[str, list[rec.DatasetVersion | rec.Feature]] = defaultdict(list)
+        found: dict[str, list[DatasetVersion | Feature]] = defaultdict(list)
         for r in await rows(self.driver, self.db, q.RUN_INPUTS_OF_RUNS, ids=list(run_ids)):
-            used = rec.DatasetVersion if r["label"] == "DatasetVersion" else rec.Feature
+            used = DatasetVersion if r["label"] == "DatasetVersion" else Feature
             found[str(r["run_id"])].append(used.of(r["props"]))
         return [found.get(run_id, []) for run_id in run_ids]
 
-    async def latest_version_of_dataset(self, dataset: str) -> rec.DatasetVersion | None:
-        return await self._first(rec.DatasetVersion.of, q.LATEST_VERSION_OF_DATASET, name=dataset)
+    async def latest_version_of_dataset(self, dataset: str) -> DatasetVersion | None:
+        return await self._first(DatasetVersion.of, q.LATEST_VERSION_OF_DATASET, name=dataset)
 
-    async def dataset_version(self, dataset: str, number: int) -> rec.DatasetVersion | None:
+    async def dataset_version(self, dataset: str, number: int) -> DatasetVersion | None:
         ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)
         if ds is None:
             return None
         query = q.DATASET_VERSION_BY_NUMBER
-        return await self._first(rec.DatasetVersion.of, query, dataset_id=ds.id, version=number)
+        return await self._first(DatasetVersion.of, query, dataset_id=ds.id, version=number)
 
     async def impacted_versions(
         self, dataset_version_id: str, after: str | None, first: int, count_cap: int
-    ) -> tuple[list[rec.ModelVersion], int]:
+    ) -> tuple[list[ModelVersion], int]:
         """One page of affected versions (first + 1 rows, to tell whether more follow) and a count
         of all of them up to `count_cap` + 1, run concurrently."""
         page, counted = await asyncio.gather(
-            self._typed(
-                rec.ModelVersion.of, q.IMPACTED_VERSIONS_PAGE, id=dataset_version_id, after=after, limit=first + 1
-            ),
+            self._typed(ModelVersion.of, q.IMPACTED_VERSIONS_PAGE, id=dataset_version_id, after=after, limit=first + 1),
             rows(self.driver, self.db, q.IMPACTED_VERSIONS_COUNT, id=dataset_version_id, cap=count_cap + 1),
         )
         return page, int(counted[0]["n"]) if counted else 0

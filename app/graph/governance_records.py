@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from app.domain.entities import time_of
-from app.graph.records import Props, int_of, text_of
+from app.graph.props import Props, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,8 +12,8 @@ from app.domain.entities import PREFIX_METRIC, Entity
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
 from app.graph.history_records import Annotation, Deployment, DeploymentEvent, Flag, HealthWindow
+from app.graph.model_records import Evaluation
 from app.graph.reads import one, plain_rows, rows, total
-from app.graph.records import Evaluation
 
 MAX_POINTS = 10_000
 MAX_ROWS = 1_000

@@ -1,5 +1,5 @@
 """Typed records of deployments and production feedback, decoded from stored properties here (see
-app/graph/records.py for the provenance core)."""
+app/graph/run_records.py, model_records.py and dataset_records.py for the provenance core)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Self
 
 from app.domain.entities import time_of
 from app.domain.history import SIGNALS
-from app.graph.records import Props, float_of, int_of, text_of
+from app.graph.props import Props, float_of, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

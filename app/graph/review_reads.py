@@ -10,8 +10,8 @@ from typing import Any
 from neo4j import AsyncDriver
 
 from app.domain.entities import time_of
+from app.graph.props import Props, text_of
 from app.graph.reads import rows
-from app.graph.records import Props, text_of
 from app.graph.review_queries import PAGE_REVIEWS
 
 

@@ -14,10 +14,11 @@ from neo4j.exceptions import ClientError
 from app.domain import search as s
 from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
 from app.errors import ValidationFailed
-from app.graph import records as rec
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
+from app.graph.model_records import Model, ModelVersion
 from app.graph.reads import rows, total
+from app.graph.run_records import Run
 from app.graph.vocab_records import SavedSearch, Term
 
 MISSING_LOW = -1.0e300
@@ -36,9 +37,9 @@ MATCHABLE = {
 class SearchHit:
     id: str
     score: float
-    version: rec.ModelVersion
-    model: rec.Model
-    run: rec.Run | None
+    version: ModelVersion
+    model: Model
+    run: Run | None
     aliases: list[str]
     matched_fields: list[str]
     open_findings: list[str]  # as the search document records them
@@ -279,9 +280,9 @@ def _hit(row: dict[str, Any], words: list[str]) -> SearchHit:
     return SearchHit(
         version.id,
         float(row["score"]),
-        rec.ModelVersion.of(row["version"]),
-        rec.Model.of(row["model"]),
-        rec.Run.of(row["run"]) if row["run"] else None,
+        ModelVersion.of(row["version"]),
+        Model.of(row["model"]),
+        Run.of(row["run"]) if row["run"] else None,
         list(row["aliases"]),
         matched,
         list(row["version"].get("s_findings") or []),

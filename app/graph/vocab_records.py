@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Self
 
-from app.graph.records import Props, text_of
+from app.graph.props import Props, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Self
 
 from app.domain.entities import time_of
-from app.graph.records import Props, float_of, int_of, text_of
+from app.graph.props import Props, float_of, int_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,10 @@ from strawberry.scalars import JSON
 from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import Entity, Subgraph
 from app.errors import NotFound, ValidationFailed
+from app.graph import dataset_records as data_rec
+from app.graph import model_records as model_rec
 from app.graph import records as rec
+from app.graph import run_records as run_rec
 from app.graph.ids import label_of
 from app.graph.lineage import KEY_FIELDS, LineageRequest, lineage
 from app.graphql import core_inputs as i
@@ -162,7 +165,7 @@ class CoreQuery:
             found = await node_loader(info).load(str(id))
         else:
             found = await core_reader(info).run_record(str(external_id))
-        return Run(found) if isinstance(found, rec.Run) else None
+        return Run(found) if isinstance(found, run_rec.Run) else None
 
     @strawberry.field(
         description="A dataset version by id; by dataset name and number (without a number: the dataset's "
@@ -190,22 +193,22 @@ class CoreQuery:
             )
         else:
             return None
-        return DatasetVersion(found) if isinstance(found, rec.DatasetVersion) else None
+        return DatasetVersion(found) if isinstance(found, data_rec.DatasetVersion) else None
 
     @strawberry.field(description="A feature by id.")
     async def feature(self, info: Info, id: strawberry.ID) -> Feature | None:
         found = await node_loader(info).load(str(id))
-        return Feature(found) if isinstance(found, rec.Feature) else None
+        return Feature(found) if isinstance(found, data_rec.Feature) else None
 
     @strawberry.field(description="A project by id.")
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         found = await node_loader(info).load(str(id))
-        return Project(found) if isinstance(found, rec.Project) else None
+        return Project(found) if isinstance(found, run_rec.Project) else None
 
     @strawberry.field(description="An experiment by id.")
     async def experiment(self, info: Info, id: strawberry.ID) -> Experiment | None:
         found = await node_loader(info).load(str(id))
-        return Experiment(found) if isinstance(found, rec.Experiment) else None
+        return Experiment(found) if isinstance(found, run_rec.Experiment) else None
 
     @strawberry.field(description="Bounded provenance subgraph around a node; says when it was truncated.")
     async def lineage(self, info: Info, input: i.LineageInput) -> LineageGraph:
@@ -398,7 +401,7 @@ class CoreMutation:
     ):
         async def make(outcome: Outcome) -> ModelVersionsSuccess:
             found = await node_loader(info).load_many((outcome.result or {}).get("ids", []))
-            versions = [ModelVersion(r) for r in found if isinstance(r, rec.ModelVersion)]
+            versions = [ModelVersion(r) for r in found if isinstance(r, model_rec.ModelVersion)]
             return ModelVersionsSuccess(model_versions=versions, replayed=outcome.replayed)
 
         return await run_command(info, core_cmd.RegisterModelVersions, input, make)

@@ -19,7 +19,7 @@ from app.domain.history import ServingSpan as Span
 from app.errors import NotFound, ValidationFailed
 from app.events.broker import DEPLOYMENT_EVENTS, HEALTH_CHANGES, broker
 from app.graph import history_records as hrec
-from app.graph import records as rec
+from app.graph import model_records as model_rec
 from app.graph.history_reads import HistoryReader
 from app.graphql.annotations import Annotation, annotations_of
 from app.graphql.connection import Connection, asks_for_total, connection, decode, page_size
@@ -560,7 +560,7 @@ async def version_status_of(info: Info, version_id: str) -> VersionStatus:
     return VersionStatus(deployments=deployments, flags=flags, findings=await findings_of(info, version_id, False))
 
 
-def _row(version: int, e: rec.Evaluation | None, metrics: list[str]) -> ComparisonRow:
+def _row(version: int, e: model_rec.Evaluation | None, metrics: list[str]) -> ComparisonRow:
     values = e.metrics if e else {}
     return ComparisonRow(
         version=version,

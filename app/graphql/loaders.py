@@ -10,6 +10,9 @@ from strawberry.dataloader import DataLoader
 from app.domain.entities import AliasPointer, Revision
 from app.graph import records as rec
 from app.graph.core_reads import CoreReader
+from app.graph.dataset_records import DatasetVersion, Feature
+from app.graph.model_records import ModelVersion
+from app.graph.run_records import Run
 from app.graph.validation import Finding
 from app.graphql.context import Info
 
@@ -44,17 +47,17 @@ def aliases_loader(info: Info) -> DataLoader[str, list[AliasPointer]]:
     return _per_request(info, "aliases", core_reader(info).aliases_of_models)
 
 
-def run_inputs_loader(info: Info) -> DataLoader[str, list[rec.DatasetVersion | rec.Feature]]:
+def run_inputs_loader(info: Info) -> DataLoader[str, list[DatasetVersion | Feature]]:
     """What each run used, by run id: one query for every run of a page."""
     return _per_request(info, "run_inputs", core_reader(info).run_inputs_of)
 
 
-def run_outputs_loader(info: Info) -> DataLoader[str, list[rec.DatasetVersion]]:
+def run_outputs_loader(info: Info) -> DataLoader[str, list[DatasetVersion]]:
     """What each run produced, by run id: one query for every run of a page."""
     return _per_request(info, "run_outputs", core_reader(info).run_outputs_of)
 
 
-def producer_loader(info: Info) -> DataLoader[str, rec.Run | None]:
+def producer_loader(info: Info) -> DataLoader[str, Run | None]:
     """The run that produced each dataset version: one query for every version of a page."""
     return _per_request(info, "producers", core_reader(info).producers_of)
 
@@ -69,12 +72,12 @@ def revisions_loader(info: Info) -> DataLoader[str, list[Revision]]:
     return _per_request(info, "revisions", core_reader(info).revisions_of)
 
 
-def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[str, list[rec.ModelVersion]]:
+def versions_loader(info: Info, before: int | None, limit: int) -> DataLoader[str, list[ModelVersion]]:
     """A page of versions by model id, for one (cursor, size): a page of models asking for their
     versions with the same arguments costs one query, not one per model."""
     reader = core_reader(info)
 
-    async def load(model_ids: Sequence[str]) -> list[list[rec.ModelVersion]]:
+    async def load(model_ids: Sequence[str]) -> list[list[ModelVersion]]:
         return await reader.versions_of_models(model_ids, before, limit)
 
     return _per_request(info, f"versions:{before}:{limit}", load)

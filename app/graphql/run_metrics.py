@@ -10,8 +10,8 @@ import strawberry
 
 from app.errors import NotFound, ValidationFailed
 from app.graph import lookups
-from app.graph import records as rec
 from app.graph import run_metrics as series
+from app.graph import run_records as run_rec
 from app.graphql.context import Info
 from app.graphql.loaders import node_loader
 from app.graphql.payloads import payload_union, run_command
@@ -85,7 +85,7 @@ class RunMetricsQuery:
             raise ValidationFailed(f"first: must be 1 to {MAX_HISTORY_PAGE}", field="first")
         offset = _offset(input.after)
         run = await node_loader(info).load(str(input.run_id))
-        if not isinstance(run, rec.Run):
+        if not isinstance(run, run_rec.Run):
             raise NotFound(f"runId: no run {input.run_id!r}", field="runId")
         services = info.context.services
         found = await series.history(
@@ -104,7 +104,7 @@ class RunMetricsQuery:
         services = info.context.services
         found = await lookups.experiment_id(services.driver, services.settings.neo4j_database, project, name)
         e = await node_loader(info).load(found) if found else None
-        return Experiment(e) if isinstance(e, rec.Experiment) else None
+        return Experiment(e) if isinstance(e, run_rec.Experiment) else None
 
 
 @strawberry.type
@@ -115,7 +115,7 @@ class RunMetricsMutation:
     ):
         async def make(outcome: Outcome) -> Any:
             e = await node_loader(info).load(str(input.run_id))
-            if not isinstance(e, rec.Run):
+            if not isinstance(e, run_rec.Run):
                 raise NotFound("the run could not be read back")
             logged = int((outcome.result or {}).get("logged", 0))
             return RunMetricsLogged(run=Run(e), logged=logged, replayed=outcome.replayed)

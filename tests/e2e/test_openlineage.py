@@ -10,7 +10,7 @@ import pytest
 
 from app.config import Settings
 from app.graph.core_reads import CoreReader
-from app.graph.records import DatasetVersion
+from app.graph.dataset_records import DatasetVersion
 from app.services import Services
 from tests.e2e.test_artifacts import key_for
 

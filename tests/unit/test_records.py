@@ -8,7 +8,11 @@ import pytest
 import strawberry
 from neo4j.time import DateTime
 
+from app.graph import dataset_records as data_rec
+from app.graph import model_records as model_rec
+from app.graph import props
 from app.graph import records as rec
+from app.graph import run_records as run_rec
 from app.graphql.disclosure import NOBODY, owns
 from app.graphql.types import core as t
 
@@ -30,10 +34,10 @@ def test_a_run_decodes_driver_times_prefixed_maps_and_facet_json() -> None:
             "ol_job_owners": ["ana"],
         },
     )
-    assert isinstance(run, rec.Run)
+    assert isinstance(run, run_rec.Run)
     assert run.started_at == datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC) and run.ended_at is None
     assert (run.metrics, run.params) == ({"auc": 0.91}, {"lr": 0.1})
-    assert run.custom == rec.Custom({"team": "risk"}, {"team": "internal"})
+    assert run.custom == props.Custom({"team": "risk"}, {"team": "internal"})
     assert run.facets == {"nominalTime": {"nominalStartTime": "2026-01-02"}} and run.end_facets is None
     assert (run.job_owners, run.revision) == (["ana"], 1)
 
@@ -43,7 +47,7 @@ def test_a_kind_the_api_shows_no_type_for_has_no_record() -> None:
 
 
 def test_an_evaluation_without_a_dataset_or_predecessor_names_none() -> None:
-    found = rec.Evaluation.of({"id": "ev_1", "version": 2, "dataset_version_id": "", "supersedes": ""})
+    found = model_rec.Evaluation.of({"id": "ev_1", "version": 2, "dataset_version_id": "", "supersedes": ""})
     assert (found.dataset_version_id, found.supersedes_id, found.confidence) == (None, None, {})
 
 
@@ -52,7 +56,7 @@ class _Query:
     @strawberry.field
     def model(self) -> t.Model:
         props = {"id": "mdl_1", "name": "churn", "owners": ["ana"], "seq": 3, "created_at": AT, "tags": ["x"]}
-        return t.Model(rec.Model.of(props))
+        return t.Model(model_rec.Model.of(props))
 
 
 def test_the_graphql_type_answers_the_record_attributes() -> None:
@@ -74,12 +78,12 @@ def test_the_graphql_type_answers_the_record_attributes() -> None:
 def test_a_plain_field_without_a_record_attribute_of_its_type_fails_at_import() -> None:
     with pytest.raises(TypeError, match=r"Gone\.name: Feature has no attribute name of type int"):
 
-        @t.node_type(rec.Feature, description="Not a real type.")
+        @t.node_type(data_rec.Feature, description="Not a real type.")
         class Gone(t.Node):
             name = t.plain(int, "Wrong type.")
 
 
 def test_ownership_is_read_from_a_record_and_no_one_owns_a_node_without_owners() -> None:
-    model = rec.Model.of({"id": "mdl_1", "owners": ["ana"], "owner_teams": ["risk"]})
+    model = model_rec.Model.of({"id": "mdl_1", "owners": ["ana"], "owner_teams": ["risk"]})
     assert owns("ana", [], model) and owns("bo", ["risk"], model) and not owns("bo", ["ops"], model)
     assert not owns("ana", ["risk"], NOBODY)

@@ -1,4 +1,4 @@
-"""GraphQL types of the provenance core. Each shows a typed record of app/graph/records.py: plain fields
+"""GraphQL types of the provenance core. Each shows a typed record of app/graph/*_records.py: plain fields
 are the record's attributes of the same name; the rest resolve relations and classified values."""
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from strawberry.types.field import StrawberryField
 from app.domain import validation as v
 from app.domain.classification import FIELD_CLASSES
 from app.domain.entities import AliasPointer, Revision
+from app.graph import dataset_records as data_rec
+from app.graph import model_records as model_rec
 from app.graph import records as rec
+from app.graph import run_records as run_rec
 from app.graph.validation import Finding
 from app.graphql.connection import (
     Connection,
@@ -134,14 +137,14 @@ async def disclosed(info: Info, r: rec.Record, prop: str, value: str | None) -> 
 
 async def _owned(info: Info, r: rec.Record) -> Owned:
     """What holds the owners of `r`: itself, or the model of a version."""
-    if isinstance(r, rec.ModelVersion):
+    if isinstance(r, model_rec.ModelVersion):
         model = await node_loader(info).load(r.model_id) if r.model_id else None
-        return model if isinstance(model, rec.Model) else NOBODY
-    return r if isinstance(r, rec.Model | rec.Project) else NOBODY
+        return model if isinstance(model, model_rec.Model) else NOBODY
+    return r if isinstance(r, model_rec.Model | run_rec.Project) else NOBODY
 
 
 async def custom_of(
-    info: Info, r: rec.Project | rec.Experiment | rec.Run | rec.ModelVersion | rec.Model
+    info: Info, r: run_rec.Project | run_rec.Experiment | run_rec.Run | model_rec.ModelVersion | model_rec.Model
 ) -> list[CustomProperty]:
     """Custom properties, a classified one read through the disclosure gate."""
     values, classes = r.custom.values, r.custom.classes
@@ -162,11 +165,11 @@ async def _load(info: Info, node_id: str | None, kind: type[R]) -> R | None:
     return found if isinstance(found, kind) else None
 
 
-@node_type(rec.Project, description="A team's space for experiments, features and models.")
+@node_type(run_rec.Project, description="A team's space for experiments, features and models.")
 class Project(Node):
-    _r: strawberry.Private[rec.Project]
+    _r: strawberry.Private[run_rec.Project]
 
-    def __init__(self, r: rec.Project) -> None:
+    def __init__(self, r: run_rec.Project) -> None:
         show(self, r)
 
     name = plain(str, "Unique name.")
@@ -195,11 +198,11 @@ class Project(Node):
         return connection([(r.name, Experiment(r)) for r in found], limit, total)
 
 
-@node_type(rec.Experiment, description="A group of runs in a project.")
+@node_type(run_rec.Experiment, description="A group of runs in a project.")
 class Experiment(Node):
-    _r: strawberry.Private[rec.Experiment]
+    _r: strawberry.Private[run_rec.Experiment]
 
-    def __init__(self, r: rec.Experiment) -> None:
+    def __init__(self, r: run_rec.Experiment) -> None:
         show(self, r)
 
     name = plain(str, "Name, unique in its project.")
@@ -215,7 +218,7 @@ class Experiment(Node):
 
     @strawberry.field(description="The project it belongs to.")
     async def project(self, info: Info) -> Project | None:
-        found = await _load(info, self._r.project_id, rec.Project)
+        found = await _load(info, self._r.project_id, run_rec.Project)
         return Project(found) if found else None
 
     @strawberry.field(description=CUSTOM)
@@ -230,11 +233,11 @@ class UsageRights:
     contains_personal_data: bool | None = strawberry.field(description="Contains personal data.")
 
 
-@node_type(rec.DatasetVersion, description="An immutable snapshot of a dataset.")
+@node_type(data_rec.DatasetVersion, description="An immutable snapshot of a dataset.")
 class DatasetVersion(Node):
-    _r: strawberry.Private[rec.DatasetVersion]
+    _r: strawberry.Private[data_rec.DatasetVersion]
 
-    def __init__(self, r: rec.DatasetVersion) -> None:
+    def __init__(self, r: data_rec.DatasetVersion) -> None:
         show(self, r)
 
     dataset = plain(str, "Dataset name.")
@@ -289,11 +292,11 @@ class DatasetVersion(Node):
         return Run(found) if found else None
 
 
-@node_type(rec.Feature, description="A feature computed from a dataset version.")
+@node_type(data_rec.Feature, description="A feature computed from a dataset version.")
 class Feature(Node):
-    _r: strawberry.Private[rec.Feature]
+    _r: strawberry.Private[data_rec.Feature]
 
-    def __init__(self, r: rec.Feature) -> None:
+    def __init__(self, r: data_rec.Feature) -> None:
         show(self, r)
 
     name = plain(str, "Name, unique in its project.")
@@ -302,7 +305,7 @@ class Feature(Node):
 
     @strawberry.field(description="The dataset version it is computed from.")
     async def source(self, info: Info) -> DatasetVersion | None:
-        found = await _load(info, self._r.source_dataset_version_id, rec.DatasetVersion)
+        found = await _load(info, self._r.source_dataset_version_id, data_rec.DatasetVersion)
         return DatasetVersion(found) if found else None
 
 
@@ -315,11 +318,11 @@ class RunEnvironment:
     python_version: str | None = strawberry.field(description="Python version.")
 
 
-@node_type(rec.Run, description="A training or processing run; its inputs are fixed once finished.")
+@node_type(run_rec.Run, description="A training or processing run; its inputs are fixed once finished.")
 class Run(Node):
-    _r: strawberry.Private[rec.Run]
+    _r: strawberry.Private[run_rec.Run]
 
-    def __init__(self, r: rec.Run) -> None:
+    def __init__(self, r: run_rec.Run) -> None:
         show(self, r)
 
     name = plain(str | None, "Optional display name.")
@@ -358,11 +361,11 @@ class Run(Node):
     @strawberry.field(description="Dataset versions and features it used.")
     async def inputs(self, info: Info) -> list[Annotated[DatasetVersion | Feature, strawberry.union("RunInput")]]:
         found = await run_inputs_loader(info).load(self._r.id)
-        return [DatasetVersion(r) if isinstance(r, rec.DatasetVersion) else Feature(r) for r in found]
+        return [DatasetVersion(r) if isinstance(r, data_rec.DatasetVersion) else Feature(r) for r in found]
 
     @strawberry.field(description="The experiment.")
     async def experiment(self, info: Info) -> Experiment | None:
-        found = await _load(info, self._r.experiment_id, rec.Experiment)
+        found = await _load(info, self._r.experiment_id, run_rec.Experiment)
         return Experiment(found) if found else None
 
     @strawberry.field(description="Dataset versions it produced (its OpenLineage outputs).")
@@ -431,11 +434,14 @@ class AliasState:
         )
 
 
-@node_type(rec.Evaluation, description="An immutable evaluation of a model version on a dataset snapshot and slice.")
+@node_type(
+    model_rec.Evaluation,
+    description="An immutable evaluation of a model version on a dataset snapshot and slice.",
+)
 class Evaluation(Node):
-    _r: strawberry.Private[rec.Evaluation]
+    _r: strawberry.Private[model_rec.Evaluation]
 
-    def __init__(self, r: rec.Evaluation) -> None:
+    def __init__(self, r: model_rec.Evaluation) -> None:
         show(self, r)
 
     version = plain(int, "Version number evaluated.")
@@ -469,7 +475,7 @@ class Evaluation(Node):
 
     @strawberry.field(description="The dataset snapshot evaluated on.")
     async def dataset_version(self, info: Info) -> DatasetVersion | None:
-        found = await _load(info, self._r.dataset_version_id, rec.DatasetVersion)
+        found = await _load(info, self._r.dataset_version_id, data_rec.DatasetVersion)
         return DatasetVersion(found) if found else None
 
 
@@ -506,11 +512,11 @@ async def findings_of(info: Info, subject_id: str, include_resolved: bool) -> li
     return [ValidationFinding.of(f) for f in await findings_loader(info, include_resolved).load(subject_id)]
 
 
-@node_type(rec.ModelVersion, description="A numbered, immutable version of a model, produced by a run.")
+@node_type(model_rec.ModelVersion, description="A numbered, immutable version of a model, produced by a run.")
 class ModelVersion(Node):
-    _r: strawberry.Private[rec.ModelVersion]
+    _r: strawberry.Private[model_rec.ModelVersion]
 
-    def __init__(self, r: rec.ModelVersion) -> None:
+    def __init__(self, r: model_rec.ModelVersion) -> None:
         show(self, r)
 
     model_name = plain(str, "Model name.")
@@ -543,12 +549,12 @@ class ModelVersion(Node):
 
     @strawberry.field(description="The run that produced it (immutable).")
     async def run(self, info: Info) -> Run | None:
-        found = await _load(info, self._r.run_id, rec.Run)
+        found = await _load(info, self._r.run_id, run_rec.Run)
         return Run(found) if found else None
 
     @strawberry.field(description="The model.")
     async def model(self, info: Info) -> Model | None:
-        found = await _load(info, self._r.model_id, rec.Model)
+        found = await _load(info, self._r.model_id, model_rec.Model)
         return Model(found) if found else None
 
     @strawberry.field(description="Aliases pointing at this version now.")
@@ -630,11 +636,11 @@ def decode_cursor(cursor: str | None) -> int | None:
         raise ValidationFailed("after: not a cursor returned by this API", field="after") from None
 
 
-@node_type(rec.Model, description="A registered model: metadata, owners, versions and aliases.")
+@node_type(model_rec.Model, description="A registered model: metadata, owners, versions and aliases.")
 class Model(Node):
-    _r: strawberry.Private[rec.Model]
+    _r: strawberry.Private[model_rec.Model]
 
-    def __init__(self, r: rec.Model) -> None:
+    def __init__(self, r: model_rec.Model) -> None:
         show(self, r)
 
     name = plain(str, "Unique name.")
@@ -697,14 +703,14 @@ class Model(Node):
 
 
 TYPE_BY_RECORD: dict[type[Any], Any] = {
-    rec.Evaluation: Evaluation,
-    rec.Project: Project,
-    rec.Experiment: Experiment,
-    rec.DatasetVersion: DatasetVersion,
-    rec.Feature: Feature,
-    rec.Run: Run,
-    rec.ModelVersion: ModelVersion,
-    rec.Model: Model,
+    model_rec.Evaluation: Evaluation,
+    run_rec.Project: Project,
+    run_rec.Experiment: Experiment,
+    data_rec.DatasetVersion: DatasetVersion,
+    data_rec.Feature: Feature,
+    run_rec.Run: Run,
+    model_rec.ModelVersion: ModelVersion,
+    model_rec.Model: Model,
 }
 
 
