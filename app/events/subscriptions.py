@@ -23,10 +23,11 @@ from app.graph.reads import rows, tx_one
 from app.graph.webhook_records import WebhookDelivery, WebhookSubscription
 from app.registry.actor import RequestMeta
 from app.registry.commands import webhooks as cmd
-from app.registry.core import _model, owned
+from app.registry.core import _model
 from app.registry.decisions import policy_input
 from app.registry.grants import grants_of
 from app.registry.plan import Plan
+from app.registry.resources import owned
 from app.services import Services
 
 CREATE: LiteralString = """

@@ -14,12 +14,12 @@ from neo4j import AsyncDriver
 from app.domain.entities import AliasPointer, Entity, Revision
 from app.graph import core_queries as q
 from app.graph import records as rec
-from app.graph.dataset_records import DatasetVersion, Feature
+from app.graph.dataset_records import Dataset, DatasetVersion, Feature
 from app.graph.ids import label_of
 from app.graph.model_records import Model, ModelVersion
 from app.graph.props import Props
 from app.graph.reads import entities, one, rows, total
-from app.graph.run_records import Experiment, Run
+from app.graph.run_records import Experiment, Project, Run
 
 R = TypeVar("R")
 
@@ -48,8 +48,18 @@ class CoreReader:
                 found[entity.id] = entity
         return [found.get(node_id) for node_id in ids]
 
+    async def record(self, node_id: str) -> rec.Record | None:
+        """One node of any kind the API shows, as its typed record."""
+        return (await self.nodes([node_id]))[0]
+
+    async def run(self, run_id: str) -> Run | None:
+        """A run by id (None when the id names no run)."""
+        found = await self.record(run_id)
+        return found if isinstance(found, Run) else None
+
     async def node(self, node_id: str) -> Entity | None:
-        """A node with every stored property (commands build policy resources from them)."""
+        """A node with every stored property, for the artifact routes (app/web/artifacts.py); commands
+        and the API read `record`."""
         return (await self._entities([node_id]))[0]
 
     async def _typed(self, decode: Callable[[Props], R], query: LiteralString, **params: Any) -> list[R]:
@@ -60,10 +70,11 @@ class CoreReader:
         return found[0] if found else None
 
     async def model_by_name(self, name: str) -> Entity | None:
+        """A model with every stored property, for the artifact routes (app/web/artifacts.py) and the
+        benchmarks; commands and the API read `model_record`."""
         return await one(self.driver, self.db, "Model", q.MODEL_BY_NAME, name=name)
 
     async def model_record(self, name: str) -> Model | None:
-        """`model_by_name` as the API reads it."""
         return await self._first(Model.of, q.MODEL_BY_NAME, name=name)
 
     async def models(self, after: str | None, limit: int) -> list[Model]:
@@ -74,35 +85,24 @@ class CoreReader:
         params = {"model": model, "version": number, "alias": alias}
         return await self._first(ModelVersion.of, q.VERSION_BY_REF, **params)
 
-    async def version(self, model_id: str, number: int) -> Entity | None:
-        return await one(
-            self.driver,
-            self.db,
-            "ModelVersion",
-            q.VERSION_BY_NUMBER,
-            model_id=model_id,
-            version=number,
-        )
+    async def version(self, model_id: str, number: int) -> ModelVersion | None:
+        return await self._first(ModelVersion.of, q.VERSION_BY_NUMBER, model_id=model_id, version=number)
 
-    async def run_by_external_id(self, external_id: str) -> Entity | None:
-        return await one(self.driver, self.db, "Run", q.RUN_BY_EXTERNAL_ID, external_id=external_id)
-
-    async def run_record(self, external_id: str) -> Run | None:
-        """`run_by_external_id` as the API reads it."""
+    async def run_by_external_id(self, external_id: str) -> Run | None:
         return await self._first(Run.of, q.RUN_BY_EXTERNAL_ID, external_id=external_id)
 
     async def latest_dataset_version(self, source_uri: str) -> DatasetVersion | None:
         return await self._first(DatasetVersion.of, q.LATEST_DATASET_VERSION_BY_SOURCE, source_uri=source_uri)
 
-    async def dataset_of_source(self, key: str) -> Entity | None:
+    async def dataset_of_source(self, key: str) -> Dataset | None:
         """The dataset registered with this source (an OpenLineage identity key)."""
-        return await one(self.driver, self.db, "Dataset", q.DATASET_OF_SOURCE, key=key)
+        return await self._first(Dataset.of, q.DATASET_OF_SOURCE, key=key)
 
-    async def dataset_by_name(self, name: str) -> Entity | None:
-        return await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=name)
+    async def dataset_by_name(self, name: str) -> Dataset | None:
+        return await self._first(Dataset.of, q.DATASET_BY_NAME, name=name)
 
-    async def latest_version_of_source(self, key: str) -> Entity | None:
-        return await one(self.driver, self.db, "DatasetVersion", q.LATEST_VERSION_OF_SOURCE, key=key)
+    async def latest_version_of_source(self, key: str) -> DatasetVersion | None:
+        return await self._first(DatasetVersion.of, q.LATEST_VERSION_OF_SOURCE, key=key)
 
     async def run_outputs_of(self, run_ids: Sequence[str]) -> list[list[DatasetVersion]]:
         """Dataset versions each run produced, in the order asked (one query for a whole page)."""
@@ -119,14 +119,15 @@ class CoreReader:
         }
         return [found.get(i) for i in version_ids]
 
-    async def project(self, name: str) -> Entity | None:
-        return await one(self.driver, self.db, "Project", q.PROJECT_BY_NAME, name=name)
+    async def project(self, name: str) -> Project | None:
+        return await self._first(Project.of, q.PROJECT_BY_NAME, name=name)
 
-    async def experiment(self, project: str, name: str) -> Entity | None:
-        return await one(self.driver, self.db, "Experiment", q.EXPERIMENT_BY_NAME, project=project, name=name)
+    async def experiment(self, project: str, name: str) -> Experiment | None:
+        return await self._first(Experiment.of, q.EXPERIMENT_BY_NAME, project=project, name=name)
 
     async def version_by_digest(self, digest: str) -> Entity | None:
-        """The first version stored as this artifact, or holding it as a file of its directory."""
+        """The first version stored as this artifact, or holding it as a file of its directory (with
+        every stored property, for the artifact routes in app/web/artifacts.py)."""
         found = await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
         if found is not None:
             return found
@@ -217,7 +218,7 @@ class CoreReader:
         return await self._first(DatasetVersion.of, q.LATEST_VERSION_OF_DATASET, name=dataset)
 
     async def dataset_version(self, dataset: str, number: int) -> DatasetVersion | None:
-        ds = await one(self.driver, self.db, "Dataset", q.DATASET_BY_NAME, name=dataset)
+        ds = await self.dataset_by_name(dataset)
         if ds is None:
             return None
         query = q.DATASET_VERSION_BY_NUMBER
@@ -234,8 +235,8 @@ class CoreReader:
         )
         return page, int(counted[0]["n"]) if counted else 0
 
-    async def training_data(self, run_id: str) -> list[Entity]:
-        return await entities(self.driver, self.db, "DatasetVersion", q.TRAINING_DATA_OF_RUN, id=run_id)
+    async def training_data(self, run_id: str) -> list[DatasetVersion]:
+        return await self._typed(DatasetVersion.of, q.TRAINING_DATA_OF_RUN, id=run_id)
 
 
 def _pointer(row: dict[str, object]) -> AliasPointer:

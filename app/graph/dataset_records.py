@@ -81,3 +81,16 @@ class Feature:
             definition=text_of(p.get("definition")),
             source_dataset_version_id=text_of(p.get("source_dataset_version_id")),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dataset:
+    """A dataset, the series its versions are numbered in (the API shows its versions, not it)."""
+
+    kind: ClassVar[str] = "Dataset"
+    id: str
+    name: str
+
+    @classmethod
+    def of(cls, p: Props) -> Self:
+        return cls(id=str(p["id"]), name=str(p.get("name")))

@@ -8,12 +8,12 @@ from typing import Any
 
 from neo4j import AsyncDriver
 
-from app.domain.entities import PREFIX_METRIC, Entity
+from app.domain.entities import PREFIX_METRIC
 from app.domain.history import HistoryBucket, HistoryPoint, ProductionKey, Resolution, ServingSpan
 from app.graph import history_queries as q
 from app.graph.history_records import Annotation, Deployment, DeploymentEvent, Flag, HealthWindow
 from app.graph.model_records import Evaluation
-from app.graph.reads import one, plain_rows, rows, total
+from app.graph.reads import plain_rows, rows, total
 
 MAX_POINTS = 10_000
 MAX_ROWS = 1_000
@@ -108,28 +108,18 @@ class HistoryReader:
         )
         return {r["version"]: Evaluation.of(r["props"]) if r["props"] else None for r in found}
 
-    async def deployment(self, deployment_id: str) -> Entity | None:
-        """A deployment with every stored property (commands build policy resources from them)."""
-        return await one(self.driver, self.db, "Deployment", q.DEPLOYMENT_BY_ID, id=deployment_id)
-
-    async def deployment_record(self, deployment_id: str) -> Deployment | None:
-        """`deployment` as the API reads it."""
+    async def deployment(self, deployment_id: str) -> Deployment | None:
         found = await rows(self.driver, self.db, q.DEPLOYMENT_BY_ID, id=deployment_id)
         return Deployment.of(found[0]["props"]) if found else None
 
-    async def serving_at(self, deployment: Entity, at: datetime) -> list[ServingSpan]:
-        name, environment = deployment.get("name"), deployment.get("environment_name")
-        return await self._serving(deployment.id, name, environment, at)
-
-    async def serving_of(self, deployment: Deployment, at: datetime) -> list[ServingSpan]:
-        """`serving_at` for a deployment the API read."""
-        return await self._serving(deployment.id, deployment.name, deployment.environment_name, at)
-
-    async def _serving(
-        self, deployment_id: str, name: str | None, environment: str | None, at: datetime
-    ) -> list[ServingSpan]:
-        found = await rows(self.driver, self.db, q.DEPLOYMENT_SERVING_AT, id=deployment_id, at=at)
-        names = {"deployment_id": deployment_id, "deployment": name, "environment": environment}
+    async def serving_at(self, deployment: Deployment, at: datetime) -> list[ServingSpan]:
+        """The versions the deployment served at `at`, with their traffic."""
+        found = await rows(self.driver, self.db, q.DEPLOYMENT_SERVING_AT, id=deployment.id, at=at)
+        names = {
+            "deployment_id": deployment.id,
+            "deployment": deployment.name,
+            "environment": deployment.environment_name,
+        }
         return [_span({**r, **names}) for r in found]
 
     async def timeline(self, deployment_id: str, after: int = 0, limit: int = MAX_ROWS) -> list[DeploymentEvent]:

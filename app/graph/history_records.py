@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Self
 
 from app.domain.entities import time_of
 from app.domain.history import SIGNALS
-from app.graph.props import Props, float_of, int_of, text_of
+from app.graph.props import Props, float_of, int_of, strings_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +27,10 @@ class Deployment:
     health_status: str
     health_at: datetime | None
     rollback_target_id: str | None
+    model_name: str
+    owners: list[str]
+    created_by: str | None
+    created_at: datetime | None
 
     @classmethod
     def of(cls, p: Props) -> Self:
@@ -42,6 +46,10 @@ class Deployment:
             health_status=str(p.get("health_status") or "UNKNOWN"),
             health_at=time_of(p.get("health_at")),
             rollback_target_id=text_of(p.get("rollback_target_id")) or None,
+            model_name=str(p.get("model_name")),
+            owners=strings_of(p.get("owners")),
+            created_by=text_of(p.get("created_by")),
+            created_at=time_of(p.get("created_at")),
         )
 
 

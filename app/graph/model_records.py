@@ -81,6 +81,8 @@ class Model:
     created_at: datetime | None
     custom: Custom
     version_count: int
+    commercial_use: bool | None
+    known_sources: list[str]
 
     @classmethod
     def of(cls, p: Props) -> Self:
@@ -100,6 +102,8 @@ class Model:
             created_at=time_of(p.get("created_at")),
             custom=Custom.of(p),
             version_count=int(p.get("seq") or 0),
+            commercial_use=p.get("commercial_use"),
+            known_sources=strings_of(p.get("known_sources")),
         )
 
 

@@ -92,6 +92,7 @@ class Run:
     parent_job_namespace: str | None
     parent_job_name: str | None
     custom: Custom
+    created_by: str | None
 
     @classmethod
     def of(cls, p: Props) -> Self:
@@ -123,4 +124,5 @@ class Run:
             parent_job_namespace=text_of(p.get("parent_job_namespace")),
             parent_job_name=text_of(p.get("parent_job_name")),
             custom=Custom.of(p),
+            created_by=text_of(p.get("created_by")),
         )

@@ -132,7 +132,7 @@ class CoreQuery:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         found = await node_loader(info).load(str(id))
         if found is None and label_of(str(id)) is None:
-            found = await core_reader(info).run_record(str(id))
+            found = await core_reader(info).run_by_external_id(str(id))
         return wrap(found)  # type: ignore[no-any-return]
 
     @strawberry.field(description="A model by name.")
@@ -164,7 +164,7 @@ class CoreQuery:
         if id is not None:
             found = await node_loader(info).load(str(id))
         else:
-            found = await core_reader(info).run_record(str(external_id))
+            found = await core_reader(info).run_by_external_id(str(external_id))
         return Run(found) if isinstance(found, run_rec.Run) else None
 
     @strawberry.field(

@@ -240,7 +240,7 @@ class Deployment:
 
     @strawberry.field(description="What it serves at `at` (default now), with traffic split.")
     async def serving(self, info: Info, at: datetime | None = None) -> list[ServingSpan]:
-        spans = await _reader(info).serving_of(self.record, v.aware("at", at) or datetime.now(UTC))
+        spans = await _reader(info).serving_at(self.record, v.aware("at", at) or datetime.now(UTC))
         return [ServingSpan.of(s) for s in spans]
 
     @strawberry.field(description="Health windows in [from, to) (default: the last hour).")
@@ -531,7 +531,7 @@ class HistoryQuery:
 
     @strawberry.field(description="A deployment by id.")
     async def deployment(self, info: Info, id: strawberry.ID) -> Deployment | None:
-        found = await _reader(info).deployment_record(str(id))
+        found = await _reader(info).deployment(str(id))
         return Deployment(record=found) if found else None
 
     @strawberry.field(description="A deployment's events in order (at most 1000 after `afterSeq`).")

@@ -14,12 +14,16 @@ from app.domain.vocabulary import REGULATORY, RUN_END_STATES
 from app.errors import NotFound, ValidationFailed
 from app.graph import core_writes as w
 from app.graph.core_reads import CoreReader
+from app.graph.dataset_records import DatasetVersion
+from app.graph.model_records import Model, ModelVersion
+from app.graph.run_records import Experiment, Project, Run
 from app.registry import lineage_props as lineage
 from app.registry.actor import RequestMeta
 from app.registry.commands import core as cmd
 from app.registry.decisions import decide
 from app.registry.plan import Plan
 from app.registry.promotion import alias_state, promotion_context, serving_production
+from app.registry.resources import owned, run_resource
 from app.services import Services
 
 
@@ -48,16 +52,6 @@ def custom_props(field: str, values: dict[str, Any] | None) -> dict[str, Any]:
     for name, cls in classes.items():
         out[PREFIX_CLASSIFICATION + v.prop_name(f"{field}.name", name)] = cls
     return out
-
-
-def owned(entity_props: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "id": entity_props["id"],
-        "name": entity_props.get("name"),
-        "owners": entity_props.get("owners") or [],
-        "owner_teams": entity_props.get("owner_teams") or [],
-    }
 
 
 async def create_project(services: Services, meta: RequestMeta, c: cmd.CreateProject) -> Plan:
@@ -127,8 +121,7 @@ async def _may_add_outputs(services: Services, meta: RequestMeta, run_id: str) -
     """Writing a version as a run's output changes that run: policy must let the caller modify it
     (its owner or a publisher), besides publishing the dataset version."""
     run = await _run(services, run_id)
-    resource = {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]}
-    await decide(services, meta, Plan("modify", resource, w.noop), "add_run_output")
+    await decide(services, meta, Plan("modify", run_resource(run), w.noop), "add_run_output")
 
 
 async def register_feature(services: Services, meta: RequestMeta, c: cmd.RegisterFeature) -> Plan:
@@ -197,11 +190,7 @@ async def add_run_inputs(services: Services, meta: RequestMeta, c: cmd.AddRunInp
         "inputs": v.string_list("inputs", c.inputs, item_max=64),
     }
     run = await _run(services, data["run_id"])
-    return Plan(
-        "modify",
-        {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]},
-        w.add_run_inputs(data, meta.actor.name),
-    )
+    return Plan("modify", run_resource(run), w.add_run_inputs(data, meta.actor.name))
 
 
 async def finish_run(services: Services, meta: RequestMeta, c: cmd.FinishRun) -> Plan:
@@ -215,18 +204,14 @@ async def finish_run(services: Services, meta: RequestMeta, c: cmd.FinishRun) ->
         "lineage": lineage.run_props(c.openlineage, start=False),
     }
     run = await _run(services, data["run_id"])
-    return Plan(
-        "modify",
-        {"kind": "run", "id": run["id"], "owners": [run.get("created_by")]},
-        w.finish_run(data, meta.actor.name),
-    )
+    return Plan("modify", run_resource(run), w.finish_run(data, meta.actor.name))
 
 
-async def _run(services: Services, run_id: str) -> dict[str, Any]:
-    run = await reader(services).node(run_id)
-    if run is None or run.kind != "Run":
+async def _run(services: Services, run_id: str) -> Run:
+    run = await reader(services).run(run_id)
+    if run is None:
         raise NotFound(f"runId: no run {run_id!r}", field="runId")
-    return run.props
+    return run
 
 
 async def create_model(services: Services, meta: RequestMeta, c: cmd.CreateModel) -> Plan:
@@ -278,19 +263,19 @@ def _version_data(model: str, c: cmd.ModelVersionItem) -> dict[str, Any]:
 async def _publish_plan(services: Services, model_name: str, run_ids: list[str], work: Any) -> Plan:
     """Publishing versions: policy sees the model, its licence and every run's training data rights."""
     core = reader(services)
-    model = await core.model_by_name(model_name)
+    model = await core.model_record(model_name)
     if model is None:
         raise NotFound(f"model: no model named {model_name!r}", field="model")
     training: dict[str, Any] = {}
     for run_id in dict.fromkeys(run_ids):
         for d in await core.training_data(run_id):
-            training[d.id] = {"id": d.id, "source": d.get("source_uri"), "usage_rights": _rights(d.props)}
+            training[d.id] = {"id": d.id, "source": d.source_uri, "usage_rights": _rights(d)}
     context = {
-        "commercial_use": bool(model.get("commercial_use")),
+        "commercial_use": bool(model.commercial_use),
         "training_data": list(training.values()),
-        "known_sources": list(model.get("known_sources") or []),
+        "known_sources": list(model.known_sources),
     }
-    resource = {**owned(model.props, "model_version"), "name": model.get("name"), "licence": model.get("licence")}
+    resource = {**owned(model, "model_version"), "name": model.name, "licence": model.licence}
     return Plan("publish", resource, work, context)
 
 
@@ -350,16 +335,21 @@ async def register_model_versions(services: Services, meta: RequestMeta, c: cmd.
     return await _publish_plan(services, model, [d["run_id"] for d in batch], work)
 
 
-def _rights(props: dict[str, Any]) -> dict[str, Any]:
-    keys = ("training_allowed", "commercial_use", "contains_personal_data")
-    return {k: props[k] for k in keys if props.get(k) is not None}
+def _rights(d: DatasetVersion) -> dict[str, Any]:
+    """The usage rights the dataset version declares (an undeclared one is left out)."""
+    declared = {
+        "training_allowed": d.training_allowed,
+        "commercial_use": d.commercial_use,
+        "contains_personal_data": d.contains_personal_data,
+    }
+    return {k: right for k, right in declared.items() if right is not None}
 
 
-async def _model(services: Services, name: str) -> dict[str, Any]:
-    model = await reader(services).model_by_name(v.name("model", name))
+async def _model(services: Services, name: str) -> Model:
+    model = await reader(services).model_record(v.name("model", name))
     if model is None:
         raise NotFound(f"model: no model named {name!r}", field="model")
-    return model.props
+    return model
 
 
 async def move_alias(services: Services, meta: RequestMeta, c: cmd.MoveAlias) -> Plan:
@@ -370,12 +360,12 @@ async def move_alias(services: Services, meta: RequestMeta, c: cmd.MoveAlias) ->
         "reason": v.text("reason", c.reason),
     }
     model = await _model(services, data["model"])
-    subjects = await _version_ids(services, model["id"], data["version"])
+    subjects = await _version_ids(services, model.id, data["version"])
     if not subjects:  # said before policy is asked, so a dry run answers "not found", not "no evaluation"
         raise NotFound(f"version: model {data['model']!r} has no version {data['version']}", field="version")
     resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
-    context = await promotion_context(services, model, data["alias"], data["version"])
-    state = await alias_state(services, model["id"], data["alias"])
+    context = await promotion_context(services, model.id, data["alias"], data["version"])
+    state = await alias_state(services, model.id, data["alias"])
     return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state, subjects=subjects)
 
 
@@ -387,7 +377,7 @@ async def remove_alias(services: Services, meta: RequestMeta, c: cmd.RemoveAlias
         "promote",
         {**owned(model, "alias"), "alias": data["alias"], "operation": "remove"},
         w.remove_alias(data, meta.actor.name),
-        state=await alias_state(services, model["id"], data["alias"]),
+        state=await alias_state(services, model.id, data["alias"]),
     )
 
 
@@ -398,9 +388,9 @@ async def archive_version(services: Services, meta: RequestMeta, c: cmd.ArchiveV
         "reason": v.text("reason", c.reason, required=True),
     }
     model = await _model(services, data["model"])
-    context = {"serving_production": await serving_production(services, model["id"], data["version"])}
+    context = {"serving_production": await serving_production(services, model.id, data["version"])}
     resource = {**owned(model, "model_version"), "version": data["version"]}
-    subjects = await _version_ids(services, model["id"], data["version"])
+    subjects = await _version_ids(services, model.id, data["version"])
     return Plan("retire", resource, w.archive_version(data, meta.actor.name), context, subjects=subjects)
 
 
@@ -438,18 +428,18 @@ KIND_OF_LABEL = {
 
 
 async def update_metadata(services: Services, meta: RequestMeta, c: cmd.UpdateMetadata) -> Plan:
-    node = await reader(services).node(v.short("id", c.id, required=True) or "")
-    if node is None or node.kind not in UPDATABLE:
+    node = await reader(services).record(v.short("id", c.id, required=True) or "")
+    if not isinstance(node, Model | ModelVersion | Project | Experiment | Run):
         raise NotFound(f"id: no updatable node {c.id!r}", field="id")
     changes = _changes(node.kind, dict(v.mapping("changes", c.changes)))
     changes.update(custom_props("custom", c.custom))
     if not changes:
         raise ValidationFailed("changes: nothing to change", field="changes")
-    resource = owned(node.props, KIND_OF_LABEL[node.kind])
-    if node.kind == "Model" and "licence" in changes:
+    resource = owned(node, KIND_OF_LABEL[node.kind])
+    if isinstance(node, Model) and "licence" in changes:
         resource["licence"] = changes["licence"]
     expected = int(c.expected_revision)
-    stream = f"model:{node.props['model_name']}" if node.kind == "ModelVersion" else None
+    stream = f"model:{node.model_name}" if isinstance(node, ModelVersion) else None
     return Plan(
         "modify",
         resource,

@@ -10,16 +10,19 @@ from typing import Any
 
 from app.domain import history as rules
 from app.domain import validation as v
-from app.domain.entities import PREFIX_METRIC, Entity
+from app.domain.entities import PREFIX_METRIC
 from app.errors import NotFound, ValidationFailed
 from app.graph import history_writes as w
 from app.graph.history_reads import HistoryReader
+from app.graph.history_records import Deployment
+from app.graph.model_records import Model, ModelVersion
 from app.graph.unit import Work
 from app.registry.actor import RequestMeta
 from app.registry.commands import history as cmd
-from app.registry.core import _model, owned, reader
+from app.registry.core import _model, reader
 from app.registry.plan import Plan
 from app.registry.promotion import metrics_of, promotion_context, traffic_context
+from app.registry.resources import deployment_owners, deployment_resource, owned
 from app.services import Services
 
 PRODUCTION = "production"
@@ -51,9 +54,9 @@ def number(field: str, value: Any) -> int:
     return value
 
 
-async def _version(services: Services, model_name: str, version: int) -> tuple[dict[str, Any], Entity]:
+async def _version(services: Services, model_name: str, version: int) -> tuple[Model, ModelVersion]:
     model = await _model(services, model_name)
-    found = await reader(services).version(model["id"], version)
+    found = await reader(services).version(model.id, version)
     if found is None:
         raise NotFound(f"version: model {model_name!r} has no version {version}", field="version")
     return model, found
@@ -66,8 +69,8 @@ async def record_evaluation(services: Services, meta: RequestMeta, c: cmd.Record
     if not metrics:
         raise v.fail("metrics", "at least one metric is required")
     data = {
-        "model_id": model["id"],
-        "version": version.get("version"),
+        "model_id": model.id,
+        "version": version.version,
         "version_id": version.id,
         "dataset_version_id": v.short("datasetVersionId", c.dataset_version_id),
         "slice": v.short("slice", c.slice),
@@ -121,11 +124,11 @@ async def record_feedback(services: Services, meta: RequestMeta, c: cmd.RecordFe
     if kind == "drift" and threshold is None:
         raise v.fail("threshold", "is required for a drift statistic")
     if kind == "metric" and baseline is None:
-        baseline = (await metrics_of(services, model["id"], version.get("version"), {})).get(statistic)
+        baseline = (await metrics_of(services, model.id, version.version, {})).get(statistic)
     reason = _flag(kind, statistic, value, threshold, baseline, margin)
     data = {
-        "model_id": model["id"],
-        "version": version.get("version"),
+        "model_id": model.id,
+        "version": version.version,
         "kind": kind,
         "statistic": statistic,
         "deployment_id": v.short("deploymentId", c.deployment_id),
@@ -140,7 +143,7 @@ async def record_feedback(services: Services, meta: RequestMeta, c: cmd.RecordFe
     }
     return Plan(
         "publish",
-        {"kind": "evaluation", "name": model["name"], "version": data["version"]},
+        {"kind": "evaluation", "name": model.name, "version": data["version"]},
         w.record_feedback(data, meta.actor.name),
     )
 
@@ -186,11 +189,11 @@ def _environment(raw: cmd.Environment) -> dict[str, Any]:
 
 async def create_deployment(services: Services, meta: RequestMeta, c: cmd.CreateDeployment) -> Plan:
     model = await _model(services, c.model)
-    data = {
+    data: dict[str, Any] = {
         "name": v.name("name", c.name),
         "owners": v.labels("owners", c.owners) or [meta.actor.name],
-        "model": model["name"],
-        "model_id": model["id"],
+        "model": model.name,
+        "model_id": model.id,
         "environment": _environment(c.environment or cmd.Environment()),
         "endpoint": v.short("endpoint", c.endpoint),
         "max_concurrency": v.non_negative_int("maxConcurrency", c.max_concurrency),
@@ -206,7 +209,7 @@ async def create_deployment(services: Services, meta: RequestMeta, c: cmd.Create
 
 async def _promotion(
     services: Services,
-    model: dict[str, Any],
+    model: Model,
     deployment: str,
     split: dict[int, float],
     work: Work,
@@ -216,8 +219,8 @@ async def _promotion(
     that receives traffic (a 50/50 split, a 1 % canary), and reasons name the deployment, not an alias."""
     primary = max(split, key=lambda n: split[n])
     resource = {**owned(model, "deployment"), "name": deployment, "environment": PRODUCTION, "version": primary}
-    context = await promotion_context(services, model, PRODUCTION, primary)
-    context["traffic"] = await traffic_context(services, model, split)
+    context = await promotion_context(services, model.id, PRODUCTION, primary)
+    context["traffic"] = await traffic_context(services, model.id, split)
     return Plan("promote", resource, work, context, state=state)
 
 
@@ -239,18 +242,13 @@ async def record_deployment_event(services: Services, meta: RequestMeta, c: cmd.
     data = _event_input(c)
     event = {**data, "deployment_id": deployment.id, "approved_by": meta.approved_by}
     work = w.record_deployment_event(event, meta.actor.name)
-    resource = {
-        "kind": "deployment",
-        "id": deployment.id,
-        "name": deployment.get("name"),
-        "owners": deployment.get("owners") or [deployment.get("created_by")],
-    }
     split = _event_split(data)
     state = await _serving_state(services, deployment)
-    if split and deployment.get("environment") == PRODUCTION:
-        model = await _model(services, deployment.get("model_name"))
-        return await _promotion(services, model, deployment.get("name"), split, work, state)
-    return Plan("retire" if data["type"] == "retired" else "modify", resource, work, state=state)
+    if split and deployment.environment == PRODUCTION:
+        model = await _model(services, deployment.model_name)
+        return await _promotion(services, model, deployment.name, split, work, state)
+    action = "retire" if data["type"] == "retired" else "modify"
+    return Plan(action, deployment_resource(deployment), work, state=state)
 
 
 def _event_split(data: dict[str, Any]) -> dict[int, float]:
@@ -262,11 +260,11 @@ def _event_split(data: dict[str, Any]) -> dict[int, float]:
     return dict(data.get("split") or {})
 
 
-async def _serving_state(services: Services, deployment: Entity) -> str:
+async def _serving_state(services: Services, deployment: Deployment) -> str:
     """What the deployment serves now, as a review remembers it (approval re-checks it is unchanged)."""
     spans = await history(services).serving_at(deployment, datetime.now(UTC))
     served = ", ".join(f"version {s.version} at {s.traffic_percent:g}%" for s in sorted(spans, key=lambda s: s.version))
-    return f"deployment {deployment.get('name')} serves {served or 'nothing'}"
+    return f"deployment {deployment.name} serves {served or 'nothing'}"
 
 
 def _event_input(c: cmd.RecordDeploymentEvent) -> dict[str, Any]:
@@ -323,10 +321,10 @@ def _sample(index: int, raw: Any, now: datetime, retention: timedelta) -> rules.
     return rules.check_sample(index, raw.get("deployment_id"), at, values, now, retention)
 
 
-async def _deployments(services: Services, ids: list[str]) -> dict[str, Entity]:
+async def _deployments(services: Services, ids: list[str]) -> dict[str, Deployment]:
     if len(ids) > MAX_DEPLOYMENTS_PER_BATCH:
         raise v.fail("samples", f"at most {MAX_DEPLOYMENTS_PER_BATCH} deployments per request")
-    found: dict[str, Entity] = {}
+    found: dict[str, Deployment] = {}
     for deployment_id in ids:
         deployment = await history(services).deployment(deployment_id)
         if deployment is None:
@@ -335,7 +333,7 @@ async def _deployments(services: Services, ids: list[str]) -> dict[str, Entity]:
     return found
 
 
-def _not_before_creation(samples: list[rules.Sample], deployments: dict[str, Entity]) -> None:
+def _not_before_creation(samples: list[rules.Sample], deployments: dict[str, Deployment]) -> None:
     """A sample from before its deployment existed (beyond a short grace) is refused."""
     for index, sample in enumerate(samples):
         created = deployments[sample.deployment_id].created_at
@@ -344,13 +342,13 @@ def _not_before_creation(samples: list[rules.Sample], deployments: dict[str, Ent
             raise v.fail(where, f"is before the deployment was created ({created.isoformat()})")
 
 
-def _owners(deployments: dict[str, Entity]) -> list[str]:
+def _owners(deployments: dict[str, Deployment]) -> list[str | None]:
     """Owners common to every deployment in the batch: a reporter must own all of them."""
-    common: set[str] | None = None
+    common: set[str | None] | None = None
     for found in deployments.values():
-        owners = set(found.get("owners") or [found.get("created_by")])
+        owners = set(deployment_owners(found))
         common = owners if common is None else common & owners
-    return sorted(common or set()) or [NO_COMMON_OWNER]
+    return sorted(common or set(), key=str) or [NO_COMMON_OWNER]
 
 
 MAX_DEPLOYMENTS_PER_BATCH = 50

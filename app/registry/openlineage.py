@@ -26,6 +26,7 @@ from typing import Any
 from app.domain import openlineage as ol
 from app.domain import validation as v
 from app.errors import NotFound, ValidationFailed
+from app.graph.model_records import ModelVersion
 from app.registry.actor import RequestMeta
 from app.registry.commands import core as cmd
 from app.registry.commands.base import Command
@@ -179,7 +180,7 @@ async def ingest(services: Services, meta: RequestMeta, event: dict[str, Any]) -
         report.run = str(opened["id"])
     else:
         report.run = known.id
-        if known.get("status") == "RUNNING" and inputs:
+        if known.status == "RUNNING" and inputs:
             await _more_inputs(intake, inputs)
     if kind == "COMPLETE":
         for out in outputs:
@@ -203,8 +204,8 @@ async def _finish(intake: Intake, kind: str, at: datetime | None, run_facets: di
         ended_at=at,
         openlineage={"run_facets": run_facets},
     )
-    known = await reader(intake.services).node(str(intake.report.run))
-    if known is not None and known.get("status") != "RUNNING":
+    known = await reader(intake.services).run(str(intake.report.run))
+    if known is not None and known.status != "RUNNING":
         return  # finished before (e.g. a second terminal event): a finished run is immutable
     await intake.do(f"openlineage:{intake.run_id}:end", finish, None)
 
@@ -212,7 +213,7 @@ async def _finish(intake: Intake, kind: str, at: datetime | None, run_facets: di
 async def _check_models(services: Services, outputs: list[DatasetRef]) -> None:
     """Refuse an event naming a model that does not exist before anything is written."""
     for out in outputs:
-        if out.model is not None and await reader(services).model_by_name(out.model.model) is None:
+        if out.model is not None and await reader(services).model_record(out.model.model) is None:
             where = f"outputs.facets.{ol.MODEL_FACET}.model"
             raise NotFound(f"{where}: no model named {out.model.model!r}; create it first", field=where)
 
@@ -242,7 +243,7 @@ async def _dataset_name(services: Services, ref: DatasetRef) -> str:
     core = reader(services)
     owner = await core.dataset_of_source(ref.identity.key)
     if owner is not None:
-        return str(owner.get("name"))
+        return owner.name
     plain = ref.identity.registry_name()
     return plain if await core.dataset_by_name(plain) is None else ref.identity.disambiguated_name()
 
@@ -278,8 +279,8 @@ async def _input(intake: Intake, ref: DatasetRef) -> str:
     core = reader(intake.services)
     latest = await core.latest_version_of_source(ref.identity.key)
     if latest is not None:
-        dataset, row, created = str(latest.get("dataset_name")), {"id": latest.id}, False
-        version = latest.get("version")
+        dataset, row, created = latest.dataset, {"id": latest.id}, False
+        version: Any = latest.version
     else:
         dataset = await _dataset_name(intake.services, ref)
         registration = _registration(ref, dataset, "Seen first as an input of an OpenLineage run")
@@ -344,13 +345,13 @@ async def _model_version(intake: Intake, ref: DatasetRef) -> None:
     row = outcome.result
     if not outcome.replayed:
         intake.report.created.append({"kind": "ModelVersion", "id": str(row["id"])})
-    version = await reader(intake.services).node(str(row["id"]))
+    version = await reader(intake.services).record(str(row["id"]))
     intake.report.models.append(
         {
             **described,
             "status": "REGISTERED",
             "modelVersion": str(row["id"]),
-            "version": version.get("version") if version else None,
+            "version": version.version if isinstance(version, ModelVersion) else None,
             "created": not outcome.replayed,
         }
     )

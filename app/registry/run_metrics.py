@@ -12,6 +12,7 @@ from app.registry.actor import RequestMeta
 from app.registry.commands import run_metrics as cmd
 from app.registry.core import reader
 from app.registry.plan import Plan
+from app.registry.resources import run_resource
 from app.services import Services
 
 MAX_POINTS = 1000
@@ -46,11 +47,7 @@ async def log_run_metrics(services: Services, meta: RequestMeta, c: cmd.LogRunMe
     run_id = v.short("runId", c.run_id, required=True)
     assert run_id is not None
     batch = points(c.points)
-    run = await reader(services).node(run_id)
-    if run is None or run.kind != "Run":
+    run = await reader(services).run(run_id)
+    if run is None:
         raise NotFound(f"runId: no run {run_id!r}", field="runId")
-    return Plan(
-        "modify",
-        {"kind": "run", "id": run_id, "owners": [run.props.get("created_by")]},
-        log_points(run_id, batch, meta.actor.name),
-    )
+    return Plan("modify", run_resource(run), log_points(run_id, batch, meta.actor.name))

@@ -46,14 +46,14 @@ async def test_start_and_complete_make_a_finished_run_with_its_inputs(
         assert started.json()["inputs"][0]["dataset"] == "curated-loans.parquet"  # its own name, not the namespace
     core = CoreReader(clean_graph.driver, clean_graph.settings.neo4j_database)
     run = await core.run_by_external_id(run_id)
-    assert run is not None and run.get("status") == "FINISHED" and run.get("duration_seconds") == 5400.0
+    assert run is not None and run.status == "FINISHED" and run.duration_seconds == 5400.0
     inputs = await core.run_inputs(run.id)
     assert [(i.source_uri, i.dataset) for i in inputs if isinstance(i, DatasetVersion)] == [
         ("s3://lake/curated/loans.parquet", "curated-loans.parquet")
     ]
     assert len(inputs) == 1
     experiment = await core.experiment("airflow-risk", "train-credit-model")
-    assert experiment is not None and run.get("experiment_id") == experiment.id
+    assert experiment is not None and run.experiment_id == experiment.id
 
 
 async def test_a_terminal_event_alone_records_the_whole_run(live_server: str, clean_graph: Services) -> None:
@@ -65,7 +65,7 @@ async def test_a_terminal_event_alone_records_the_whole_run(live_server: str, cl
         )
     assert failed.status_code == 201
     run = await CoreReader(clean_graph.driver, clean_graph.settings.neo4j_database).run_by_external_id(run_id)
-    assert run is not None and run.get("status") == "FAILED"
+    assert run is not None and run.status == "FAILED"
 
 
 async def test_bad_events_and_viewers_are_refused(live_server: str, clean_graph: Services) -> None:

@@ -132,7 +132,7 @@ async def test_golden_airflow_events_join_a_registered_dataset(
     experiment = await CoreReader(clean_graph.driver, settings.neo4j_database).experiment(
         "airflow-prod", "loans_daily.curate_loans"
     )
-    assert experiment is not None and str(experiment.get("description")).startswith("Joins raw loan applications")
+    assert experiment is not None and str(experiment.description).startswith("Joins raw loan applications")
 
 
 async def test_lineage_of_an_output_reaches_the_run_that_wrote_it(
@@ -268,7 +268,7 @@ async def test_the_openlineage_python_client_reports_through_http_with_an_api_ke
         )
     core = CoreReader(clean_graph.driver, settings.neo4j_database)
     found = await core.run_by_external_id(run_id)
-    assert found is not None and found.get("status") == "FINISHED" and found.get("duration_seconds") == 300.0
+    assert found is not None and found.status == "FINISHED" and found.duration_seconds == 300.0
     inputs = await core.run_inputs(found.id)
     assert [i.dataset for i in inputs if isinstance(i, DatasetVersion)] == ["customers"] and len(inputs) == 1
     [written] = (await core.run_outputs_of([found.id]))[0]
@@ -308,4 +308,4 @@ async def test_only_the_runs_owner_may_report_its_outputs(live_server: str, clea
     run = await CoreReader(clean_graph.driver, clean_graph.settings.neo4j_database).run_by_external_id(
         start["run"]["runId"]
     )
-    assert run is not None and run.get("status") == "RUNNING"
+    assert run is not None and run.status == "RUNNING"

@@ -49,9 +49,9 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
 ) -> None:
     # Set up outside the server under test: only the request that meets the lock runs with the deadline.
     await run(clean_graph, "create_model", {"name": "held", "licence": "MIT"})
-    model = await clean_graph.repos.core.model_by_name("held")
+    model = await clean_graph.repos.core.model_record("held")
     assert model is not None
-    created = {"id": model.id, "revision": model.get("revision")}
+    created = {"id": model.id, "revision": model.revision}
     change = {"id": created["id"], "expectedRevision": created["revision"], "changes": {"description": "new"}}
     async with clean_graph.driver.session(database=clean_graph.settings.neo4j_database) as session:
         holder = await session.begin_transaction()
@@ -65,9 +65,9 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
     error = response.json()["data"]["updateMetadata"]
     assert error["__typename"] == "UnavailableError" and error["code"] == "DEPENDENCY_UNAVAILABLE"
     assert "deadline" in error["message"] and "nothing was written" in error["message"]
-    unchanged = await clean_graph.repos.core.model_by_name("held")
-    assert unchanged is not None and unchanged.get("description") is None
-    assert unchanged.get("revision") == created["revision"]
+    unchanged = await clean_graph.repos.core.model_record("held")
+    assert unchanged is not None and unchanged.description is None
+    assert unchanged.revision == created["revision"]
     # With the lock gone the same request goes through (retried after Retry-After, as a client
     # would): the stopped attempt left nothing behind, not even a bumped revision.
     for _ in range(3):
@@ -76,8 +76,8 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
             break
         await asyncio.sleep(float(response.headers["retry-after"]))
     assert retried["__typename"] == "UpdateSuccess", retried
-    changed = await clean_graph.repos.core.model_by_name("held")
-    assert changed is not None and changed.get("description") == "new"
+    changed = await clean_graph.repos.core.model_record("held")
+    assert changed is not None and changed.description == "new"
 
 
 async def test_a_read_running_past_the_deadline_is_stopped_by_the_database(clean_graph: Services) -> None:

@@ -11,6 +11,7 @@ import pytest
 from app.errors import Conflict, DependencyUnavailable, PermissionDenied, ValidationFailed
 from app.graph.core_reads import CoreReader
 from app.graph.lineage import LineageRequest, lineage
+from app.graph.model_records import Model, ModelVersion
 from app.graphql.context import Context
 from app.policy.client import PolicyClient
 from app.registry.actor import Actor, RequestMeta
@@ -79,7 +80,7 @@ async def test_finished_run_is_immutable(clean_graph: Services) -> None:
         await run(clean_graph, "finish_run", {"run_id": ids["run"], "metrics": {"f1": 0.1}})
     with pytest.raises(Conflict, match="immutable"):
         await run(clean_graph, "add_run_inputs", {"run_id": ids["run"], "inputs": [ids["dataset_version"]]})
-    run_node = await reader(clean_graph).node(ids["run"])
+    run_node = await reader(clean_graph).run(ids["run"])
     assert run_node is not None and run_node.metrics == {"f1": 0.9, "auc": 0.95}
 
 
@@ -92,8 +93,8 @@ async def test_version_digest_and_run_cannot_be_changed(clean_graph: Services) -
                 "update_metadata",
                 {"id": ids["model_version"], "expected_revision": 1, "changes": {field: "x"}},
             )
-    mv = await reader(clean_graph).node(ids["model_version"])
-    assert mv is not None and mv.get("artifact_digest") == DIGEST and mv.get("run_id") == ids["run"]
+    mv = await reader(clean_graph).record(ids["model_version"])
+    assert isinstance(mv, ModelVersion) and mv.artifact.digest == DIGEST and mv.run_id == ids["run"]
 
 
 async def test_metadata_revisions_and_stale_revision_conflict(clean_graph: Services) -> None:
@@ -235,8 +236,8 @@ async def test_bad_model_input_is_refused_and_changes_nothing(
 async def test_cypher_metacharacters_in_free_text_are_stored_verbatim(clean_graph: Services) -> None:
     text = "'); MATCH (n) DETACH DELETE n; // {x} $param `tick` ünïcode"
     created = await run(clean_graph, "create_model", {"name": "verbatim", "description": text, "licence": "MIT"})
-    model = await reader(clean_graph).node(created["id"])
-    assert model is not None and model.get("description") == text
+    model = await reader(clean_graph).record(created["id"])
+    assert isinstance(model, Model) and model.description == text
 
 
 async def test_non_finite_metrics_are_refused(clean_graph: Services) -> None:
@@ -245,8 +246,8 @@ async def test_non_finite_metrics_are_refused(clean_graph: Services) -> None:
     for bad in (float("nan"), float("inf")):
         with pytest.raises(ValidationFailed, match=r"metrics\.f1: must be a finite number"):
             await run(clean_graph, "finish_run", {"run_id": r["id"], "metrics": {"f1": bad}})
-    node = await reader(clean_graph).node(r["id"])
-    assert node is not None and node.get("status") == "RUNNING"
+    node = await reader(clean_graph).run(r["id"])
+    assert node is not None and node.status == "RUNNING"
 
 
 async def test_viewer_cannot_publish_and_the_denial_is_audited(clean_graph: Services) -> None:

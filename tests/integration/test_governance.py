@@ -11,6 +11,7 @@ import pytest
 from app.config import Settings
 from app.errors import AlreadyExists, Conflict, PermissionDenied, ValidationFailed
 from app.graph.core_reads import CoreReader
+from app.graph.model_records import Model
 from app.registry.actor import Actor, RequestMeta
 from app.registry.approvals import decide_review
 from app.registry.commands.core import MoveAlias
@@ -200,8 +201,8 @@ async def test_update_metadata_meets_the_licence_allow_list(clean_graph: Service
                 {"id": ids["model"], "expected_revision": 1, "changes": {"licence": licence}},
             )
         assert denied.value.reasons == [reason]
-    model = await core(clean_graph).node(ids["model"])
-    assert model is not None and model.get("licence") == "Apache-2.0" and model.get("revision") == 1
+    model = await core(clean_graph).record(ids["model"])
+    assert isinstance(model, Model) and model.licence == "Apache-2.0" and model.revision == 1
     await run(
         clean_graph, "update_metadata", {"id": ids["model"], "expected_revision": 1, "changes": {"licence": "MIT"}}
     )

@@ -189,7 +189,7 @@ async def test_canary_rolled_back_moves_traffic_in_same_transaction(model: dict[
     )
     reader = h.history(_services[0])
     deployment = await reader.deployment(dep["id"])
-    assert deployment is not None and deployment.get("observed_state") == "ROLLED_BACK"
+    assert deployment is not None and deployment.observed_state == "ROLLED_BACK"
     now_serving = await reader.serving_at(deployment, datetime.now(UTC))
     assert [(s.version, s.traffic_percent) for s in now_serving] == [(1, 100.0)]
     canary = await reader.serving_at(deployment, during)
@@ -248,7 +248,7 @@ async def test_health_rolls_up_per_minute_and_derives_status(model: dict[str, An
     assert w.count == 4 and p95.max == 900 and p95.min == 100
     assert p95.sum == 1500 and w.status == "DEGRADED"
     deployment = await h.history(_services[0]).deployment(dep["id"])
-    assert deployment is not None and deployment.get("health_status") == "DEGRADED"
+    assert deployment is not None and deployment.health_status == "DEGRADED"
 
 
 @pytest.mark.parametrize(

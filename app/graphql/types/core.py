@@ -384,7 +384,7 @@ class Run(Node):
     @strawberry.field(description="Its parent run, when the parent was reported too (parent facet).")
     async def parent_run(self, info: Info) -> Run | None:
         parent = self._r.parent_run_external_id
-        found = await core_reader(info).run_record(parent) if parent else None
+        found = await core_reader(info).run_by_external_id(parent) if parent else None
         return Run(found) if found else None
 
     @strawberry.field(description=CUSTOM)
