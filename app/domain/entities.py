@@ -26,7 +26,9 @@ def prefixed(props: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Entity:
-    """Every node: stable id, its label (kind) and all properties as stored."""
+    """A node of any kind: stable id, label (kind) and its properties as stored. What a lineage subgraph
+    holds (it may reach any kind); a node of a known kind is read as its typed record instead
+    (app/graph/*_records.py)."""
 
     id: str
     kind: str
@@ -39,13 +41,6 @@ class Entity:
     def get(self, name: str, default: Any = None) -> Any:
         return self.props.get(name, default)
 
-    def time(self, name: str) -> datetime | None:
-        return time_of(self.props.get(name))
-
-    @property
-    def created_at(self) -> datetime | None:
-        return self.time("created_at")
-
     @property
     def owners(self) -> list[str]:
         return list(self.props.get("owners") or [])
@@ -53,10 +48,6 @@ class Entity:
     @property
     def owner_teams(self) -> list[str]:
         return list(self.props.get("owner_teams") or [])
-
-    @property
-    def metrics(self) -> dict[str, float]:
-        return prefixed(self.props, PREFIX_METRIC)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from neo4j import AsyncDriver
 from neo4j.exceptions import ClientError
 
 from app.domain import search as s
-from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC, Entity
+from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, PREFIX_IMPORTANCE, PREFIX_METRIC
 from app.errors import ValidationFailed
 from app.graph import search_queries as q
 from app.graph import vocab_queries as vq
 from app.graph.model_records import Model, ModelVersion
+from app.graph.props import Props
 from app.graph.reads import rows, total
 from app.graph.run_records import Run
 from app.graph.vocab_records import SavedSearch, Term
@@ -273,12 +274,9 @@ def _facets(found: list[dict[str, Any]], req: s.SearchRequest) -> tuple[int, lis
 
 
 def _hit(row: dict[str, Any], words: list[str]) -> SearchHit:
-    model = Entity.of("Model", row["model"])
-    version = Entity.of("ModelVersion", row["version"])
-    run = Entity.of("Run", row["run"]) if row["run"] else None
-    matched = _matched(words, {"model": model, "version": version, "run": run})
+    matched = _matched(words, {"model": row["model"], "version": row["version"], "run": row["run"]})
     return SearchHit(
-        version.id,
+        str(row["version"]["id"]),
         float(row["score"]),
         ModelVersion.of(row["version"]),
         Model.of(row["model"]),
@@ -289,14 +287,15 @@ def _hit(row: dict[str, Any], words: list[str]) -> SearchHit:
     )
 
 
-def _matched(words: list[str], entities: dict[str, Entity | None]) -> list[str]:
-    """Which text fields contain a query word (a readable hint, the index decides the hits)."""
+def _matched(words: list[str], stored: dict[str, Props | None]) -> list[str]:
+    """Which text fields of the stored nodes contain a query word (a readable hint, the index
+    decides the hits)."""
     found = []
-    for prefix, entity in entities.items():
-        if entity is None:
+    for prefix, props in stored.items():
+        if not props:
             continue
         for name in MATCHABLE[prefix]:
-            value = entity.get(name)
+            value = props.get(name)
             text = " ".join(value) if isinstance(value, list) else str(value or "")
             if any(w in text.casefold() for w in words):
                 found.append(f"{prefix}.{name}")
