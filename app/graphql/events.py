@@ -9,7 +9,7 @@ with the last sequence it saw misses nothing and sees nothing twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,8 @@ from app.errors import Unauthenticated
 from app.events import outbox, retention, webhooks
 from app.events import subscriptions as subs
 from app.events.broker import ALL, REGISTRY_EVENTS, broker
-from app.events.catalog import ADMIN_ONLY, TYPES, short_type
+from app.events.catalog import TYPES, short_type
+from app.events.registry_event import OutboxEvent
 from app.graph import webhook_records as wh
 from app.graphql.context import Info
 from app.graphql.payloads import as_payload, meta_of, payload_union, run_command
@@ -49,19 +50,19 @@ class RegistryEvent:
     )
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> RegistryEvent:
+    def of(cls, e: OutboxEvent) -> RegistryEvent:
         return cls(
-            sequence=int(row["seq"]),
-            id=strawberry.ID(row["id"]),
-            type=row["type"],
-            subject=row.get("subject"),
-            model=row.get("model"),
-            actor=row.get("actor"),
-            time=row.get("at"),
-            audit_stream=row.get("stream"),
-            audit_seq=row.get("audit_seq"),
-            data=JSON(row.get("data") or {}),
-            cloud_event=JSON(outbox.envelope_dict(row)),
+            sequence=e.sequence,
+            id=strawberry.ID(e.id),
+            type=e.type,
+            subject=e.subject,
+            model=e.model,
+            actor=e.actor,
+            time=e.at,
+            audit_stream=e.audit_stream,
+            audit_seq=e.audit_seq,
+            data=JSON(e.data),
+            cloud_event=JSON(e.envelope),
         )
 
 
@@ -86,24 +87,24 @@ def _types(f: RegistryEventFilter | None) -> list[str] | None:
     return sorted({short_type(t) for t in f.types})
 
 
-def _visible(info: Info) -> Any:
-    """Events of principals, keys, grants and webhooks are for admins only."""
+def _visible(info: Info) -> Callable[[OutboxEvent], bool]:
+    """Admin-only events (OutboxEvent.admin_only) are shown to admins only."""
     actor = info.context.principal
     if actor is None:
         raise Unauthenticated("a bearer token is required")
     admin = "admin" in getattr(actor, "roles", ())
 
-    def visible(row: dict[str, Any]) -> bool:
-        return admin or not str(row["type"]).startswith(ADMIN_ONLY)
+    def visible(e: OutboxEvent) -> bool:
+        return admin or not e.admin_only
 
     return visible
 
 
-def _wanted(f: RegistryEventFilter | None, row: dict[str, Any]) -> bool:
+def _wanted(f: RegistryEventFilter | None, e: OutboxEvent) -> bool:
     types = _types(f)
-    if types is not None and row["type"] not in types:
+    if types is not None and e.type not in types:
         return False
-    return not (f is not None and f.model and row.get("model") != f.model)
+    return not (f is not None and f.model and e.model != f.model)
 
 
 @strawberry.type(description="A webhook subscription (its secret is never shown again after creation).")
@@ -221,10 +222,10 @@ async def _page(info: Info, f: RegistryEventFilter | None, after: int, first: in
         types=_types(f),
         model=f.model if f else None,
     )
-    page = rows[:limit]
-    last = int(page[-1]["seq"]) if page else after
+    page = [OutboxEvent.of(r) for r in rows[:limit]]
+    last = page[-1].sequence if page else after
     return RegistryEventPage(
-        events=[RegistryEvent.of(r) for r in page if visible(r)], last_sequence=last, has_more=len(rows) > limit
+        events=[RegistryEvent.of(e) for e in page if visible(e)], last_sequence=last, has_more=len(rows) > limit
     )
 
 
@@ -328,15 +329,15 @@ class EventsSubscription:
         async with broker.listen(REGISTRY_EVENTS, ALL) as queue:
             committed = await outbox.last_sequence(services.driver, database)
             last = after_sequence if after_sequence is not None else committed
-            async for row in _catch_up(info, filter, last, None):
-                last = int(row["seq"])
-                if visible(row):
-                    yield RegistryEvent.of(row)
+            async for caught in _catch_up(info, filter, last, None):
+                last = caught.sequence
+                if visible(caught):
+                    yield RegistryEvent.of(caught)
             # Everything up to `committed` was read (filtered); later rows come through the queue.
             last = max(last, committed)
             while True:
-                row = await queue.get()
-                seq = int(row["seq"])
+                event = OutboxEvent.of(await queue.get())
+                seq = event.sequence
                 if seq <= last:
                     continue
                 if seq > last + 1:  # the queue overflowed (a slow client): read the gap from the outbox
@@ -344,14 +345,14 @@ class EventsSubscription:
                         if visible(missed):
                             yield RegistryEvent.of(missed)
                 last = seq
-                if _wanted(filter, row) and visible(row):
-                    yield RegistryEvent.of(row)
+                if _wanted(filter, event) and visible(event):
+                    yield RegistryEvent.of(event)
                 await asyncio.sleep(0)
 
 
 async def _catch_up(
     info: Info, f: RegistryEventFilter | None, after: int, before: int | None
-) -> AsyncGenerator[dict[str, Any], None]:
+) -> AsyncGenerator[OutboxEvent, None]:
     """Committed events after `after` (and before `before`) that match the filter."""
     services = info.context.services
     while True:
@@ -363,10 +364,10 @@ async def _catch_up(
             types=_types(f),
             model=f.model if f else None,
         )
-        for row in rows:
-            if before is not None and int(row["seq"]) >= before:
+        for event in (OutboxEvent.of(r) for r in rows):
+            if before is not None and event.sequence >= before:
                 return
-            yield row
+            yield event
         if len(rows) < CATCH_UP_PAGE:
             return
         after = int(rows[-1]["seq"])
