@@ -23,9 +23,9 @@ from app.graph.reads import rows, tx_one
 from app.graph.webhook_records import WebhookDelivery, WebhookSubscription
 from app.registry.actor import RequestMeta
 from app.registry.commands import webhooks as cmd
-from app.registry.core import _model
 from app.registry.decisions import policy_input
 from app.registry.grants import grants_of
+from app.registry.lookups import model_named
 from app.registry.plan import Plan
 from app.registry.resources import owned
 from app.services import Services
@@ -82,7 +82,7 @@ async def manage_plan(services: Services, model: str | None, work: Any, subscrip
     """The policy question for managing a subscription of this model filter (None: registry-wide)."""
     stream = f"webhooksubscription:{subscription}" if subscription else NEW_AGGREGATE
     if model:
-        return Plan("modify", owned(await _model(services, model), "model"), work, stream=stream)
+        return Plan("modify", owned(await model_named(services, model), "model"), work, stream=stream)
     return Plan("admin", {"kind": "registry", "name": "webhooks"}, work, stream=stream)
 
 

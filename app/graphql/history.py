@@ -31,7 +31,7 @@ from app.graphql.types.core import ValidationFinding, findings_of
 from app.registry import history as h
 from app.registry.commands import history as history_cmd
 from app.registry.commands.base import Command
-from app.registry.core import reader as core_reader
+from app.registry.lookups import reader as core_reader
 from app.registry.plan import Outcome
 
 

@@ -8,7 +8,20 @@ from typing import Any, TypeVar
 
 from app.errors import NotFound
 from app.events import subscriptions
-from app.registry import core, governance, history, run_metrics, vocab
+from app.registry import (
+    datasets,
+    deployments,
+    evaluations,
+    governance,
+    health,
+    lifecycle,
+    metadata,
+    models,
+    projects,
+    run_metrics,
+    runs,
+    vocab,
+)
 from app.registry.actor import RequestMeta
 from app.registry.commands import core as c
 from app.registry.commands import governance as g
@@ -31,26 +44,26 @@ def route(cls: type[C], handler: Handler[C]) -> tuple[type[Command], Handler[Any
 
 HANDLERS: Mapping[type[Command], Handler[Any]] = dict(
     (
-        route(c.CreateProject, core.create_project),
-        route(c.CreateExperiment, core.create_experiment),
-        route(c.RegisterDatasetVersion, core.register_dataset_version),
-        route(c.RegisterFeature, core.register_feature),
-        route(c.StartRun, core.start_run),
-        route(c.AddRunInputs, core.add_run_inputs),
-        route(c.FinishRun, core.finish_run),
-        route(c.CreateModel, core.create_model),
-        route(c.RegisterModelVersion, core.register_model_version),
-        route(c.RegisterModelVersions, core.register_model_versions),
-        route(c.MoveAlias, core.move_alias),
-        route(c.RemoveAlias, core.remove_alias),
-        route(c.ArchiveVersion, core.archive_version),
-        route(c.UpdateMetadata, core.update_metadata),
-        route(h.RecordEvaluation, history.record_evaluation),
-        route(h.Annotate, history.annotate),
-        route(h.RecordFeedback, history.record_feedback),
-        route(h.CreateDeployment, history.create_deployment),
-        route(h.RecordDeploymentEvent, history.record_deployment_event),
-        route(h.ReportHealth, history.report_health),
+        route(c.CreateProject, projects.create_project),
+        route(c.CreateExperiment, projects.create_experiment),
+        route(c.RegisterDatasetVersion, datasets.register_dataset_version),
+        route(c.RegisterFeature, datasets.register_feature),
+        route(c.StartRun, runs.start_run),
+        route(c.AddRunInputs, runs.add_run_inputs),
+        route(c.FinishRun, runs.finish_run),
+        route(c.CreateModel, models.create_model),
+        route(c.RegisterModelVersion, models.register_model_version),
+        route(c.RegisterModelVersions, models.register_model_versions),
+        route(c.MoveAlias, lifecycle.move_alias),
+        route(c.RemoveAlias, lifecycle.remove_alias),
+        route(c.ArchiveVersion, lifecycle.archive_version),
+        route(c.UpdateMetadata, metadata.update_metadata),
+        route(h.RecordEvaluation, evaluations.record_evaluation),
+        route(h.Annotate, evaluations.annotate),
+        route(h.RecordFeedback, evaluations.record_feedback),
+        route(h.CreateDeployment, deployments.create_deployment),
+        route(h.RecordDeploymentEvent, deployments.record_deployment_event),
+        route(h.ReportHealth, health.report_health),
         route(g.CreatePrincipal, governance.create_principal),
         route(g.IssueApiKey, governance.issue_api_key),
         route(g.RevokeApiKey, governance.revoke_api_key),

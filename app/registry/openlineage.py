@@ -30,8 +30,8 @@ from app.graph.model_records import ModelVersion
 from app.registry.actor import RequestMeta
 from app.registry.commands import core as cmd
 from app.registry.commands.base import Command
-from app.registry.core import reader
 from app.registry.execute import execute
+from app.registry.lookups import reader
 from app.services import Services
 
 END_STATES = {"COMPLETE": "FINISHED", "FAIL": "FAILED", "ABORT": "KILLED"}

@@ -10,7 +10,7 @@ from app.errors import NotFound
 from app.graph.run_metrics import MetricPoint, log_points
 from app.registry.actor import RequestMeta
 from app.registry.commands import run_metrics as cmd
-from app.registry.core import reader
+from app.registry.lookups import reader
 from app.registry.plan import Plan
 from app.registry.resources import run_resource
 from app.services import Services

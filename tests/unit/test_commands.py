@@ -14,7 +14,20 @@ import pytest
 
 from app.errors import NotFound, ValidationFailed
 from app.events import subscriptions
-from app.registry import core, governance, history, run_metrics, vocab
+from app.registry import (
+    datasets,
+    deployments,
+    evaluations,
+    governance,
+    health,
+    lifecycle,
+    metadata,
+    models,
+    projects,
+    run_metrics,
+    runs,
+    vocab,
+)
 from app.registry.commands import core as c
 from app.registry.commands import governance as g
 from app.registry.commands import history as h
@@ -25,7 +38,21 @@ from app.registry.commands.base import Command, Record
 from app.registry.handlers import COMMANDS, HANDLERS, command_class, command_from, handler_for
 
 COMMAND_MODULES = (c, g, h, m, t, w)
-HANDLER_MODULES = (core, governance, history, run_metrics, vocab, subscriptions)
+HANDLER_MODULES = (
+    projects,
+    datasets,
+    runs,
+    models,
+    lifecycle,
+    metadata,
+    evaluations,
+    deployments,
+    health,
+    governance,
+    run_metrics,
+    vocab,
+    subscriptions,
+)
 AT = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
