@@ -25,7 +25,7 @@ from typing import Any, LiteralString
 
 from app.config import load_settings
 from app.graph.history_reads import HistoryReader
-from app.registry import history as h
+from app.registry import lookups
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
 from app.registry.handlers import command_from
@@ -89,8 +89,7 @@ async def setup(services: Services, tag: str) -> dict[str, Any]:
             "register_model_version",
             {"model": f"bench-{tag}", "run_id": r["id"], "artifact": {"uri": "s3://m", "digest": "sha256:" + "b" * 64}},
         )
-    model = await h.reader(services).model_by_name(f"bench-{tag}")
-    assert model is not None
+    model = await lookups.model_named(services, f"bench-{tag}")
     dep = await run(
         "create_deployment",
         {
@@ -146,7 +145,7 @@ async def ingest(services: Services, ctx: dict[str, Any], batches: int, size: in
             }
             for i in range(size)
         ]
-        await h.run(services, ADMIN, "report_health", {"samples": samples})
+        await execute(services, ADMIN, command_from("report_health", {"samples": samples}))
     return batches * size / (time.perf_counter() - start)
 
 
