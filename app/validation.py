@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import anyio
 import httpx
 
+from app.artifacts import STORED_URI
 from app.errors import DependencyUnavailable, IntegrityError, NotFound
 from app.graph.validation import DatasetFacts, Finding, Subject, VersionFacts
 from app.registry.escalation import escalate_reviews
@@ -38,7 +39,6 @@ from app.services import Services
 
 log = logging.getLogger(__name__)
 
-STORED_PREFIX = "modelgraph://artifacts/"
 ARTIFACT_CHECKS = frozenset({"artifact_missing", "artifact_corrupt"})
 SOURCE_CHECKS = frozenset({"source_unreachable"})
 LEASE = "validator"
@@ -129,7 +129,7 @@ class Validator:
     async def _check_version(self, v: VersionFacts, budget: list[int], report: CycleReport) -> Checked:
         ran: set[str] = set()
         problems: dict[str, str] = {}
-        if v.artifact_uri.startswith(STORED_PREFIX) and v.artifact_digest:
+        if v.artifact_uri.startswith(STORED_URI) and v.artifact_digest:
             try:
                 problems.update(await self._artifact(v, budget, report))
                 ran |= ARTIFACT_CHECKS

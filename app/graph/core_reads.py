@@ -11,14 +11,14 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncDriver
 
-from app.domain.entities import AliasPointer, Entity, Revision
+from app.domain.entities import AliasPointer, Revision
 from app.graph import core_queries as q
 from app.graph import records as rec
 from app.graph.dataset_records import Dataset, DatasetVersion, Feature
 from app.graph.ids import label_of
 from app.graph.model_records import Model, ModelVersion
 from app.graph.props import Props
-from app.graph.reads import entities, one, rows, total
+from app.graph.reads import rows, total
 from app.graph.run_records import Experiment, Project, Run
 
 R = TypeVar("R")
@@ -34,18 +34,17 @@ class CoreReader:
     async def nodes(self, ids: Sequence[str]) -> list[rec.Record | None]:
         """Batch lookup for DataLoaders, as typed records (None for a kind the API shows no type
         for): one query per label, results in request order."""
-        return [rec.of_entity(e) for e in await self._entities(ids)]
-
-    async def _entities(self, ids: Sequence[str]) -> list[Entity | None]:
         by_label: dict[str, list[str]] = defaultdict(list)
         for node_id in ids:
             label = label_of(node_id)
             if label in q.NODES_BY_ID:
                 by_label[label].append(node_id)
-        found: dict[str, Entity] = {}
+        found: dict[str, rec.Record] = {}
         for label, label_ids in by_label.items():
-            for entity in await entities(self.driver, self.db, label, q.NODES_BY_ID[label], ids=label_ids):
-                found[entity.id] = entity
+            for row in await rows(self.driver, self.db, q.NODES_BY_ID[label], ids=label_ids):
+                record = rec.record_of(label, row["props"])
+                if record is not None:
+                    found[record.id] = record
         return [found.get(node_id) for node_id in ids]
 
     async def record(self, node_id: str) -> rec.Record | None:
@@ -57,11 +56,6 @@ class CoreReader:
         found = await self.record(run_id)
         return found if isinstance(found, Run) else None
 
-    async def node(self, node_id: str) -> Entity | None:
-        """A node with every stored property, for the artifact routes (app/web/artifacts.py); commands
-        and the API read `record`."""
-        return (await self._entities([node_id]))[0]
-
     async def _typed(self, decode: Callable[[Props], R], query: LiteralString, **params: Any) -> list[R]:
         return [decode(r["props"]) for r in await rows(self.driver, self.db, query, **params)]
 
@@ -69,12 +63,7 @@ class CoreReader:
         found = await self._typed(decode, query, **params)
         return found[0] if found else None
 
-    async def model_by_name(self, name: str) -> Entity | None:
-        """A model with every stored property, for the artifact routes (app/web/artifacts.py) and the
-        benchmarks; commands and the API read `model_record`."""
-        return await one(self.driver, self.db, "Model", q.MODEL_BY_NAME, name=name)
-
-    async def model_record(self, name: str) -> Model | None:
+    async def model_by_name(self, name: str) -> Model | None:
         return await self._first(Model.of, q.MODEL_BY_NAME, name=name)
 
     async def models(self, after: str | None, limit: int) -> list[Model]:
@@ -125,13 +114,10 @@ class CoreReader:
     async def experiment(self, project: str, name: str) -> Experiment | None:
         return await self._first(Experiment.of, q.EXPERIMENT_BY_NAME, project=project, name=name)
 
-    async def version_by_digest(self, digest: str) -> Entity | None:
-        """The first version stored as this artifact, or holding it as a file of its directory (with
-        every stored property, for the artifact routes in app/web/artifacts.py)."""
-        found = await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_DIGEST, digest=digest)
-        if found is not None:
-            return found
-        return await one(self.driver, self.db, "ModelVersion", q.VERSION_BY_FILE_DIGEST, digest=digest)
+    async def version_by_digest(self, digest: str) -> ModelVersion | None:
+        """The first version stored as this artifact, or holding it as a file of its directory."""
+        found = await self._first(ModelVersion.of, q.VERSION_BY_DIGEST, digest=digest)
+        return found or await self._first(ModelVersion.of, q.VERSION_BY_FILE_DIGEST, digest=digest)
 
     async def files_of(self, version_ids: Sequence[str]) -> list[list[dict[str, Any]]]:
         """The files of each version's directory artifact (path, digest, size), in the order asked."""

@@ -8,7 +8,6 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
-from app.domain.entities import Entity
 from app.errors import DependencyUnavailable
 from app.graph import deadline
 
@@ -74,15 +73,6 @@ async def total(driver: AsyncDriver, database: str, query: LiteralString, **para
 def native(value: Any) -> Any:
     """A driver temporal value as Python's (other values as they are)."""
     return value.to_native() if hasattr(value, "to_native") else value
-
-
-async def entities(driver: AsyncDriver, database: str, kind: str, query: LiteralString, **params: Any) -> list[Entity]:
-    return [Entity.of(kind, row["props"]) for row in await rows(driver, database, query, **params)]
-
-
-async def one(driver: AsyncDriver, database: str, kind: str, query: LiteralString, **params: Any) -> Entity | None:
-    found = await entities(driver, database, kind, query, **params)
-    return found[0] if found else None
 
 
 async def tx_rows(tx: AsyncManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:

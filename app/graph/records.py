@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.domain.entities import Entity
 from app.graph.dataset_records import DatasetVersion, Feature
 from app.graph.model_records import Evaluation, Model, ModelVersion
 from app.graph.props import Props
@@ -22,7 +21,3 @@ def record_of(kind: str, props: Props) -> Record | None:
     """The typed record of a stored node (None for a kind the API shows no type for)."""
     decode = DECODERS.get(kind)
     return None if decode is None else decode(props)
-
-
-def of_entity(e: Entity | None) -> Record | None:
-    return None if e is None else record_of(e.kind, e.props)

@@ -137,7 +137,7 @@ class CoreQuery:
 
     @strawberry.field(description="A model by name.")
     async def model(self, info: Info, name: str) -> Model | None:
-        found = await core_reader(info).model_record(name)
+        found = await core_reader(info).model_by_name(name)
         return Model(found) if found else None
 
     @strawberry.field(description="Models by name (cursor = last name seen; at most 100).")
@@ -327,7 +327,7 @@ async def _run(info: Info, command: type[Command], inp: Any, cls: Any, field_nam
 
 async def _alias_result(info: Info, command: type[Command], inp: Any) -> Any:
     async def make(outcome: Outcome) -> Any:
-        found = await core_reader(info).model_record(inp.model)
+        found = await core_reader(info).model_by_name(inp.model)
         return AliasSuccess(model=Model(found), replayed=outcome.replayed) if found else None
 
     return await run_command(info, command, inp, make)

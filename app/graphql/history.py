@@ -483,7 +483,7 @@ class HistoryMutation:
 
 
 async def _model_id(info: Info, name: str) -> str:
-    model = await core_reader(info.context.services).model_record(name)
+    model = await core_reader(info.context.services).model_by_name(name)
     if model is None:
         raise NotFound(f"model: no model named {name!r}", field="model")
     return model.id

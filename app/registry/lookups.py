@@ -16,7 +16,7 @@ def reader(services: Services) -> CoreReader:
 
 
 async def model_named(services: Services, name: str) -> Model:
-    model = await reader(services).model_record(v.name("model", name))
+    model = await reader(services).model_by_name(v.name("model", name))
     if model is None:
         raise NotFound(f"model: no model named {name!r}", field="model")
     return model

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from app.artifacts import STORED_URI
 from app.domain import directory
 from app.domain import validation as v
 from app.domain.entities import PREFIX_IMPORTANCE
@@ -71,7 +72,7 @@ def _version_data(model: str, c: cmd.ModelVersionItem) -> dict[str, Any]:
 async def _publish_plan(services: Services, model_name: str, run_ids: list[str], work: Any) -> Plan:
     """Publishing versions: policy sees the model, its licence and every run's training data rights."""
     core = reader(services)
-    model = await core.model_record(model_name)
+    model = await core.model_by_name(model_name)
     if model is None:
         raise NotFound(f"model: no model named {model_name!r}", field="model")
     training: dict[str, Any] = {}
@@ -85,9 +86,6 @@ async def _publish_plan(services: Services, model_name: str, run_ids: list[str],
     }
     resource = {**owned(model, "model_version"), "name": model.name, "licence": model.licence}
     return Plan("publish", resource, work, context)
-
-
-STORED_URI = "modelgraph://artifacts/"
 
 
 async def _check_stored(services: Services, data: dict[str, Any], field: str = "artifact") -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from app.artifacts import STORED_URI
 from app.domain import openlineage as ol
 from app.domain import validation as v
 from app.errors import NotFound, ValidationFailed
@@ -38,7 +39,6 @@ END_STATES = {"COMPLETE": "FINISHED", "FAIL": "FAILED", "ABORT": "KILLED"}
 EVENT_TYPES = ("START", "RUNNING", *END_STATES, "OTHER")
 NOT_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_DATASETS = 100
-STORED_URI = "modelgraph://artifacts/"
 
 
 def registry_name(field: str, raw: Any) -> str:
@@ -213,7 +213,7 @@ async def _finish(intake: Intake, kind: str, at: datetime | None, run_facets: di
 async def _check_models(services: Services, outputs: list[DatasetRef]) -> None:
     """Refuse an event naming a model that does not exist before anything is written."""
     for out in outputs:
-        if out.model is not None and await reader(services).model_record(out.model.model) is None:
+        if out.model is not None and await reader(services).model_by_name(out.model.model) is None:
             where = f"outputs.facets.{ol.MODEL_FACET}.model"
             raise NotFound(f"{where}: no model named {out.model.model!r}; create it first", field=where)
 

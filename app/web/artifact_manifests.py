@@ -8,10 +8,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from app.artifacts import STORED_URI
 from app.domain import directory
 from app.errors import NotFound, RegistryError, ValidationFailed
 from app.services import Services
-from app.web.artifacts import STORED_URI, audit, upload_target
+from app.web.artifacts import audit, upload_target
 from app.web.http import error_response, json_object, request_meta
 
 

@@ -18,18 +18,18 @@ from neo4j import AsyncManagedTransaction
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from app.artifacts import STORED_URI
 from app.domain import validation as v
-from app.domain.entities import Entity
 from app.errors import IntegrityError, NotFound, RegistryError, UnsupportedMediaType, ValidationFailed
 from app.graph import unit
 from app.graph.audit import AuditRecord
+from app.graph.model_records import Model
 from app.registry.actor import RequestMeta
 from app.registry.decisions import decide
 from app.registry.plan import Plan
 from app.services import Services
 from app.web.http import error_response, request_meta
 
-STORED_URI = "modelgraph://artifacts/"
 log = logging.getLogger(__name__)
 FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
 # What a multipart/form-data body starts with: a boundary line, then a form-data part header.
@@ -92,7 +92,7 @@ async def audit(
     await unit.write(services.driver, services.settings.neo4j_database, _noop, record)
 
 
-async def upload_target(services: Services, meta: RequestMeta, request: Request, command: str) -> tuple[str, Entity]:
+async def upload_target(services: Services, meta: RequestMeta, request: Request, command: str) -> tuple[str, Model]:
     """The model an upload is for (?model=NAME), once policy allows publishing its artifacts."""
     model = v.name("model", request.query_params.get("model", ""))
     found = await services.repos.core.model_by_name(model)
@@ -102,8 +102,8 @@ async def upload_target(services: Services, meta: RequestMeta, request: Request,
         "kind": "artifact",
         "id": found.id,
         "name": model,
-        "owners": found.get("owners") or [],
-        "owner_teams": found.get("owner_teams") or [],
+        "owners": list(found.owners),
+        "owner_teams": list(found.owner_teams),
     }
     await decide(services, meta, Plan("publish", resource, _noop), command)
     return model, found
@@ -144,14 +144,13 @@ async def download_artifact(request: Request) -> Response:
         version = await core.version_by_digest(digest)
         if version is None:
             raise NotFound("digest: no model version references this artifact", field="digest")
-        model = await core.node(str(version.get("model_id")))
-        owners = model.get("owners") if model else []
+        model = await core.record(version.model_id) if version.model_id else None
         resource = {
             "kind": "model_version",
             "id": version.id,
-            "name": version.get("model_name"),
-            "version": version.get("version"),
-            "owners": owners or [],
+            "name": version.model_name,
+            "version": version.version,
+            "owners": list(model.owners) if isinstance(model, Model) else [],
         }
         await decide(services, meta, Plan("read_artifact", resource, _noop), "download_artifact")
         await audit(

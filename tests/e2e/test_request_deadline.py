@@ -49,7 +49,7 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
 ) -> None:
     # Set up outside the server under test: only the request that meets the lock runs with the deadline.
     await run(clean_graph, "create_model", {"name": "held", "licence": "MIT"})
-    model = await clean_graph.repos.core.model_record("held")
+    model = await clean_graph.repos.core.model_by_name("held")
     assert model is not None
     created = {"id": model.id, "revision": model.revision}
     change = {"id": created["id"], "expectedRevision": created["revision"], "changes": {"description": "new"}}
@@ -65,7 +65,7 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
     error = response.json()["data"]["updateMetadata"]
     assert error["__typename"] == "UnavailableError" and error["code"] == "DEPENDENCY_UNAVAILABLE"
     assert "deadline" in error["message"] and "nothing was written" in error["message"]
-    unchanged = await clean_graph.repos.core.model_record("held")
+    unchanged = await clean_graph.repos.core.model_by_name("held")
     assert unchanged is not None and unchanged.description is None
     assert unchanged.revision == created["revision"]
     # With the lock gone the same request goes through (retried after Retry-After, as a client
@@ -76,7 +76,7 @@ async def test_a_write_waiting_on_a_lock_ends_at_the_deadline_and_writes_nothing
             break
         await asyncio.sleep(float(response.headers["retry-after"]))
     assert retried["__typename"] == "UpdateSuccess", retried
-    changed = await clean_graph.repos.core.model_record("held")
+    changed = await clean_graph.repos.core.model_by_name("held")
     assert changed is not None and changed.description == "new"
 
 
