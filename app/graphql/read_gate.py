@@ -72,7 +72,7 @@ class ReadGate(SchemaExtension):
             refusal: GraphQLError | None = _error(Unauthenticated("a bearer token is required"), mutation)
         else:
             check = ReadCheck(context.services, RequestMeta(actor=context.principal, request_id=context.request_id))
-            over_http = isinstance(context.request, Request)
+            over_http = isinstance(getattr(context, "request", None), Request)
             if over_http and operation is OperationType.QUERY:
                 # Asked while the query runs: a query changes nothing, and a refusal replaces its answer.
                 context.read_check = check

@@ -54,7 +54,7 @@ async def update_metadata(services: Services, meta: RequestMeta, c: cmd.UpdateMe
     changes.update(custom_props("custom", c.custom))
     if not changes:
         raise ValidationFailed("changes: nothing to change", field="changes")
-    resource = owned(node, KIND_OF_LABEL[node.kind])
+    resource = await _as_owned(services, node)
     if isinstance(node, Model) and "licence" in changes:
         resource["licence"] = changes["licence"]
     expected = int(c.expected_revision)
@@ -67,6 +67,25 @@ async def update_metadata(services: Services, meta: RequestMeta, c: cmd.UpdateMe
         {"changes": sorted(changes)},
         stream=stream,
     )
+
+
+async def _as_owned(services: Services, node: Model | ModelVersion | Project | Experiment | Run) -> dict[str, Any]:
+    """The node as policy judges a change to it: a version is owned as its model is, an experiment as
+    its project is, and a run by who started it (as when it is finished), so ownership protects
+    their metadata too."""
+    resource = owned(node, KIND_OF_LABEL[node.kind])
+    parent: Model | Project | None = None
+    if isinstance(node, ModelVersion):
+        parent = await reader(services).model_by_name(node.model_name)
+    elif isinstance(node, Experiment) and node.project_id:
+        found = await reader(services).record(node.project_id)
+        parent = found if isinstance(found, Project) else None
+    elif isinstance(node, Run):
+        resource["owners"] = [node.created_by] if node.created_by else []
+    if parent is not None:
+        resource["owners"] = list(parent.owners)
+        resource["owner_teams"] = list(parent.owner_teams) if isinstance(parent, Model) else []
+    return resource
 
 
 def _changes(label: str, raw: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,9 @@ Owned = Model | ModelVersion | Project | Experiment | Run
 
 
 def owned(r: Owned, kind: str) -> dict[str, Any]:
-    """A node as an owned resource. Models have owners and owning teams, projects owners only; a
-    version, an experiment and a run have none of their own (what they belong to is not consulted)."""
+    """A node as an owned resource with its own owners: models have owners and owning teams, projects
+    owners only; a version, an experiment and a run have none of their own (app/registry/metadata.py
+    gives them their model's, project's or starter's)."""
     name: str | None = None if isinstance(r, ModelVersion) else r.name
     owners = list(r.owners) if isinstance(r, Model | Project) else []
     teams = list(r.owner_teams) if isinstance(r, Model) else []

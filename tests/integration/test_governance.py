@@ -231,6 +231,24 @@ async def test_another_teams_evaluation_or_version_needs_ownership_or_a_grant(cl
     assert (await run(clean_graph, "record_evaluation", {**bad, "metrics": {"f1": 0.91}}, mallory))["kind"]
 
 
+async def test_metadata_of_a_version_run_or_experiment_is_owned_like_what_it_belongs_to(
+    clean_graph: Services,
+) -> None:
+    """A version is owned as its model is, an experiment as its project, a run by who started it:
+    a publisher of another team may not rewrite their notes or descriptions."""
+    ids = await build_chain(clean_graph)
+    mallory = who("mallory", "publisher", teams=("fraud",))
+    nodes = {"model_version": ids["model_version"], "experiment": ids["experiment"], "run": ids["run"]}
+    field = {"model_version": "notes", "experiment": "description", "run": "notes"}
+    for kind, node_id in nodes.items():
+        change = {"id": node_id, "expected_revision": 1, "changes": {field[kind]: "rewritten"}}
+        with pytest.raises(PermissionDenied) as denied:
+            await run(clean_graph, "update_metadata", change, mallory)
+        assert len(denied.value.reasons) == 1, denied.value.reasons
+        assert denied.value.reasons[0].startswith(f"mallory is not an owner of {kind} "), denied.value.reasons
+        assert (await run(clean_graph, "update_metadata", change, who("root", "publisher")))["id"] == node_id
+
+
 # ---- 7. revoking grants ----------------------------------------------------------------------
 async def test_a_revoked_grant_stops_working_and_stays_listed(clean_graph: Services) -> None:
     from app.registry.governance import list_grants
