@@ -241,7 +241,9 @@ async def test_metadata_of_a_version_run_or_experiment_is_owned_like_what_it_bel
     nodes = {"model_version": ids["model_version"], "experiment": ids["experiment"], "run": ids["run"]}
     field = {"model_version": "notes", "experiment": "description", "run": "notes"}
     for kind, node_id in nodes.items():
-        change = {"id": node_id, "expected_revision": 1, "changes": {field[kind]: "rewritten"}}
+        found = await clean_graph.driver.execute_query("MATCH (n {id: $id}) RETURN n.revision AS r", id=node_id)
+        revision = found.records[0]["r"]
+        change = {"id": node_id, "expected_revision": revision, "changes": {field[kind]: "rewritten"}}
         with pytest.raises(PermissionDenied) as denied:
             await run(clean_graph, "update_metadata", change, mallory)
         assert len(denied.value.reasons) == 1, denied.value.reasons
