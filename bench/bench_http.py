@@ -420,7 +420,8 @@ async def mixed_load(api_for: Callable[[], Api], api: Api, versions: int, client
             response = await client.client.post("/graphql", json={"query": SET_ALIAS, "variables": variables})
         if response.status_code != 200:
             return kind, str(response.status_code)
-        return kind, "errors" if response.json().get("errors") else "ok"
+        errors = response.json().get("errors") or []
+        return kind, f"errors {(errors[0].get('extensions') or {}).get('code')} ({kind})" if errors else "ok"
 
     # Made before the clock starts: making an httpx client loads TLS settings (tens of ms, blocking),
     # and 64 of them made inside the timed loop held the first requests' replies for seconds.

@@ -75,8 +75,8 @@ CREATE (v:ModelVersion {id: row.id, bench: true, model_id: m.id, model_name: m.n
         run_id: r.id, status: 'READY', notes: row.notes, created_at: row.at, updated_at: row.at,
         `fi.amount`: row.importance})
 CREATE (v)-[:VERSION_OF]->(m), (v)-[:TRAINED_BY]->(r), (r)-[:USED]->(d)
-CREATE (e:Evaluation {id: row.eval_id, bench: true, version_id: row.id, evaluated_at: row.at,
-        `metric.f1`: row.eval_f1})-[:OF]->(v)
+CREATE (e:Evaluation {id: row.eval_id, bench: true, model_id: m.id, model_name: m.name, version: row.n,
+        version_id: row.id, evaluated_at: row.at, `metric.f1`: row.eval_f1})-[:OF]->(v)
 CREATE (e)-[:ON]->(h)
 FOREACH (_ IN CASE WHEN row.alias THEN [1] ELSE [] END |
   CREATE (a:Alias {id: row.alias_id, bench: true, model_id: m.id, name: 'production'})

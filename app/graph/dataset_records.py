@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from app.domain.entities import time_of
-from app.graph.props import Props, int_of, json_of, strings_of, text_of
+from app.graph.props import Props, int_of, json_of, required, strings_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +41,7 @@ class DatasetVersion:
         return cls(
             id=str(p["id"]),
             dataset=str(p.get("dataset_name")),
-            version=int(p["version"]),
+            version=int(required(p, "version", cls)),
             source_uri=text_of(p.get("source_uri")),
             digest=text_of(p.get("digest")),
             row_count=int_of(p.get("row_count")),

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from app.domain.entities import time_of
-from app.graph.props import Props, int_of, text_of
+from app.graph.props import Props, int_of, required, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,8 +30,8 @@ class Grant:
     def of(cls, p: Props) -> Self:
         return cls(
             id=str(p["id"]),
-            principal=str(p["principal"]),
-            action=str(p["action"]),
+            principal=str(required(p, "principal", cls)),
+            action=str(required(p, "action", cls)),
             resource_id=str(p.get("resource_id") or "*"),
             expires_at=time_of(p.get("expires_at")),
             created_at=time_of(p.get("created_at")),

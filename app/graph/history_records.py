@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Self
 
 from app.domain.entities import time_of
 from app.domain.history import SIGNALS
-from app.graph.props import Props, float_of, int_of, strings_of, text_of
+from app.graph.props import Props, float_of, int_of, required, strings_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,7 +71,7 @@ class Flag:
             id=str(p["id"]),
             feedback_kind=str(p.get("kind")),
             statistic=str(p.get("statistic")),
-            value=float(p["value"]),
+            value=float(required(p, "value", cls)),
             reason=str(p.get("flag_reason")),
             observed_at=time_of(p.get("observed_at")),
         )
@@ -135,9 +135,9 @@ class DeploymentEvent:
         details, at = p.get("details"), p.get("occurred_at")
         return cls(
             id=str(p["id"]),
-            deployment_id=str(p["deployment_id"]),
-            seq=int(p["seq"]),
-            type=str(p["type"]),
+            deployment_id=str(required(p, "deployment_id", cls)),
+            seq=int(required(p, "seq", cls)),
+            type=str(required(p, "type", cls)),
             reason=text_of(p.get("reason")),
             actor=text_of(p.get("actor")),
             approved_by=text_of(p.get("approved_by")),

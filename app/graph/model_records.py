@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from app.domain.entities import PREFIX_IMPORTANCE, PREFIX_METRIC, prefixed, time_of
-from app.graph.props import Custom, Props, int_of, revision_of, strings_of, text_of
+from app.graph.props import Custom, Props, int_of, required, revision_of, strings_of, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +44,7 @@ class ModelVersion:
         return cls(
             id=str(p["id"]),
             model_name=str(p.get("model_name")),
-            version=int(p["version"]),
+            version=int(required(p, "version", cls)),
             status=text_of(p.get("status")),
             artifact=Artifact(
                 uri=text_of(p.get("artifact_uri")),
@@ -131,7 +131,7 @@ class Evaluation:
         confidence = p.get("confidence")
         return cls(
             id=str(p["id"]),
-            version=int(p["version"]),
+            version=int(required(p, "version", cls)),
             slice=text_of(p.get("slice")),
             method=text_of(p.get("method")),
             code_version=text_of(p.get("code_version")),

@@ -8,8 +8,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.entities import PREFIX_CLASSIFICATION, PREFIX_CUSTOM, prefixed
+from app.errors import IntegrityError
 
 Props = dict[str, Any]
+
+
+def required(p: Props, key: str, record: type) -> Any:
+    """A property the write path always stores. A node without it was not written by this registry
+    (hand-made, or a partial import): the read is refused as an integrity error naming the node and
+    the property, not a KeyError deep inside a resolver."""
+    value = p.get(key)
+    if value is None:
+        raise IntegrityError(f"stored {record.__name__} {p.get('id', '(no id)')} has no {key}; repair or remove it")
+    return value
 
 
 def text_of(value: Any) -> str | None:

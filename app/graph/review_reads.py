@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import AsyncDriver
 
 from app.domain.entities import time_of
-from app.graph.props import Props, text_of
+from app.graph.props import Props, required, text_of
 from app.graph.reads import rows
 from app.graph.review_queries import PAGE_REVIEWS
 
@@ -40,13 +40,13 @@ class Review:
     def of(cls, p: Props) -> Review:
         return cls(
             id=str(p["id"]),
-            command=str(p["command"]),
-            payload=json.loads(p["payload"]),
-            action=str(p["action"]),
+            command=str(required(p, "command", cls)),
+            payload=json.loads(required(p, "payload", cls)),
+            action=str(required(p, "action", cls)),
             target_id=text_of(p.get("target_id")),
-            requested_by=str(p["requested_by"]),
+            requested_by=str(required(p, "requested_by", cls)),
             reasons=list(p.get("reasons") or []),
-            status=str(p["status"]),
+            status=str(required(p, "status", cls)),
             created_at=time_of(p.get("created_at")),
             expires_at=time_of(p.get("expires_at")),
             decided_by=text_of(p.get("decided_by")),

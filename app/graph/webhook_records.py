@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Self
 
 from app.domain.entities import time_of
-from app.graph.props import Props, float_of, int_of, text_of
+from app.graph.props import Props, float_of, int_of, required, text_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +26,7 @@ class WebhookSubscription:
     def of(cls, p: Props) -> Self:
         return cls(
             id=str(p["id"]),
-            url=str(p["url"]),
+            url=str(required(p, "url", cls)),
             event_types=list(p.get("event_types") or []),
             model=text_of(p.get("model")),
             description=text_of(p.get("description")),

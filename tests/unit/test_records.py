@@ -87,3 +87,11 @@ def test_ownership_is_read_from_a_record_and_no_one_owns_a_node_without_owners()
     model = model_rec.Model.of({"id": "mdl_1", "owners": ["ana"], "owner_teams": ["risk"]})
     assert owns("ana", [], model) and owns("bo", ["risk"], model) and not owns("bo", ["ops"], model)
     assert not owns("ana", ["risk"], NOBODY)
+
+
+def test_a_stored_node_missing_what_the_write_path_always_stores_is_an_integrity_error() -> None:
+    from app.errors import IntegrityError
+    from app.graph.model_records import Evaluation
+
+    with pytest.raises(IntegrityError, match="stored Evaluation ev_1 has no version"):
+        Evaluation.of({"id": "ev_1", "evaluated_at": None})
