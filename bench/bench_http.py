@@ -161,6 +161,10 @@ SEARCH = """query($i: SearchInput!) { search(input: $i) { __typename
   ... on SearchResults { total hits { modelName version } facets { field values { value count } } } } }"""
 LINEAGE = """query($i: LineageInput!) { lineage(input: $i) { truncated nodes { id kind } edges { type } } }"""
 IMPACT = "query($d: ID!) { impact(datasetVersion: $d) { truncated nodes { id kind } } }"
+IMPACT_PAGE = (
+    "query($d: ID!) { impactedVersions(input: {datasetVersion: $d, first: 100}) "
+    "{ total totalIsExact hasNextPage versions { id version } } }"
+)
 HISTORY = """query($i: PerformanceHistoryInput!) { performanceHistory(input: $i) { version at value } }"""
 SERIES = """query($i: PerformanceSeriesInput!) { performanceSeries(input: $i) { version start count mean } }"""
 IN_PRODUCTION = "query($i: InProductionAtInput!) { inProductionAt(input: $i) { deployment version } }"
@@ -253,6 +257,7 @@ def read_rows(versions: int) -> dict[str, tuple[str, dict[str, Any]]]:
         **search_rows(model),
         "upstream lineage depth 5": (LINEAGE, {"i": {"start": f"mv_bs{versions - 1}", "maxHops": 5}}),
         "impact of a dataset": (IMPACT, {"d": "dsv_bs7"}),
+        "impact of a dataset, `impactedVersions` first 100 + total": (IMPACT_PAGE, {"d": "dsv_bs7"}),
         "performanceHistory, 1,000 points": (HISTORY, {"i": history_range(now, 1000)}),
         "performanceSeries, 10k evaluations by day": (
             SERIES,
