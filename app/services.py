@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,9 +93,7 @@ class Services:
             "opa": self.policy.ping(),
             "s3": self.artifacts.ping(),
         }
-        results = await asyncio.gather(
-            *(asyncio.wait_for(p, timeout=5) for p in probes.values()), return_exceptions=True
-        )
+        results = await asyncio.gather(*(_within(5, p) for p in probes.values()), return_exceptions=True)
         statuses = []
         for name, result in zip(probes, results, strict=True):
             if isinstance(result, DependencyUnavailable):
@@ -105,3 +103,9 @@ class Services:
             else:
                 statuses.append(DependencyStatus(name, True, "ok"))
         return statuses
+
+
+async def _within(seconds: float, probe: Awaitable[None]) -> None:
+    """`probe`, stopped after `seconds` (asyncio.timeout: wait_for can lose a cancellation on 3.11)."""
+    async with asyncio.timeout(seconds):
+        await probe

@@ -33,6 +33,10 @@ class Wake:
 
     async def wait(self, seconds: float) -> None:
         """Until nudged or `seconds` passed."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation that arrives as
+        # the event is set or the time runs out, and the cancelled loop then waits again for ever
+        # (a tail or worker that never stops; found as a test run that hung).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await self._event.wait()
         self._event.clear()

@@ -130,9 +130,8 @@ async def resolve(url: str, allow: list[str]) -> Target:
     else:
         loop = asyncio.get_running_loop()
         try:
-            infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP), timeout=5
-            )
+            async with asyncio.timeout(5):  # not wait_for, which can lose a cancellation on 3.11
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (OSError, TimeoutError):
             raise Blocked(f"{host} does not resolve") from None
         addresses = list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
