@@ -46,34 +46,28 @@ class PolicyClient:
 
     async def decide(self, policy_input: dict[str, Any]) -> Decision:
         """The decision for one input; raises DependencyUnavailable when OPA cannot answer."""
-        try:
-            async with asyncio.timeout(self._timeout):
-                body = await self._client.query_rule(
-                    input_data=policy_input, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE
-                )
-        except Exception as exc:  # every failure mode of OPA is a denial
-            log.warning("policy engine unavailable: %s", type(exc).__name__)
-            raise DependencyUnavailable(
-                "policy engine unavailable; the request was denied and nothing was written"
-            ) from None
-        return Decision.from_opa(body)
+        return Decision.from_opa(await self._decision_rule(DECISION_RULE, policy_input))
 
     async def decide_many(self, questions: dict[str, dict[str, Any]]) -> dict[str, Decision]:
         """Several inputs' decisions in one call (each as `decide` would give it); raises
         DependencyUnavailable when OPA cannot answer. A question without an answer is a denial."""
+        body = await self._decision_rule(BATCH_RULE, {"questions": questions})
+        answers = body.get("result") if isinstance(body, dict) else None
+        found = answers if isinstance(answers, dict) else {}
+        return {name: Decision.from_opa({"result": found[name]} if name in found else None) for name in questions}
+
+    async def _decision_rule(self, rule: str, policy_input: dict[str, Any]) -> Any:
+        """OPA's answer body for a rule of the decision package; every failure mode is a denial."""
         try:
             async with asyncio.timeout(self._timeout):
-                body = await self._client.query_rule(
-                    input_data={"questions": questions}, package_path=DECISION_PACKAGE, rule_name=BATCH_RULE
+                return await self._client.query_rule(
+                    input_data=policy_input, package_path=DECISION_PACKAGE, rule_name=rule
                 )
-        except Exception as exc:  # every failure mode of OPA is a denial
+        except Exception as exc:
             log.warning("policy engine unavailable: %s", type(exc).__name__)
             raise DependencyUnavailable(
                 "policy engine unavailable; the request was denied and nothing was written"
             ) from None
-        answers = body.get("result") if isinstance(body, dict) else None
-        found = answers if isinstance(answers, dict) else {}
-        return {name: Decision.from_opa({"result": found[name]} if name in found else None) for name in questions}
 
     async def query(self, package: str, rule: str, policy_input: dict[str, Any]) -> Any:
         """Any other rule's value (None when undefined); raises DependencyUnavailable when OPA cannot answer."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +11,7 @@ from app.config import Settings
 from app.errors import ValidationFailed
 from app.events import catalog, outbox, webhooks
 from app.events.delivery import backoff, matches
+from tests.unit.test_registry_event import ROW
 
 
 def test_an_alias_move_is_one_event_naming_the_model_and_the_approver() -> None:
@@ -82,19 +82,7 @@ def test_every_command_maps_to_a_known_type() -> None:
 
 
 def test_the_envelope_is_cloudevents_1_0_with_sequence_actor_and_audit_ids() -> None:
-    row = {
-        "id": "evt_1",
-        "seq": 7,
-        "type": "alias.moved",
-        "subject": "al_1",
-        "model": "churn",
-        "actor": "pat",
-        "at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        "stream": "model:churn",
-        "audit_id": "ae_1",
-        "audit_seq": 12,
-        "data": {"alias": "production"},
-    }
+    row = dict(ROW)
     envelope = outbox.envelope_dict(row)
     assert envelope["specversion"] == "1.0"
     assert envelope["type"] == "io.modelgraph.alias.moved"
