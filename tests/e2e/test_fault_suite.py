@@ -2,7 +2,8 @@
 (SIGKILL) while uploads are in flight, the service process killed in the middle of a series of batch
 registrations and the series replayed with the same idempotency keys, and a restore into the
 database of a service that keeps running. Each asserts typed answers, bounded waits, and that
-nothing acknowledged is lost or written twice. Every wait is bounded; none is a sleep."""
+nothing acknowledged is lost or written twice. Every wait is bounded; the only pause is a client
+honouring Retry-After."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import pytest
 from app.config import Settings
 from app.services import Services
 from app.stack.manager import Stack
+from modelgraph.client.transport import RetryPolicy, send
 from tests.conftest import _free_port
 from tests.integration.chain import DIGEST, build_chain
 from tests.integration.test_backup import graph_state, wipe
@@ -43,8 +45,11 @@ def admin(settings: Settings) -> dict[str, str]:
 
 
 def gql(base: str, settings: Settings, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    response = httpx.post(
-        f"{base}/graphql", json={"query": query, "variables": variables or {}}, headers=admin(settings), timeout=30
+    """One request as the SDK sends it: a 503 (a freshly started service or database can meet its
+    request deadline on its first writes, and rolls them back) is sent again after Retry-After."""
+    body = {"query": query, "variables": variables or {}}
+    response = send(
+        lambda: httpx.post(f"{base}/graphql", json=body, headers=admin(settings), timeout=30), RetryPolicy(), True
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
