@@ -17,7 +17,7 @@ from typing import Any
 from app.config import load_settings
 from app.domain import search as s
 from app.graph.driver import open_driver
-from app.graph.search_queries import REFRESH_SEARCH_DOCS
+from app.graph.search_queries import REFRESH_METRIC_SCORES, REFRESH_SEARCH_DOCS
 from app.graph.search_repo import Compiled, SearchRepo, page_query
 
 DOMAINS = ["finance", "healthcare", "retail", "insurance", "telecom", "energy", "logistics", "advertising"]
@@ -83,6 +83,10 @@ FOREACH (_ IN CASE WHEN row.alias THEN [1] ELSE [] END |
   CREATE (a)-[:POINTS_TO {since: row.at}]->(v))
 """
 CLEAR = "MATCH (n) WHERE n.bench = true CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+# The fixture's ranked metric scores (built by the write path's query, which does not mark them).
+CLEAR_SCORES = (
+    "MATCH (n:MetricScore) WHERE n.version_id STARTS WITH 'mv_bs' CALL (n) { DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+)
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "a_text_only": {"text": "fraud transformer", "text_mode": "LUCENE"},
@@ -166,6 +170,7 @@ async def generate(driver: Any, db: str, versions: int) -> None:
         await driver.execute_query(GEN_VERSIONS, rows=rows[i : i + 2000], holdout="dsv_bsholdout", database_=db)
         # The write path keeps each version's search document current; bulk fixtures build it here.
         await driver.execute_query(REFRESH_SEARCH_DOCS, ids=[r["id"] for r in rows[i : i + 2000]], database_=db)
+        await driver.execute_query(REFRESH_METRIC_SCORES, ids=[r["id"] for r in rows[i : i + 2000]], database_=db)
     await driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
 
 
@@ -222,6 +227,7 @@ async def clear(driver: Any, db: str) -> None:
     """CALL ... IN TRANSACTIONS needs an auto-commit transaction, not a managed one."""
     async with driver.session(database=db) as session:
         await (await session.run(CLEAR)).consume()
+        await (await session.run(CLEAR_SCORES)).consume()
 
 
 def report(name: str, samples: list[float]) -> None:

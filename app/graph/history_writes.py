@@ -16,6 +16,7 @@ from app.errors import AlreadyExists, Conflict, NotFound, ValidationFailed
 from app.graph import history_queries as q
 from app.graph.ids import label_of, new_id
 from app.graph.reads import tx_one, tx_rows
+from app.graph.search_queries import REFRESH_METRIC_SCORES
 from app.graph.unit import Work
 
 
@@ -51,6 +52,7 @@ def record_evaluation(p: dict[str, Any], actor: str) -> Work:
             raise NotFound("datasetVersionId: no dataset version with that id", field="datasetVersionId")
         if p["supersedes"]:
             await tx.run(q.LINK_SUPERSEDES, id=row["props"]["id"], old_id=p["supersedes"], at=at)
+        await tx.run(REFRESH_METRIC_SCORES, ids=[p["version_id"]])  # what ranked metric sorts read
         return {"id": row["props"]["id"], "kind": "Evaluation", "version": p["version"]}
 
     return work

@@ -185,6 +185,72 @@ METRIC_VALUE: LiteralString = """coalesce(head(COLLECT {
   CASE WHEN $MD IS NULL AND $MS IS NULL THEN head(COLLECT {
     MATCH (v)-[:TRAINED_BY]->(mr:Run) RETURN head([k IN $MK WHERE mr[k] IS NOT NULL | mr[k]]) }) END)"""
 
+# Ranked metric scores: one MetricScore per version, metric key and dataset key (a dataset version's
+# id and its dataset's name both), holding what METRIC_VALUE finds for that dataset without a slice —
+# the latest non-superseded whole-dataset evaluation that has the metric. An index on
+# (key, dataset, value) reads them in value order, so "top N by a metric on a dataset" reads N
+# scores instead of computing every version's metric. The evaluation write path rebuilds a version's
+# scores in its transaction; graph_schema/V0090 built them once for stored evaluations.
+METRIC_SCORES_OF_V: LiteralString = """
+CALL (v) {
+  OPTIONAL MATCH (old:MetricScore {version_id: v.id})
+  DETACH DELETE old
+}
+CALL (v) {
+  MATCH (e:Evaluation)-[:OF]->(v)
+  WHERE e.slice IS NULL AND NOT EXISTS { MATCH ()-[:SUPERSEDES]->(e) }
+  MATCH (e)-[:ON]->(d:DatasetVersion)
+  UNWIND [k IN keys(e) WHERE k STARTS WITH 'metric.'] AS key
+  UNWIND [x IN [d.id, d.dataset_name] WHERE x IS NOT NULL] AS dataset
+  WITH DISTINCT key, dataset, e
+  ORDER BY coalesce(e.evaluated_at, e.created_at) DESC, e.id DESC
+  WITH key, dataset, collect(e)[0] AS latest
+  CREATE (:MetricScore {version_id: v.id, key: key, dataset: dataset, value: latest[key], evaluation_id: latest.id})
+}
+"""
+REFRESH_METRIC_SCORES: LiteralString = (
+    """
+UNWIND $ids AS version_id
+MATCH (v:ModelVersion {id: version_id})
+"""
+    + METRIC_SCORES_OF_V
+)
+# Candidates in score order for a metric sort on dataset $SD, $SKS the metric's keys (its name and
+# synonyms): only when exactly one of them has scores on that dataset — then each version's value
+# is its score under that key (with two in use, a version's value is its latest evaluation's, which
+# ranking one key cannot tell). No rows otherwise. `sk` is the sort key and `s` the score, kept so
+# the page can be ordered by the index's own properties (RANKED_ORDER) and read in index order.
+# BOUND narrows the seek to the cursor's side; RANKED_AFTER is the exact keyset condition.
+RANKED_CANDIDATES: LiteralString = """
+CALL () {
+  UNWIND $SKS AS k
+  CALL (k) {
+    MATCH (x:MetricScore {key: k, dataset: $SD}) WHERE x.value IS NOT NULL
+    RETURN x.key AS found ORDER BY x.key, x.dataset, x.value LIMIT 1
+  }
+  RETURN collect(found) AS used
+}
+WITH used WHERE size(used) = 1
+MATCH (s:MetricScore {key: used[0], dataset: $SD}) WHERE BOUND
+WITH s.version_id AS vid, s.value AS sk, s
+"""
+RANKED_BOUND: dict[tuple[bool, bool], LiteralString] = {  # (after a cursor?, descending?) -> seek range
+    (False, True): "s.value IS NOT NULL",
+    (False, False): "s.value IS NOT NULL",
+    (True, True): "s.value <= $after_key",
+    (True, False): "s.value >= $after_key",
+}
+RANKED_AFTER: dict[bool, LiteralString] = {  # descending? -> keyset condition after the cursor
+    True: "WHERE $after_id IS NULL OR sk < $after_key OR (sk = $after_key AND vid > $after_id)\n",
+    False: "WHERE $after_id IS NULL OR sk > $after_key OR (sk = $after_key AND vid > $after_id)\n",
+}
+RANKED_VERSION: LiteralString = "MATCH (v:ModelVersion {id: vid})\nWITH v, 0.0 AS score, sk, s\n"
+# The index's properties lead (all equal on one page), so Neo4j reads the index in order and stops.
+RANKED_ORDER: dict[bool, LiteralString] = {
+    True: "ORDER BY s.key DESC, s.dataset DESC, sk DESC, v.id ASC\n",
+    False: "ORDER BY s.key ASC, s.dataset ASC, sk ASC, v.id ASC\n",
+}
+
 SORT_KEY: dict[SortBy, LiteralString] = {
     SortBy.RELEVANCE: "score",
     SortBy.CREATED_AT: "toFloat(v.created_at.epochMillis)",

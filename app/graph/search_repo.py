@@ -166,14 +166,23 @@ def _condition_values(c: s.Condition, terms: list[s.Term]) -> list[str]:
     return _expanded([str(v) for v in given], terms, s.FIELDS[c.field].vocabulary)
 
 
-def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
-    """Candidates, filters and metric thresholds over search documents: rows (v, score)."""
-    parts = [candidates(req, terms, out)]
-    parts.append("WITH v, score WHERE " + filter_cypher(req.groups, terms, out) + "\n")
+def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled, first: str | None = None) -> str:
+    """Candidates, filters and metric thresholds over search documents: rows (v, score), or
+    (v, score, sk, s) when `first` gives ranked candidates (search_queries.RANKED_CANDIDATES)."""
+    carried = ", sk, s" if first is not None else ""
+    parts = [first if first is not None else candidates(req, terms, out)]
+    parts.append("WITH v, score" + carried + " WHERE " + filter_cypher(req.groups, terms, out) + "\n")
     for t in req.metrics:
         value = metric_cypher(t.name, t.dataset, t.slice, terms, out)
-        parts.append("WITH v, score WHERE " + value + " " + _COMPARE[t.op] + " " + out.add("mv", t.value) + "\n")
+        compare = " " + _COMPARE[t.op] + " " + out.add("mv", t.value) + "\n"
+        parts.append("WITH v, score" + carried + " WHERE " + value + compare)
     return "".join(parts)
+
+
+def _page_params(req: s.SearchRequest, out: Compiled) -> None:
+    out.params["after_key"] = req.after.key if req.after else None
+    out.params["after_id"] = req.after.id if req.after else None
+    out.params["limit"] = req.first + 1
 
 
 def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
@@ -183,9 +192,7 @@ def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
         assert sort.metric is not None
         key = key.replace("METRIC", metric_cypher(sort.metric, sort.dataset, None, terms, out))
         out.params["sort_missing"] = MISSING_LOW if sort.descending else MISSING_HIGH
-    out.params["after_key"] = req.after.key if req.after else None
-    out.params["after_id"] = req.after.id if req.after else None
-    out.params["limit"] = req.first + 1
+    _page_params(req, out)
     return (
         body(req, terms, out)
         + "WITH v, score, "
@@ -198,6 +205,42 @@ def page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
         + q.CONTEXT
         + q.PAGE_RETURN
         + q.ORDER[sort.descending]
+    )
+
+
+def ranked_keys(req: s.SearchRequest, terms: list[s.Term]) -> list[str] | None:
+    """The metric keys whose stored scores can order this request: a sort by a metric on a named
+    dataset (the scores hold whole-dataset values; without a dataset the run's metric counts too)
+    and no candidates Lucene would narrow (there the hits are few and ranking them all is cheap)."""
+    sort = req.sort
+    if sort.by is not s.SortBy.METRIC or sort.metric is None or sort.dataset is None or req.text:
+        return None
+    if s.lucene_prefilter(req.groups, lambda c: _condition_values(c, terms)) is not None:
+        return None
+    return [PREFIX_METRIC + n for n in s.expand(sort.metric, terms, "metric")]
+
+
+def ranked_page_query(req: s.SearchRequest, keys: list[str], terms: list[s.Term], out: Compiled) -> str:
+    """The page in stored-score order: only versions with a score. It equals `page_query`'s page
+    whenever it fills the page, since a missing metric sorts after every value in both directions."""
+    assert req.sort.dataset is not None
+    descending = req.sort.descending
+    first = (
+        q.RANKED_CANDIDATES.replace("BOUND", q.RANKED_BOUND[(req.after is not None, descending)])
+        .replace("$SKS", out.add("sk", keys))
+        .replace("$SD", out.add("sd", req.sort.dataset))
+        + q.RANKED_AFTER[descending]
+        + q.RANKED_VERSION
+    )
+    _page_params(req, out)
+    return (
+        body(req, terms, out, first)
+        + "WITH v, score, sk "
+        + q.RANKED_ORDER[descending]
+        + "LIMIT $limit\n"
+        + q.CONTEXT
+        + q.PAGE_RETURN
+        + q.ORDER[descending]
     )
 
 
@@ -221,12 +264,9 @@ class SearchRepo:
     async def search(self, req: s.SearchRequest, terms: list[s.Term], reader: s.Reader | None = None) -> SearchResult:
         """`reader`: what the caller may see of classified custom properties (public only when not given)."""
         seen = reader or s.Reader()
-        page, counts = Compiled(reader=seen), Compiled(reader=seen)
-        page_cypher = page_query(req, terms, page)
+        counts = Compiled(reader=seen)
         count_cypher = facets_query(req, terms, counts) if req.facets else count_query(req, terms, counts)
-        found, facet_rows = await asyncio.gather(
-            self._run(page_cypher, page.params), self._run(count_cypher, counts.params)
-        )
+        found, facet_rows = await asyncio.gather(self._page(req, terms, seen), self._run(count_cypher, counts.params))
         has_next = len(found) > req.first
         found = found[: req.first]
         end = s.encode_cursor(found[-1]["sk"], found[-1]["id"]) if found and has_next else None
@@ -235,6 +275,18 @@ class SearchRepo:
         total = total if exact else COUNT_CAP
         words = s.words(req.text)
         return SearchResult([_hit(row, words) for row in found], total, facets, has_next, end, exact)
+
+    async def _page(self, req: s.SearchRequest, terms: list[s.Term], seen: s.Reader) -> list[dict[str, Any]]:
+        """The page's rows (one more than asked, to tell whether there is a next page): from the
+        ranked scores when they can order it and fill it, else by ranking every candidate."""
+        keys = ranked_keys(req, terms)
+        if keys is not None:
+            ranked = Compiled(reader=seen)
+            found = await self._run(ranked_page_query(req, keys, terms, ranked), ranked.params)
+            if len(found) > req.first:
+                return found
+        page = Compiled(reader=seen)
+        return await self._run(page_query(req, terms, page), page.params)
 
     async def facet_values(self, fields: tuple[s.FilterField, ...], size: int) -> list[Facet]:
         """Top values of facetable fields over every version (for building filter panels)."""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.errors import PermissionDenied, ValidationFailed
+from app.graph.search_queries import METRIC_SCORES_OF_V
 from app.graph.search_repo import SearchResult
 from app.registry import seed, vocab
 from app.registry.actor import Actor, RequestMeta
@@ -386,3 +387,88 @@ async def test_lucene_narrowing_is_rechecked_exactly(registry: dict[str, Any], s
     found = ids(await vocab.search(services, finance))
     assert odd["id"] not in found
     assert set(found) == {registry["fraud1"]["id"], registry["fraud2"]["id"], registry["churn"]["id"]}
+
+
+async def test_a_sort_by_a_metric_on_a_dataset_reads_ranked_scores_and_pages_like_the_full_ranking(
+    registry: dict[str, Any], services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime.now(UTC)
+
+    async def evaluate(key: str, auc: float, **extra: Any) -> str:
+        model, number = {
+            "fraud1": ("fraud-scorer", 1),
+            "fraud2": ("fraud-scorer", 2),
+            "credit": ("credit-risk", 1),
+            "churn": ("churn", 1),
+            "triage": ("patient-triage", 1),
+        }[key]
+        payload = {"model": model, "version": number, "metrics": {"auc": auc}}
+        return str((await do(services, "record_evaluation", {**payload, **extra}))["id"])
+
+    holdout = registry["holdout"]
+    other = (
+        await services.driver.execute_query("MATCH (d:DatasetVersion {dataset_name: 'transactions'}) RETURN d.id AS id")
+    ).records[0]["id"]
+    await evaluate("fraud1", 0.99, dataset_version_id=holdout, evaluated_at=now - timedelta(hours=2))
+    await evaluate("fraud1", 0.60, dataset_version_id=holdout, evaluated_at=now - timedelta(hours=1))  # latest wins
+    await evaluate("fraud2", 0.80, dataset_version_id=holdout)
+    wrong = await evaluate("credit", 0.95, dataset_version_id=holdout)
+    await evaluate("credit", 0.70, dataset_version_id=holdout, supersedes=wrong)  # the correction counts
+    await evaluate("churn", 0.50, dataset_version_id=holdout)
+    await evaluate("churn", 0.999, dataset_version_id=holdout, slice="eu")  # a slice is not the dataset's value
+    await evaluate("triage", 0.99, dataset_version_id=other)  # another dataset: no value on the holdout
+    expected = [registry[k]["id"] for k in ("fraud2", "credit", "fraud1", "churn")]
+    missing = sorted([registry["triage"]["id"], registry["sentiment"]["id"]])
+
+    async def walk(dataset: str, descending: bool, first: int = 2, **more: Any) -> list[str]:
+        seen: list[str] = []
+        after = None
+        for _ in range(10):
+            sort = {"by": "METRIC", "metric": "auc", "dataset": dataset, "descending": descending}
+            page = await vocab.search(services, {"sort": sort, "first": first, "after": after, **more})
+            seen += ids(page)
+            if not page.has_next:
+                return seen
+            after = page.end_cursor
+        raise AssertionError("paging did not end")
+
+    # Not a filter Lucene narrows by: candidates still come from the ranked scores.
+    quick = {"filters": [{"all_of": [{"field": "TRAINING_DURATION", "op": "LT", "number": 3600}]}]}
+    walks = [
+        ("holdout", True, 1, {}),
+        ("holdout", False, 1, {}),
+        ("holdout", True, 2, quick),
+        ("holdout", False, 3, quick),
+    ]
+    ranked_walks = [await walk(d, desc, n, **more) for d, desc, n, more in walks]
+    ranked = await walk("holdout", True)
+    assert ranked[:4] == expected and sorted(ranked[4:]) == missing and len(ranked) == 6
+    assert await walk(holdout, True) == ranked  # a dataset version's id ranks as its dataset's name does
+    ascending = await walk("holdout", False)
+    assert ascending[:4] == expected[::-1] and sorted(ascending[4:]) == missing
+    # Without the stored scores (every candidate ranked), the same pages.
+    monkeypatch.setattr("app.graph.search_repo.ranked_keys", lambda req, terms: None)
+    assert await walk("holdout", True) == ranked
+    assert await walk("holdout", False) == ascending
+    assert [await walk(d, desc, n, **more) for d, desc, n, more in walks] == ranked_walks
+    assert ranked_walks[2] == [registry[k]["id"] for k in ("credit", "fraud1", "churn")] + sorted(
+        [registry["triage"]["id"], registry["sentiment"]["id"]]
+    )
+    monkeypatch.undo()
+    # The first page really comes from the stored scores: change one and the order follows it.
+    await services.driver.execute_query(
+        "MATCH (s:MetricScore {version_id: $v, key: 'metric.auc', dataset: 'holdout'}) SET s.value = 0.9",
+        v=registry["churn"]["id"],
+    )
+    by_auc = {"sort": {"by": "METRIC", "metric": "auc", "dataset": "holdout"}, "first": 2}
+    assert ids(await vocab.search(services, by_auc)) == [registry["churn"]["id"], registry["fraud2"]["id"]]
+    # A synonym in use too: a version's value is its latest evaluation's, whichever key that has,
+    # so stored scores of one key cannot order it; every candidate is ranked (churn's true 0.50).
+    await evaluate("triage", 0.75, dataset_version_id=holdout)
+    await services.driver.execute_query(
+        "MATCH (e:Evaluation {version_id: $v}) WHERE e.`metric.auc` = 0.75 "
+        "REMOVE e.`metric.auc` SET e.`metric.roc_auc` = 0.75 WITH e MATCH (v:ModelVersion {id: $v}) "
+        + METRIC_SCORES_OF_V,
+        v=registry["triage"]["id"],
+    )
+    assert ids(await vocab.search(services, by_auc)) == [registry["fraud2"]["id"], registry["triage"]["id"]]

@@ -19,6 +19,7 @@ from app.graph.migrations import (
     migrate,
     split_statements,
 )
+from app.graph.search_queries import METRIC_SCORES_OF_V
 
 
 class StatementFailed(Exception):
@@ -263,3 +264,9 @@ async def test_a_failing_statement_names_file_and_statement_and_is_not_recorded(
     done = await migrate(runner, folder)
     assert [m.version for m in done] == [2, 3]
     assert sorted(runner.records) == [1, 2, 3]
+
+
+def test_the_metric_scores_backfill_builds_what_the_write_path_builds() -> None:
+    path = Path(__file__).resolve().parents[2] / "graph_schema" / "V0091__metric_scores_backfill.cypher"
+    (statement,) = split_statements(path.read_text())
+    assert " ".join(statement.split()) == " ".join(("MATCH (v:ModelVersion)" + METRIC_SCORES_OF_V).split())
