@@ -47,9 +47,9 @@ def admin(settings: Settings) -> dict[str, str]:
 def gql(base: str, settings: Settings, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     """One request as the SDK sends it: a 503 (a freshly started service or database can meet its
     request deadline on its first writes, and rolls them back) is sent again after Retry-After."""
-    body = {"query": query, "variables": variables or {}}
+    request = {"query": query, "variables": variables or {}}
     response = send(
-        lambda: httpx.post(f"{base}/graphql", json=body, headers=admin(settings), timeout=30), RetryPolicy(), True
+        lambda: httpx.post(f"{base}/graphql", json=request, headers=admin(settings), timeout=30), RetryPolicy(), True
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
