@@ -4,7 +4,9 @@ dependency is back. Every wait is bounded."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -127,3 +129,25 @@ def test_opa_down_is_a_typed_503_for_reads_and_writes_then_recovers(
     assert counter(metrics, "modelgraph_graphql_operations_total", **unavailable) >= 1
     assert counter(metrics, "modelgraph_policy_decision_seconds_count", outcome="unavailable") >= 2
     assert counter(metrics, "modelgraph_policy_decision_seconds_count", outcome="allow") >= 1
+
+
+def test_a_frozen_neo4j_is_a_typed_503_within_the_probe_bound_then_recovers(
+    live_server: str, settings: Settings, stack: Stack
+) -> None:
+    """Neo4j stopped with SIGSTOP keeps its sockets open and answers nothing. The stack's Neo4j sends
+    drivers no receive timeout (keep-alive for requests is off), so what bounds the wait is the
+    breaker: a call still waiting after the probe interval probes the server, and no answer trips it."""
+    assert recovered(live_server, settings, within=30).status_code == 200
+    pid = stack._state().pids["neo4j"]
+    bound = settings.neo4j_probe_after_seconds + settings.neo4j_probe_timeout_seconds + FAST
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        read, elapsed = post(live_server, settings, READ)
+        assert elapsed < bound, f"read took {elapsed:.1f}s with neo4j frozen"
+        assert read.status_code == 503, read.text
+        [error] = read.json()["errors"]
+        assert error["extensions"]["code"] == "DEPENDENCY_UNAVAILABLE"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    back = recovered(live_server, settings, within=30)
+    assert back.status_code == 200 and "errors" not in back.json()
