@@ -77,7 +77,7 @@ async def write_batches(services: Services, query: str, rows: list[dict[str, Any
             query,
             {
                 "rows": rows[start : start + BATCH],
-                "at": at,  # type: ignore[arg-type]
+                "at": at,
                 "digest": DIGEST,
             },
             database_=services.settings.neo4j_database,
@@ -151,7 +151,7 @@ async def registration(services: Services, count: int, concurrency: int, batch: 
     await asyncio.gather(*(one() for _ in range(count // batch)))
     elapsed = time.perf_counter() - started
     model = await core.model_by_name(name)
-    assert model is not None and model.get("seq") == count // batch * batch, "lost or duplicated version numbers"
+    assert model is not None and model.version_count == count // batch * batch, "lost or duplicated version numbers"
     return count / elapsed
 
 
@@ -175,9 +175,9 @@ async def reads(services: Services, shape: dict[str, Any], samples: int) -> list
             for _ in range(samples)
         ]
         out.append(line(f"lineage downstream from a dataset, {hops} hops", await timed(down)))
-    first = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions(m, None, 21) for _ in range(samples)]
+    first = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], None, 21) for _ in range(samples)]
     out.append(line("version listing, first page of 20", await timed(first)))
-    deep = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions(m, 25, 21) for _ in range(samples)]
+    deep = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], 25, 21) for _ in range(samples)]
     out.append(line("version listing, page after version 25", await timed(deep)))
     return out
 
