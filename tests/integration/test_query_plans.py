@@ -42,7 +42,18 @@ ALLOWED_LABEL_SCANS = {
 # Pieces the search compiler joins into whole queries (those are planned in the search tests).
 FRAGMENTS = {
     f"app.graph.search_queries.{n}"
-    for n in ("TEXT_CANDIDATES", "FILTER_CANDIDATES", "ALL_CANDIDATES", "CONTEXT", "FACETS_RETURN", "COUNT_RETURN")
+    for n in (
+        "TEXT_CANDIDATES",
+        "FILTER_CANDIDATES",
+        "ALL_CANDIDATES",
+        "RANKED_CANDIDATES",
+        "RANKED_VERSION",
+        "CONTEXT",
+        "FACETS_RETURN",
+        "COUNT_RETURN",
+        # The body of REFRESH_METRIC_SCORES (planned whole) and of the V0091 backfill.
+        "METRIC_SCORES_OF_V",
+    )
 }
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 

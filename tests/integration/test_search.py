@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from app.domain import search as s
 from app.errors import PermissionDenied, ValidationFailed
 from app.graph.search_queries import METRIC_SCORES_OF_V
-from app.graph.search_repo import SearchResult
+from app.graph.search_repo import Compiled, SearchResult, ranked_page_query
 from app.registry import seed, vocab
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
@@ -472,3 +473,22 @@ async def test_a_sort_by_a_metric_on_a_dataset_reads_ranked_scores_and_pages_lik
         v=registry["triage"]["id"],
     )
     assert ids(await vocab.search(services, by_auc)) == [registry["fraud2"]["id"], registry["triage"]["id"]]
+
+
+async def test_the_ranked_page_reads_the_score_index_in_order(services: Services) -> None:
+    """The point of the stored scores: Neo4j reads them in index order and stops after the page (a
+    partial top over rows already ordered), never sorting every score of the metric."""
+    req = s.request({"sort": {"by": "METRIC", "metric": "auc", "dataset": "holdout"}, "first": 10})
+    out = Compiled()
+    cypher = ranked_page_query(req, ["metric.auc", "metric.roc_auc"], [], out)
+    async with services.driver.session(database=services.settings.neo4j_database) as session:
+        summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
+    assert summary.plan is not None
+
+    def operators(plan: dict[str, Any]) -> list[str]:
+        own = plan.get("operatorType", "").split("@")[0]
+        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
+
+    found = operators(summary.plan)
+    assert "PartialTop" in found and "Top" not in found, found
+    assert "NodeByLabelScan" not in found and "AllNodesScan" not in found, found
