@@ -251,6 +251,20 @@ RANKED_ORDER: dict[bool, LiteralString] = {
     False: "ORDER BY s.key ASC, s.dataset ASC, sk ASC, v.id ASC\n",
 }
 
+# Without text a page is ordered by creation time, newest first (by default): read versions in the
+# created_at index's order from the cursor's millisecond, at most $scan of them, stopping as soon as
+# the page is full (search_repo.newest_page_query says when its rows are the exact page).
+NEWEST_CANDIDATES: LiteralString = """
+MATCH (v:ModelVersion) WHERE BOUND
+WITH v ORDER BY v.created_at DESC LIMIT $scan
+WITH v, 0.0 AS score, toFloat(v.created_at.epochMillis) AS sk
+"""
+NEWEST_BOUND: dict[bool, LiteralString] = {  # after a cursor? -> seek range
+    False: "v.created_at IS NOT NULL",
+    True: "v.created_at < datetime({epochMillis: toInteger($after_key) + 1})",
+}
+NEWEST_ORDER: LiteralString = "ORDER BY v.created_at DESC\n"
+
 SORT_KEY: dict[SortBy, LiteralString] = {
     SortBy.RELEVANCE: "score",
     SortBy.CREATED_AT: "toFloat(v.created_at.epochMillis)",

@@ -166,10 +166,10 @@ def _condition_values(c: s.Condition, terms: list[s.Term]) -> list[str]:
     return _expanded([str(v) for v in given], terms, s.FIELDS[c.field].vocabulary)
 
 
-def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled, first: str | None = None) -> str:
-    """Candidates, filters and metric thresholds over search documents: rows (v, score), or
-    (v, score, sk, s) when `first` gives ranked candidates (search_queries.RANKED_CANDIDATES)."""
-    carried = ", sk, s" if first is not None else ""
+def body(req: s.SearchRequest, terms: list[s.Term], out: Compiled, first: str | None = None, carried: str = "") -> str:
+    """Candidates, filters and metric thresholds over search documents: rows (v, score), plus the
+    `carried` variables when `first` gives other candidates (search_queries.RANKED_CANDIDATES: sk
+    and s; NEWEST_CANDIDATES: sk)."""
     parts = [first if first is not None else candidates(req, terms, out)]
     parts.append("WITH v, score" + carried + " WHERE " + filter_cypher(req.groups, terms, out) + "\n")
     for t in req.metrics:
@@ -234,7 +234,7 @@ def ranked_page_query(req: s.SearchRequest, keys: list[str], terms: list[s.Term]
     )
     _page_params(req, out)
     return (
-        body(req, terms, out, first)
+        body(req, terms, out, first, ", sk, s")
         + "WITH v, score, sk "
         + q.RANKED_ORDER[descending]
         + "LIMIT $limit\n"
@@ -242,6 +242,54 @@ def ranked_page_query(req: s.SearchRequest, keys: list[str], terms: list[s.Term]
         + q.PAGE_RETURN
         + q.ORDER[descending]
     )
+
+
+# How many versions a newest-first page reads, in creation order, before ranking every candidate.
+NEWEST_SCAN = 2000
+
+
+def newest_applies(req: s.SearchRequest) -> bool:
+    """A newest-first page without text (the default order then), unless every group names models
+    (then the candidates are few already and reading in creation order would only add work)."""
+    if req.text or req.sort.by is not s.SortBy.CREATED_AT or not req.sort.descending:
+        return False
+    by_name = (s.FilterOp.EQ, s.FilterOp.IN)
+    named = bool(req.groups) and all(
+        any(c.field is s.FilterField.MODEL_NAME and c.op in by_name for c in group) for group in req.groups
+    )
+    return not named
+
+
+def newest_page_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
+    """The first matches after the cursor among the next NEWEST_SCAN versions in creation order,
+    ordered as `page_query` orders them (millisecond, then id). Only rows of a later millisecond
+    than the last one read are certainly the page's: a version not read yet may share that last
+    millisecond and come first by id (`newest_page` keeps those rows out)."""
+    _page_params(req, out)
+    out.params["scan"] = NEWEST_SCAN
+    first = q.NEWEST_CANDIDATES.replace("BOUND", q.NEWEST_BOUND[req.after is not None]) + q.AFTER[True]
+    return (
+        body(req, terms, out, first, ", sk")
+        + "WITH v, score, sk "
+        + q.NEWEST_ORDER
+        + "LIMIT $limit\n"
+        + q.CONTEXT
+        + q.PAGE_RETURN
+        + q.ORDER[True]
+    )
+
+
+def newest_page(found: list[dict[str, Any]], first: int) -> list[dict[str, Any]] | None:
+    """The page (plus one row: there is a next page) from `newest_page_query`'s rows, or None when
+    they cannot tell it: fewer matches than the page, or too few of a later millisecond than the
+    last read (the rest may be preceded by a version of that millisecond not read yet)."""
+    if len(found) <= first:
+        return None
+    edge = min(float(r["sk"]) for r in found)
+    certain = [r for r in found if float(r["sk"]) > edge]
+    if len(certain) < first:
+        return None
+    return [*certain[:first], found[-1]]
 
 
 def count_query(req: s.SearchRequest, terms: list[s.Term], out: Compiled) -> str:
@@ -278,13 +326,19 @@ class SearchRepo:
 
     async def _page(self, req: s.SearchRequest, terms: list[s.Term], seen: s.Reader) -> list[dict[str, Any]]:
         """The page's rows (one more than asked, to tell whether there is a next page): from the
-        ranked scores when they can order it and fill it, else by ranking every candidate."""
+        ranked scores, or the versions in creation order for a newest-first page, when they can order it
+        and fill it; else by ranking every candidate."""
         keys = ranked_keys(req, terms)
         if keys is not None:
             ranked = Compiled(reader=seen)
             found = await self._run(ranked_page_query(req, keys, terms, ranked), ranked.params)
             if len(found) > req.first:
                 return found
+        if newest_applies(req):
+            scanned = Compiled(reader=seen)
+            newest = newest_page(await self._run(newest_page_query(req, terms, scanned), scanned.params), req.first)
+            if newest is not None:
+                return newest
         page = Compiled(reader=seen)
         return await self._run(page_query(req, terms, page), page.params)
 

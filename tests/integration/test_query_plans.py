@@ -48,6 +48,7 @@ FRAGMENTS = {
         "ALL_CANDIDATES",
         "RANKED_CANDIDATES",
         "RANKED_VERSION",
+        "NEWEST_CANDIDATES",
         "CONTEXT",
         "FACETS_RETURN",
         "COUNT_RETURN",

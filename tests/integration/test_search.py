@@ -492,3 +492,27 @@ async def test_the_ranked_page_reads_the_score_index_in_order(services: Services
     found = operators(summary.plan)
     assert "PartialTop" in found and "Top" not in found, found
     assert "NodeByLabelScan" not in found and "AllNodesScan" not in found, found
+
+
+async def test_newest_first_pages_read_in_creation_order_match_the_full_ranking(
+    registry: dict[str, Any], services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def walk(first: int, raw: dict[str, Any]) -> list[str]:
+        seen: list[str] = []
+        after = None
+        for _ in range(20):
+            page = await vocab.search(services, {**raw, "first": first, "after": after})
+            seen += ids(page)
+            if not page.has_next:
+                return seen
+            after = page.end_cursor
+        raise AssertionError("paging did not end")
+
+    finance = {"filters": [{"all_of": [{"field": "DOMAIN", "op": "EQ", "value": "finance"}]}]}
+    asks = [(1, {}), (2, {}), (1, finance), (2, finance), (3, {"metrics": DONE_MEANS["metrics"]})]
+    read_in_order = [await walk(n, raw) for n, raw in asks]
+    assert sorted(read_in_order[0]) == sorted(
+        registry[k]["id"] for k in ("fraud1", "fraud2", "credit", "triage", "churn", "sentiment")
+    )
+    monkeypatch.setattr("app.graph.search_repo.newest_applies", lambda req: False)
+    assert [await walk(n, raw) for n, raw in asks] == read_in_order

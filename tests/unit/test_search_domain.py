@@ -7,7 +7,7 @@ import pytest
 
 from app.domain import search as s
 from app.errors import ValidationFailed
-from app.graph.search_repo import Compiled, filter_cypher
+from app.graph.search_repo import Compiled, filter_cypher, newest_applies, newest_page
 
 TERMS = [
     s.Term("task", "classification", ("classifier",)),
@@ -129,3 +129,28 @@ def test_lucene_prefilter_narrows_only_when_every_group_can() -> None:
     assert lucene_prefilter(((domain,), (duration,)), values) is None  # the second group cannot narrow
     assert lucene_prefilter(((Condition(FilterField.DOMAIN, FilterOp.NEQ, "x"),),), values) is None
     assert lucene_prefilter(((Condition(FilterField.TAG, FilterOp.EQ, "++"),),), values) is None
+
+
+def test_a_newest_first_page_keeps_only_rows_no_unread_version_can_precede() -> None:
+    def row(ms: float, vid: str) -> dict[str, object]:
+        return {"sk": ms, "id": vid}
+
+    # Ranked by (millisecond desc, id asc); the last millisecond read (100) may hold unread versions
+    # with smaller ids, so only the rows of later milliseconds are certain.
+    found = [row(300, "b"), row(200, "a"), row(200, "c"), row(100, "z")]
+    assert newest_page(found, 3) == [row(300, "b"), row(200, "a"), row(200, "c"), row(100, "z")]
+    assert newest_page(found, 2) == [row(300, "b"), row(200, "a"), row(100, "z")]
+    assert newest_page(found, 4) is None  # not more rows than the page: no next page known
+    # Every row in the last millisecond read: nothing is certain.
+    assert newest_page([row(100, "a"), row(100, "b"), row(100, "c")], 2) is None
+    assert newest_page([row(300, "a"), row(100, "b"), row(100, "c")], 2) is None
+
+
+def test_newest_first_reading_is_for_pages_without_text_sorted_by_creation() -> None:
+    assert newest_applies(s.request({}))
+    assert newest_applies(s.request({"filters": [{"all_of": [{"field": "TAG", "op": "EQ", "value": "x"}]}]}))
+    assert not newest_applies(s.request({"text": "fraud"}))
+    assert not newest_applies(s.request({"sort": {"by": "CREATED_AT", "descending": False}}))
+    assert not newest_applies(s.request({"sort": {"by": "METRIC", "metric": "f1"}}))
+    named = {"filters": [{"all_of": [{"field": "MODEL_NAME", "op": "EQ", "value": "m"}]}]}
+    assert not newest_applies(s.request(named))
