@@ -11,7 +11,7 @@ import pytest
 from app.domain import search as s
 from app.errors import PermissionDenied, ValidationFailed
 from app.graph.search_queries import METRIC_SCORES_OF_V
-from app.graph.search_repo import Compiled, SearchResult, ranked_page_query
+from app.graph.search_repo import Compiled, SearchResult, newest_page_query, ranked_page_query
 from app.registry import seed, vocab
 from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
@@ -516,3 +516,22 @@ async def test_newest_first_pages_read_in_creation_order_match_the_full_ranking(
     )
     monkeypatch.setattr("app.graph.search_repo.newest_applies", lambda req: False)
     assert [await walk(n, raw) for n, raw in asks] == read_in_order
+
+
+async def test_the_newest_first_page_reads_the_creation_index_in_order(services: Services) -> None:
+    """Versions come from the created_at index in its order and the scan stops at the page: the one
+    sort in the plan is the final one over the page's rows."""
+    req = s.request({"filters": [{"all_of": [{"field": "TAG", "op": "EQ", "value": "drift"}]}], "first": 10})
+    out = Compiled()
+    cypher = newest_page_query(req, [], out)
+    async with services.driver.session(database=services.settings.neo4j_database) as session:
+        summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
+    assert summary.plan is not None
+
+    def operators(plan: dict[str, Any]) -> list[str]:
+        own = plan.get("operatorType", "").split("@")[0]
+        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
+
+    found = operators(summary.plan)
+    assert any(op.startswith("NodeIndex") for op in found), found
+    assert [op for op in found if op in ("Sort", "Top", "PartialSort", "PartialTop")] == ["Sort"], found
