@@ -175,9 +175,14 @@ async def reads(services: Services, shape: dict[str, Any], samples: int) -> list
             for _ in range(samples)
         ]
         out.append(line(f"lineage downstream from a dataset, {hops} hops", await timed(down)))
-    first = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], None, 21) for _ in range(samples)]
+    first = [
+        lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], None, 21)
+        for _ in range(samples)
+    ]
     out.append(line("version listing, first page of 20", await timed(first)))
-    deep = [lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], 25, 21) for _ in range(samples)]
+    deep = [
+        lambda m=f"mdl_b{rng.randrange(shape['models'])}": core.versions_of_models([m], 25, 21) for _ in range(samples)
+    ]
     out.append(line("version listing, page after version 25", await timed(deep)))
     return out
 

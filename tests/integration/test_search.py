@@ -159,6 +159,19 @@ async def registry(clean_graph: Services) -> dict[str, Any]:
     return out
 
 
+async def planned(services: Services, cypher: str, out: Compiled) -> list[str]:
+    """The operators of the plan Neo4j makes for a compiled search query (EXPLAIN: nothing runs)."""
+    async with services.driver.session(database=services.settings.neo4j_database) as session:
+        summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
+    assert summary.plan is not None
+
+    def operators(plan: dict[str, Any]) -> list[str]:
+        own = plan.get("operatorType", "").split("@")[0]
+        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
+
+    return operators(summary.plan)
+
+
 def ids(result: SearchResult) -> list[str]:
     return [h.id for h in result.hits]
 
@@ -480,16 +493,7 @@ async def test_the_ranked_page_reads_the_score_index_in_order(services: Services
     partial top over rows already ordered), never sorting every score of the metric."""
     req = s.request({"sort": {"by": "METRIC", "metric": "auc", "dataset": "holdout"}, "first": 10})
     out = Compiled()
-    cypher = ranked_page_query(req, ["metric.auc", "metric.roc_auc"], [], out)
-    async with services.driver.session(database=services.settings.neo4j_database) as session:
-        summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
-    assert summary.plan is not None
-
-    def operators(plan: dict[str, Any]) -> list[str]:
-        own = plan.get("operatorType", "").split("@")[0]
-        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
-
-    found = operators(summary.plan)
+    found = await planned(services, ranked_page_query(req, ["metric.auc", "metric.roc_auc"], [], out), out)
     assert "PartialTop" in found and "Top" not in found, found
     assert "NodeByLabelScan" not in found and "AllNodesScan" not in found, found
 
@@ -523,15 +527,6 @@ async def test_the_newest_first_page_reads_the_creation_index_in_order(services:
     sort in the plan is the final one over the page's rows."""
     req = s.request({"filters": [{"all_of": [{"field": "TAG", "op": "EQ", "value": "drift"}]}], "first": 10})
     out = Compiled()
-    cypher = newest_page_query(req, [], out)
-    async with services.driver.session(database=services.settings.neo4j_database) as session:
-        summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
-    assert summary.plan is not None
-
-    def operators(plan: dict[str, Any]) -> list[str]:
-        own = plan.get("operatorType", "").split("@")[0]
-        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
-
-    found = operators(summary.plan)
+    found = await planned(services, newest_page_query(req, [], out), out)
     assert any(op.startswith("NodeIndex") for op in found), found
     assert [op for op in found if op in ("Sort", "Top", "PartialSort", "PartialTop")] == ["Sort"], found
