@@ -190,7 +190,7 @@ METRIC_VALUE: LiteralString = """coalesce(head(COLLECT {
 # the latest non-superseded whole-dataset evaluation that has the metric. An index on
 # (key, dataset, value) reads them in value order, so "top N by a metric on a dataset" reads N
 # scores instead of computing every version's metric. The evaluation write path rebuilds a version's
-# scores in its transaction; graph_schema/V0090 built them once for stored evaluations.
+# scores in its transaction; graph_schema/V0091 built them once for stored evaluations.
 METRIC_SCORES_OF_V: LiteralString = """
 CALL (v) {
   OPTIONAL MATCH (old:MetricScore {version_id: v.id})
@@ -234,11 +234,9 @@ WITH used WHERE size(used) = 1
 MATCH (s:MetricScore {key: used[0], dataset: $SD}) WHERE BOUND
 WITH s.version_id AS vid, s.value AS sk, s
 """
-RANKED_BOUND: dict[tuple[bool, bool], LiteralString] = {  # (after a cursor?, descending?) -> seek range
-    (False, True): "s.value IS NOT NULL",
-    (False, False): "s.value IS NOT NULL",
-    (True, True): "s.value <= $after_key",
-    (True, False): "s.value >= $after_key",
+RANKED_BOUND: dict[bool, LiteralString] = {  # descending? -> seek range after a cursor
+    True: "s.value <= $after_key",
+    False: "s.value >= $after_key",
 }
 RANKED_AFTER: dict[bool, LiteralString] = {  # descending? -> keyset condition after the cursor
     True: "WHERE $after_id IS NULL OR sk < $after_key OR (sk = $after_key AND vid > $after_id)\n",

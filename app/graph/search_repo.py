@@ -130,7 +130,7 @@ def filter_cypher(groups: tuple[tuple[s.Condition, ...], ...], terms: list[s.Ter
 
 
 def metric_cypher(name: str, dataset: str | None, slice_: str | None, terms: list[s.Term], out: Compiled) -> str:
-    keys = [PREFIX_METRIC + n for n in s.expand(name, terms, "metric")]
+    keys = metric_keys(name, terms)
     return (
         q.METRIC_VALUE.replace("$MK", out.add("mk", keys))
         .replace("$MD", out.add("md", dataset))
@@ -217,7 +217,12 @@ def ranked_keys(req: s.SearchRequest, terms: list[s.Term]) -> list[str] | None:
         return None
     if s.lucene_prefilter(req.groups, lambda c: _condition_values(c, terms)) is not None:
         return None
-    return [PREFIX_METRIC + n for n in s.expand(sort.metric, terms, "metric")]
+    return metric_keys(sort.metric, terms)
+
+
+def metric_keys(name: str, terms: list[s.Term]) -> list[str]:
+    """The stored keys of a metric: its name and its synonyms."""
+    return [PREFIX_METRIC + n for n in s.expand(name, terms, "metric")]
 
 
 def ranked_page_query(req: s.SearchRequest, keys: list[str], terms: list[s.Term], out: Compiled) -> str:
@@ -226,7 +231,7 @@ def ranked_page_query(req: s.SearchRequest, keys: list[str], terms: list[s.Term]
     assert req.sort.dataset is not None
     descending = req.sort.descending
     first = (
-        q.RANKED_CANDIDATES.replace("BOUND", q.RANKED_BOUND[(req.after is not None, descending)])
+        q.RANKED_CANDIDATES.replace("BOUND", q.RANKED_BOUND[descending] if req.after else "s.value IS NOT NULL")
         .replace("$SKS", out.add("sk", keys))
         .replace("$SD", out.add("sd", req.sort.dataset))
         + q.RANKED_AFTER[descending]

@@ -17,6 +17,7 @@ from app.registry.actor import Actor, RequestMeta
 from app.registry.execute import execute
 from app.registry.handlers import command_from
 from app.services import Services
+from tests.integration.test_query_plans import operators
 
 pytestmark = pytest.mark.integration
 
@@ -164,11 +165,6 @@ async def planned(services: Services, cypher: str, out: Compiled) -> list[str]:
     async with services.driver.session(database=services.settings.neo4j_database) as session:
         summary = await (await session.run("EXPLAIN " + cypher, out.params)).consume()
     assert summary.plan is not None
-
-    def operators(plan: dict[str, Any]) -> list[str]:
-        own = plan.get("operatorType", "").split("@")[0]
-        return [own] + [op for child in plan.get("children", []) for op in operators(child)]
-
     return operators(summary.plan)
 
 
