@@ -20,3 +20,19 @@ CURRENT_TARGET: LiteralString = """
 MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL
 RETURN properties(v) AS props
 """
+
+# What policy judges a version by, in one round trip (the three reads above and the run took four):
+# the version, its latest non-superseded evaluation and the run that trained it. `$alias` set: the
+# version the alias points to now instead (no row when it is not set).
+_FACTS: LiteralString = """
+OPTIONAL MATCH (r:Run {id: v.run_id})
+CALL (v) {
+  OPTIONAL MATCH (e:Evaluation)-[:OF]->(v) WHERE NOT (e)<-[:SUPERSEDES]-(:Evaluation)
+  RETURN e ORDER BY e.created_at DESC LIMIT 1
+}
+RETURN properties(v) AS version, properties(e) AS evaluation, properties(r) AS run
+"""
+VERSION_FACTS: LiteralString = "MATCH (v:ModelVersion {model_id: $model_id, version: $version})" + _FACTS
+ALIAS_TARGET_FACTS: LiteralString = (
+    "MATCH (:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersion) WHERE p.until IS NULL" + _FACTS
+)

@@ -11,7 +11,7 @@ from app.registry.actor import RequestMeta
 from app.registry.commands import core as cmd
 from app.registry.lookups import model_named, reader
 from app.registry.plan import Plan
-from app.registry.promotion import alias_state, promotion_context, serving_production
+from app.registry.promotion import alias_state, promotion, serving_production
 from app.registry.resources import owned
 from app.services import Services
 
@@ -24,13 +24,13 @@ async def move_alias(services: Services, meta: RequestMeta, c: cmd.MoveAlias) ->
         "reason": v.text("reason", c.reason),
     }
     model = await model_named(services, data["model"])
-    subjects = await _version_ids(services, model.id, data["version"])
-    if not subjects:  # said before policy is asked, so a dry run answers "not found", not "no evaluation"
+    facts = await promotion(services, model.id, data["alias"], data["version"])
+    if facts.candidate is None:  # said before policy is asked, so a dry run answers "not found", not "no evaluation"
         raise NotFound(f"version: model {data['model']!r} has no version {data['version']}", field="version")
     resource = {**owned(model, "alias"), "alias": data["alias"], "version": data["version"]}
-    context = await promotion_context(services, model.id, data["alias"], data["version"])
-    state = await alias_state(services, model.id, data["alias"])
-    return Plan("promote", resource, w.move_alias(data, meta.actor.name), context, state=state, subjects=subjects)
+    work = w.move_alias(data, meta.actor.name)
+    subjects = (facts.candidate.version.id,)
+    return Plan("promote", resource, work, facts.context(), state=facts.state(), subjects=subjects)
 
 
 async def remove_alias(services: Services, meta: RequestMeta, c: cmd.RemoveAlias) -> Plan:

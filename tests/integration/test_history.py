@@ -662,3 +662,45 @@ async def test_a_history_limit_keeps_the_first_points_in_time_then_id_order_ties
     assert await first(3) == ["ev_a", "ev_b", "ev_c"]
     assert await first(4) == ["ev_a", "ev_b", "ev_c", "ev_d"]
     assert await first(10) == ["ev_a", "ev_b", "ev_c", "ev_d", "ev_e"]
+
+
+async def test_promotion_facts_in_one_read_equal_the_separate_reads(model: dict[str, Any]) -> None:
+    """What policy judges an alias move by is read in two statements; it must equal what the reads
+    one fact at a time give: the latest non-superseded evaluation, else the run's final metrics,
+    and the incumbent the alias points to now."""
+    from app.graph import promotion_reads
+    from app.registry.promotion import promotion
+
+    services = _services[0]
+    driver, db = services.driver, services.settings.neo4j_database
+    wrong = await evaluate(2, 0.01, ago(30))
+    await evaluate(2, 0.93, ago(40), supersedes=wrong["id"])  # older, but the one that stands
+    await evaluate(3, 0.70, ago(50))
+    await evaluate(3, 0.72, ago(10))  # the latest of two
+    await run("move_alias", {"model": "scorer", "alias": "staging", "version": 1})
+    model_id = (await driver.execute_query("MATCH (m:Model) RETURN m.id AS id")).records[0]["id"]
+
+    async def separately(number: int) -> dict[str, float]:
+        best = await promotion_reads.best_evaluation(driver, db, model_id, number)
+        if best is not None:
+            return best.metrics
+        version = await services.repos.core.version(model_id, number)
+        trained = await services.repos.core.run(version.run_id) if version and version.run_id else None
+        return trained.metrics if trained is not None else {}
+
+    assert [await separately(n) for n in (1, 2, 3)] == [
+        {"f1": 0.85},
+        {"f1": 0.93, "auc": 0.9},
+        {"f1": 0.72, "auc": 0.9},
+    ]
+    for number in (1, 2, 3):
+        facts = await promotion(services, model_id, "staging", number)
+        expected = {"evaluation": {"metrics": await separately(number)}}
+        if number != 1:
+            expected["incumbent"] = {"version": 1, "metrics": await separately(1)}
+        assert facts.context() == expected
+        assert facts.state() == "alias staging points to version 1"
+    unset = await promotion(services, model_id, "canary", 2)
+    assert unset.context() == {"evaluation": {"metrics": await separately(2)}}
+    assert unset.state() == "alias canary is not set"
+    assert (await promotion(services, model_id, "staging", 9)).candidate is None
