@@ -695,7 +695,7 @@ async def test_promotion_facts_in_one_read_equal_the_separate_reads(model: dict[
     ]
     for number in (1, 2, 3):
         facts = await promotion(services, model_id, "staging", number)
-        expected = {"evaluation": {"metrics": await separately(number)}}
+        expected: dict[str, Any] = {"evaluation": {"metrics": await separately(number)}}
         if number != 1:
             expected["incumbent"] = {"version": 1, "metrics": await separately(1)}
         assert facts.context() == expected
