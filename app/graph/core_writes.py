@@ -149,6 +149,8 @@ def register_feature(p: dict[str, Any], actor: str) -> Work:
 
 
 async def _check_inputs(tx: AsyncManagedTransaction, ids: list[str]) -> None:
+    if not ids:  # a run without inputs: nothing to look up, no round trip
+        return
     missing = [r["input_id"] for r in await tx_rows(tx, q.COUNT_INPUTS, ids=ids) if not r["found"]]
     if missing:
         raise NotFound(f"inputs: no dataset version or feature with id {missing[0]!r}", field="inputs")
