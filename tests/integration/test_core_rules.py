@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.errors import Conflict, DependencyUnavailable, PermissionDenied, ValidationFailed
+from app.errors import Conflict, DependencyUnavailable, NotFound, PermissionDenied, ValidationFailed
 from app.graph.core_reads import CoreReader
 from app.graph.lineage import LineageRequest, lineage
 from app.graph.model_records import Model, ModelVersion
@@ -72,6 +72,29 @@ async def test_replayed_idempotency_key_returns_first_result_and_writes_nothing(
     assert await count(clean_graph, "AuditEvent") == audit_before
     with pytest.raises(Conflict, match="already used for a different request"):
         await execute(clean_graph, keyed, command_from("register_model_version", {**payload, "notes": "other"}))
+
+
+async def test_a_run_is_started_with_known_inputs_or_none_and_an_unknown_one_is_not_found(
+    clean_graph: Services,
+) -> None:
+    ids = await build_chain(clean_graph)
+    runs = await count(clean_graph, "Run")
+    with pytest.raises(NotFound, match="inputs: no dataset version or feature with id 'dsv_missing'") as refused:
+        await run(
+            clean_graph,
+            "start_run",
+            {"experiment_id": ids["experiment"], "inputs": [ids["dataset_version"], "dsv_missing"]},
+        )
+    assert refused.value.field == "inputs"
+    assert await count(clean_graph, "Run") == runs  # nothing written
+    bare = await run(clean_graph, "start_run", {"experiment_id": ids["experiment"]})
+    fed = await run(clean_graph, "start_run", {"experiment_id": ids["experiment"], "inputs": [ids["dataset_version"]]})
+    assert await count(clean_graph, "Run") == runs + 2
+    used, _, _ = await clean_graph.driver.execute_query(
+        "MATCH (r:Run)-[:USED]->(d) WHERE r.id IN $ids RETURN r.id AS run, collect(d.id) AS inputs",
+        ids=[bare["id"], fed["id"]],
+    )
+    assert {r["run"]: r["inputs"] for r in used} == {fed["id"]: [ids["dataset_version"]]}
 
 
 async def test_finished_run_is_immutable(clean_graph: Services) -> None:
