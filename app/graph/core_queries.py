@@ -354,12 +354,16 @@ MATCH (v:DatasetVersion)
 WHERE v.dataset_id = d.id AND v.version IS NOT NULL
 RETURN properties(v) AS props ORDER BY v.version DESC LIMIT 1
 """
-TRAINING_DATA_OF_RUN: LiteralString = """
-MATCH (r:Run {id: $id})-[:USED]->(n)
+# The dataset versions runs trained on (directly, or through the features they used), each once, in
+# the order of the first run that used it: one query for every run of a batch.
+TRAINING_DATA_OF_RUNS: LiteralString = """
+UNWIND range(0, size($ids) - 1) AS i
+MATCH (r:Run {id: $ids[i]})-[:USED]->(n)
 OPTIONAL MATCH (n)-[:COMPUTED_FROM]->(src:DatasetVersion)
-WITH CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
+WITH i, CASE WHEN n:DatasetVersion THEN n ELSE src END AS d
 WHERE d IS NOT NULL
-RETURN DISTINCT properties(d) AS props
+WITH d, min(i) AS first
+RETURN properties(d) AS props ORDER BY first, d.id
 """
 # Versions affected by a dataset version: trained on it, on data derived from it or on features
 # computed from those, and versions fine-tuned from any of them. Keyset pages by version id.

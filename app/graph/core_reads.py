@@ -221,8 +221,9 @@ class CoreReader:
         )
         return page, int(counted[0]["n"]) if counted else 0
 
-    async def training_data(self, run_id: str) -> list[DatasetVersion]:
-        return await self._typed(DatasetVersion.of, q.TRAINING_DATA_OF_RUN, id=run_id)
+    async def training_data(self, run_ids: list[str]) -> list[DatasetVersion]:
+        """What these runs trained on, each dataset version once (one query however many runs)."""
+        return await self._typed(DatasetVersion.of, q.TRAINING_DATA_OF_RUNS, ids=list(dict.fromkeys(run_ids)))
 
 
 def _pointer(row: dict[str, object]) -> AliasPointer:

@@ -75,13 +75,11 @@ async def _publish_plan(services: Services, model_name: str, run_ids: list[str],
     model = await core.model_by_name(model_name)
     if model is None:
         raise NotFound(f"model: no model named {model_name!r}", field="model")
-    training: dict[str, Any] = {}
-    for run_id in dict.fromkeys(run_ids):
-        for d in await core.training_data(run_id):
-            training[d.id] = {"id": d.id, "source": d.source_uri, "usage_rights": _rights(d)}
+    used = await core.training_data(run_ids)
+    training = [{"id": d.id, "source": d.source_uri, "usage_rights": _rights(d)} for d in used]
     context = {
         "commercial_use": bool(model.commercial_use),
-        "training_data": list(training.values()),
+        "training_data": training,
         "known_sources": list(model.known_sources),
     }
     resource = {**owned(model, "model_version"), "name": model.name, "licence": model.licence}

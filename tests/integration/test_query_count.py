@@ -88,3 +88,49 @@ async def test_a_page_of_models_with_their_versions_costs_the_same_for_2_or_10_m
     assert [e["node"]["version"] for e in by_name["m9"]["edges"]] == [10, 9, 8]
     assert [e["node"]["version"] for e in by_name["m0"]["edges"]] == [1]
     assert len(large) == len(small), "\n---\n".join(large)
+
+
+async def test_a_batch_from_many_runs_reads_their_training_data_in_one_query(
+    clean_graph: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Policy judges a batch by every run's training data (a feature counts as the dataset version it
+    was computed from), each dataset version once; reading it costs the same for 2 runs or 6."""
+    from app.registry.actor import RequestMeta
+    from app.registry.handlers import command_from, handler_for
+    from tests.integration.chain import ADMIN, new_run
+
+    ids = await build_chain(clean_graph)
+    rights = {"training_allowed": True, "commercial_use": True, "contains_personal_data": False}
+    other = await run(
+        clean_graph,
+        "register_dataset_version",
+        {"dataset": "extra", "source_uri": "s3://raw/x", "usage_rights": rights},
+    )
+    first = [await new_run(clean_graph, ids["experiment"], [ids["dataset_version"]], {"f1": 0.8}) for _ in range(3)]
+    later = [
+        await new_run(clean_graph, ids["experiment"], [other["id"], ids["feature"]], {"f1": 0.8}) for _ in range(3)
+    ]
+
+    async def plan_of(run_ids: list[str]) -> tuple[list[str], list[str]]:
+        seen: list[str] = []
+        original = AsyncSession.run
+
+        async def counted(self: AsyncSession, query: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(str(query))
+            return await original(self, query, *args, **kwargs)
+
+        items = [{"run_id": r, "artifact": {"uri": "s3://m/b", "digest": DIGEST}} for r in run_ids]
+        command = command_from("register_model_versions", {"model": "churn", "versions": items})
+        monkeypatch.setattr(AsyncSession, "run", counted)
+        try:
+            plan = await handler_for(command)(clean_graph, RequestMeta(actor=ADMIN.actor, request_id="t"), command)
+        finally:
+            monkeypatch.setattr(AsyncSession, "run", original)
+        return [d["id"] for d in plan.context["training_data"]], seen
+
+    two, two_queries = await plan_of([first[0], later[0]])
+    six, six_queries = await plan_of([*first, *later])
+    assert two == six == [ids["dataset_version"], other["id"]]  # the feature's source is already listed
+    alone, _ = await plan_of(later)  # one run's data in id order: both, each once
+    assert alone == sorted([other["id"], ids["dataset_version"]])
+    assert len(six_queries) == len(two_queries), "\n---\n".join(six_queries)
