@@ -207,6 +207,7 @@ CREATE (e:DeploymentEvent {id: $id, deployment_id: d.id, seq: d.seq, type: $type
 RETURN properties(e) AS props
 """
 DEPLOYMENT_BY_ID: LiteralString = "MATCH (d:Deployment {id: $id}) RETURN properties(d) AS props"
+DEPLOYMENTS_BY_ID: LiteralString = "UNWIND $ids AS id MATCH (d:Deployment {id: id}) RETURN properties(d) AS props"
 DEPLOYMENT_SERVING_AT: LiteralString = """
 MATCH (d:Deployment {id: $id})-[s:SERVES]->(v:ModelVersion)
 WHERE s.since <= $at AND (s.until IS NULL OR s.until > $at)

@@ -51,12 +51,10 @@ def _sample(index: int, raw: Any, now: datetime, retention: timedelta) -> rules.
 async def _deployments(services: Services, ids: list[str]) -> dict[str, Deployment]:
     if len(ids) > MAX_DEPLOYMENTS_PER_BATCH:
         raise v.fail("samples", f"at most {MAX_DEPLOYMENTS_PER_BATCH} deployments per request")
-    found: dict[str, Deployment] = {}
+    found = await history(services).deployments(ids)
     for deployment_id in ids:
-        deployment = await history(services).deployment(deployment_id)
-        if deployment is None:
+        if deployment_id not in found:
             raise NotFound(f"deploymentId: no deployment {deployment_id!r}", field="deploymentId")
-        found[deployment_id] = deployment
     return found
 
 

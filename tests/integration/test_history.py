@@ -272,6 +272,32 @@ async def test_health_rejects_bad_samples(model: dict[str, Any], field: str, val
     assert windows == []
 
 
+async def test_a_health_batch_naming_an_unknown_deployment_is_not_found_and_writes_nothing(
+    model: dict[str, Any],
+) -> None:
+    first = await deploy(tier="staging")
+    body = {
+        "name": "scorer-us",
+        "model": "scorer",
+        "environment": {"tier": "staging", "region": "us-east-1"},
+        "endpoint": "https://scorer-us.internal",
+        "owners": ["alice", "agent"],
+        "serving": [{"version": 1, "traffic_percent": 100}],
+    }
+    second = await run("create_deployment", body)
+    known = [sample(first["id"], ago(1), 100), sample(second["id"], ago(1), 200)]
+    with pytest.raises(NotFound, match="deploymentId: no deployment 'dep_nope'") as refused:
+        await run("report_health", {"samples": [*known, sample("dep_nope", ago(1), 300)]}, AGENT)
+    assert refused.value.field == "deploymentId"
+    reader = h.history(_services[0])
+    for dep in (first, second):
+        assert await reader.health_windows(dep["id"], ago(10), datetime.now(UTC)) == []
+    result = await run("report_health", {"samples": known}, AGENT)
+    assert result["samples"] == 2
+    for dep in (first, second):
+        assert len(await reader.health_windows(dep["id"], ago(10), datetime.now(UTC))) == 1
+
+
 async def test_viewer_cannot_report_health(model: dict[str, Any]) -> None:
     dep = await deploy(tier="staging")
     with pytest.raises(PermissionDenied):
