@@ -21,8 +21,8 @@ MATCH (a:Alias {model_id: $model_id, name: $alias})-[p:POINTS_TO]->(v:ModelVersi
 RETURN properties(v) AS props
 """
 
-# What policy judges a version by, in one round trip (the three reads above and the run took four):
-# the version, its latest non-superseded evaluation and the run that trained it. `$alias` set: the
+# What policy judges a version by, in one round trip (the version, its best evaluation and its run
+# were three reads): the version, its latest non-superseded evaluation and the run that trained it. `$alias` set: the
 # version the alias points to now instead (no row when it is not set).
 _FACTS: LiteralString = """
 OPTIONAL MATCH (r:Run {id: v.run_id})
