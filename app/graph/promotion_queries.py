@@ -22,8 +22,8 @@ RETURN properties(v) AS props
 """
 
 # What policy judges a version by, in one round trip (the version, its best evaluation and its run
-# were three reads): the version, its latest non-superseded evaluation and the run that trained it. `$alias` set: the
-# version the alias points to now instead (no row when it is not set).
+# were three reads): the version, its latest non-superseded evaluation and the run that trained it.
+# ALIAS_TARGET_FACTS: the same for the version the alias points to now (no row when it is not set).
 _FACTS: LiteralString = """
 OPTIONAL MATCH (r:Run {id: v.run_id})
 CALL (v) {
